@@ -1,0 +1,15 @@
+import { readJson } from "@/lib/api/body";
+import { idParam, withPerson } from "@/lib/api/with-person";
+import { getDb } from "@/lib/db/client";
+import { reasonSchema } from "@/lib/services/agents/schemas";
+import { personCaller } from "@/lib/services/context";
+import { revokeCredential } from "@/lib/services/credentials/revoke";
+
+export const POST = withPerson<{ id: string }>(
+  async ({ req, person, params, meta }) => {
+    const id = idParam(params.id, "Credential");
+    const { reason } = await readJson(req, reasonSchema);
+    return revokeCredential(await getDb(), personCaller(person, meta), id, reason);
+  },
+  { can: "revokeCredentials" },
+);

@@ -1,0 +1,53 @@
+import { randomUUID } from "node:crypto";
+import { desc, sql } from "drizzle-orm";
+import type { Executor } from "@/lib/db/client";
+import { auditEvents } from "@/lib/db/schema";
+import { eventHash, GENESIS_HASH, type ChainedFields } from "./chain";
+
+export type Actor =
+  | { kind: "person"; id: string; label: string }
+  | { kind: "agent"; id: string; label: string }
+  | { kind: "system"; id?: null; label: string };
+
+export type AuditInput = {
+  actor: Actor;
+  action: string; // dotted verb, e.g. agent.created
+  target?: { kind: string; id: string };
+  agentId?: string | null;
+  sessionId?: string | null;
+  detail?: Record<string, unknown>;
+  requestId?: string | null;
+  ip?: string | null;
+  occurredAt?: Date;
+};
+
+const CHAIN_LOCK = 0x4155_4454; // "AUDT"
+
+/**
+ * Appends one event to the hash chain. Call it inside the transaction that makes the change, so
+ * the change and its audit row commit (or roll back) together. The advisory lock serialises
+ * writers across every app instance so each event links to the one committed before it.
+ */
+export async function recordAudit(tx: Executor, input: AuditInput) {
+  await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`);
+  const [last] = await tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
+  const fields: ChainedFields = {
+    id: randomUUID(),
+    occurredAt: input.occurredAt ?? new Date(),
+    actorKind: input.actor.kind,
+    actorId: input.actor.id ?? null,
+    actorLabel: input.actor.label,
+    action: input.action,
+    targetKind: input.target?.kind ?? null,
+    targetId: input.target?.id ?? null,
+    agentId: input.agentId ?? null,
+    sessionId: input.sessionId ?? null,
+    detail: input.detail ?? {},
+    requestId: input.requestId ?? null,
+    ip: input.ip ?? null,
+  };
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  const hash = eventHash(prevHash, fields);
+  await tx.insert(auditEvents).values({ ...fields, actorKind: fields.actorKind as Actor["kind"], prevHash, hash });
+  return { id: fields.id, hash };
+}

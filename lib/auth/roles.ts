@@ -1,0 +1,19 @@
+export const ROLES = ["admin", "analyst", "approver", "auditor"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who may do what. Pages, API routes and UI buttons all read this one table. */
+export const CAN = {
+  readInventory: ["admin", "analyst", "approver", "auditor"],
+  writeInventory: ["admin", "analyst"],
+  manageConnectors: ["admin", "analyst"],
+  revokeCredentials: ["admin", "analyst", "approver"],
+  issueAgentKeys: ["admin", "analyst"],
+  managePeople: ["admin"],
+  readAudit: ["admin", "auditor"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Capability = keyof typeof CAN;
+
+export function can(role: Role, capability: Capability): boolean {
+  return (CAN[capability] as readonly Role[]).includes(role);
+}

@@ -1,0 +1,146 @@
+import fs from "node:fs";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import * as schema from "./schema";
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction handle; query functions accept `Db | Tx` so callers choose. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type Executor = Db | Tx;
+
+export type DatabaseHandle = {
+  db: Db;
+  kind: "postgres" | "pglite";
+  close: () => Promise<void>;
+};
+
+export type OpenOptions =
+  | { kind: "postgres"; url: string; poolSize?: number }
+  | { kind: "pglite"; dataDir: string | null }; // null = in-memory (tests)
+
+const MIGRATIONS_LOCK = 0x5741_5244; // "WARD": serialises migrations across app instances
+
+function migrationsFolder() {
+  return process.env.WARDEN_MIGRATIONS_DIR ?? path.join(process.cwd(), "drizzle");
+}
+
+/** Where the embedded database lives when DATABASE_URL is unset. */
+export function defaultOpenOptions(): OpenOptions {
+  const url = process.env.DATABASE_URL;
+  if (url) return { kind: "postgres", url, poolSize: Number(process.env.WARDEN_DB_POOL_SIZE ?? 10) };
+  const dir = process.env.WARDEN_DATA_DIR ?? ".data";
+  return { kind: "pglite", dataDir: dir === ":memory:" ? null : path.resolve(dir, "pg") };
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
+  if (opts.kind === "postgres") {
+    const { Pool } = await import("pg");
+    const { drizzle } = await import("drizzle-orm/node-postgres");
+    const { migrate } = await import("drizzle-orm/node-postgres/migrator");
+    const pool = new Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    // An idle client error (server restart) must not crash the process; the pool reconnects.
+    pool.on("error", (err) => console.error("[warden] postgres pool error:", err.message));
+    const db = drizzle(pool, { schema }) as unknown as Db;
+    const lock = await pool.connect();
+    try {
+      await lock.query("SELECT pg_advisory_lock($1)", [MIGRATIONS_LOCK]);
+      await migrate(drizzle(pool, { schema }), { migrationsFolder: migrationsFolder() });
+    } finally {
+      await lock.query("SELECT pg_advisory_unlock($1)", [MIGRATIONS_LOCK]).catch(() => {});
+      lock.release();
+    }
+    return { db, kind: "postgres", close: () => pool.end() };
+  }
+
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const { migrate } = await import("drizzle-orm/pglite/migrator");
+  let releaseLock = () => {};
+  if (opts.dataDir) {
+    fs.mkdirSync(opts.dataDir, { recursive: true });
+    releaseLock = lockDataDir(opts.dataDir);
+  }
+  const client = await PGlite.create(opts.dataDir ?? "memory://", { extensions: { pg_trgm } });
+  const pdb = drizzle(client, { schema });
+  await migrate(pdb, { migrationsFolder: migrationsFolder() });
+  return {
+    db: pdb as unknown as Db,
+    kind: "pglite",
+    close: async () => {
+      await client.close();
+      releaseLock();
+    },
+  };
+}
+
+/**
+ * PGlite is single-process: two processes on one data folder silently lose data. Refuse to
+ * open a folder another live process holds.
+ */
+function lockDataDir(dir: string): () => void {
+  const file = path.join(dir, "..", "warden.pid");
+  try {
+    const other = Number(fs.readFileSync(file, "utf8"));
+    if (other && other !== process.pid && isAlive(other)) {
+      throw new Error(
+        `The embedded database in ${path.dirname(file)} is in use by process ${other}. ` +
+          `Stop it first, or point WARDEN_DATA_DIR at another folder.`,
+      );
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  }
+  fs.writeFileSync(file, String(process.pid));
+  const release = () => {
+    try {
+      if (fs.readFileSync(file, "utf8") === String(process.pid)) fs.unlinkSync(file);
+    } catch {}
+  };
+  process.once("exit", release);
+  return release;
+}
+
+function isAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+// One handle per process. Kept on globalThis because Next may load this module more than once
+// (route bundles, instrumentation); two PGlite instances on one folder would corrupt it.
+const g = globalThis as unknown as { __wardenDb?: Promise<DatabaseHandle> };
+
+/** The process-wide database, opened (and migrated) lazily on first use. */
+export function getHandle(): Promise<DatabaseHandle> {
+  if (!g.__wardenDb) {
+    g.__wardenDb = openDatabase(defaultOpenOptions()).catch((err) => {
+      g.__wardenDb = undefined;
+      throw err;
+    });
+  }
+  return g.__wardenDb;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getHandle()).db;
+}
+
+/** Lets tests and scripts run the app's code against a database they opened themselves. */
+export function setHandle(handle: DatabaseHandle | undefined) {
+  g.__wardenDb = handle ? Promise.resolve(handle) : undefined;
+}
+
+/** Rows of a raw `db.execute(sql...)`, the same for both drivers. */
+export function rows<T>(result: unknown): T[] {
+  return (result as { rows: T[] }).rows;
+}
+
+export async function ping(db: Db): Promise<boolean> {
+  const r = rows<{ ok: number }>(await db.execute(sql`select 1 as ok`));
+  return r[0]?.ok === 1;
+}

@@ -1,0 +1,127 @@
+import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { agents } from "./agents";
+import { createdAt, id, tz } from "./columns";
+import { connectors } from "./connectors";
+import { decisionOutcomeEnum, escalationKindEnum, escalationStatusEnum, grantScopeEnum, riskTierEnum, sensitivityEnum, voteEnum } from "./enums";
+import { users } from "./people";
+import { sessions } from "./sessions";
+
+export type Reason = { code: string; message: string; policyId?: string };
+export type DiffEntry = { field: string; declared: unknown; actual: unknown };
+export type ActionShape = {
+  connector: string;
+  tool: string;
+  operation: string;
+  resource?: string;
+  sensitivity?: string;
+  destination?: string;
+};
+
+// One row per tool-call decision. Append-only (trigger in the migrations).
+export const decisions = pgTable(
+  "decisions",
+  {
+    id: id(),
+    sessionId: uuid("session_id").references(() => sessions.id),
+    agentId: uuid("agent_id").references(() => agents.id),
+    connectorId: uuid("connector_id").references(() => connectors.id),
+    connector: text("connector").notNull(),
+    tool: text("tool").notNull(),
+    operation: text("operation").notNull(),
+    resource: text("resource"),
+    sensitivity: sensitivityEnum("sensitivity"),
+    destination: text("destination"),
+    argsDigest: text("args_digest"),
+    argsPreview: jsonb("args_preview"),
+    outcome: decisionOutcomeEnum("outcome").notNull(),
+    reasons: jsonb("reasons").$type<Reason[]>().notNull().default([]),
+    diff: jsonb("diff").$type<DiffEntry[]>(),
+    policyVersion: text("policy_version"),
+    escalationId: uuid("escalation_id"),
+    grantId: uuid("grant_id"),
+    latencyUs: integer("latency_us"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // session timeline
+    index("decisions_session_idx").on(t.sessionId, t.createdAt),
+    // overview charts by time and outcome
+    index("decisions_created_idx").on(t.createdAt, t.outcome),
+    // per-agent drift and "connectors this agent used"
+    index("decisions_agent_idx").on(t.agentId, t.createdAt),
+    index("decisions_connector_idx").on(t.connectorId, t.createdAt),
+  ],
+);
+
+export const escalations = pgTable(
+  "escalations",
+  {
+    id: id(),
+    kind: escalationKindEnum("kind").notNull(),
+    sessionId: uuid("session_id")
+      .notNull()
+      .references(() => sessions.id),
+    agentId: uuid("agent_id")
+      .notNull()
+      .references(() => agents.id),
+    decisionId: uuid("decision_id"),
+    // The exact action (or intent) a grant will be bound to, and its canonical hash.
+    action: jsonb("action").$type<ActionShape | Record<string, unknown>>().notNull(),
+    actionHash: text("action_hash").notNull(),
+    risk: riskTierEnum("risk").notNull(),
+    requiredApprovals: integer("required_approvals").notNull().default(1),
+    reasons: jsonb("reasons").$type<Reason[]>().notNull().default([]),
+    diff: jsonb("diff").$type<DiffEntry[]>(),
+    status: escalationStatusEnum("status").notNull().default("pending"),
+    requestedBy: text("requested_by"),
+    expiresAt: tz("expires_at").notNull(),
+    resolvedAt: tz("resolved_at"),
+    resolution: text("resolution"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // approver queue: pending first, oldest first
+    index("escalations_queue_idx").on(t.status, t.createdAt),
+    index("escalations_session_idx").on(t.sessionId),
+  ],
+);
+
+export const escalationVotes = pgTable(
+  "escalation_votes",
+  {
+    id: id(),
+    escalationId: uuid("escalation_id")
+      .notNull()
+      .references(() => escalations.id),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    vote: voteEnum("vote").notNull(),
+    scope: grantScopeEnum("scope"),
+    reason: text("reason").notNull(),
+    createdAt: createdAt(),
+  },
+  // one vote per person per escalation (two-approver rule counts distinct people)
+  (t) => [uniqueIndex("escalation_votes_user_key").on(t.escalationId, t.userId)],
+);
+
+export const grants = pgTable(
+  "grants",
+  {
+    id: id(),
+    escalationId: uuid("escalation_id")
+      .notNull()
+      .references(() => escalations.id),
+    sessionId: uuid("session_id")
+      .notNull()
+      .references(() => sessions.id),
+    actionHash: text("action_hash").notNull(),
+    scope: grantScopeEnum("scope").notNull(),
+    usesLeft: integer("uses_left"), // null = unlimited until expiry (scope "session")
+    expiresAt: tz("expires_at").notNull(),
+    consumedAt: tz("consumed_at"),
+    createdAt: createdAt(),
+  },
+  // grant lookup on the decision path
+  (t) => [index("grants_lookup_idx").on(t.sessionId, t.actionHash)],
+);

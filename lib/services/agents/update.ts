@@ -1,0 +1,45 @@
+import { eq } from "drizzle-orm";
+import { recordAudit } from "@/lib/audit/record";
+import { ApiError, mapDbError, notFound } from "@/lib/api/errors";
+import type { Db } from "@/lib/db/client";
+import { getUserById } from "@/lib/db/queries/users";
+import { agents } from "@/lib/db/schema";
+import { auditMeta, type Caller } from "../context";
+import { AGENT_UNIQUE } from "./create";
+import type { AgentUpdate } from "./schemas";
+
+/** Edits an agent's registration; the audit event records exactly which fields changed. */
+export async function updateAgent(db: Db, caller: Caller, id: string, patch: AgentUpdate) {
+  if (patch.ownerId && !(await getUserById(db, patch.ownerId))) {
+    throw new ApiError("validation_failed", "ownerId: no such person", [{ path: "ownerId", message: "no such person" }]);
+  }
+  try {
+    return await db.transaction(async (tx) => {
+      const [before] = await tx.select().from(agents).where(eq(agents.id, id)).for("update");
+      if (!before) throw notFound("Agent");
+      if (before.status === "retired") throw new ApiError("conflict", "A retired agent cannot be edited");
+      const changes: Record<string, { before: unknown; after: unknown }> = {};
+      for (const [k, v] of Object.entries(patch) as [keyof AgentUpdate, unknown][]) {
+        if (v === undefined) continue;
+        const old = before[k as keyof typeof before];
+        if (JSON.stringify(old) !== JSON.stringify(v)) changes[k] = { before: old, after: v };
+      }
+      if (Object.keys(changes).length === 0) return before;
+      const [agent] = await tx
+        .update(agents)
+        .set({ ...patch, updatedAt: new Date() })
+        .where(eq(agents.id, id))
+        .returning();
+      await recordAudit(tx, {
+        ...auditMeta(caller),
+        action: "agent.updated",
+        target: { kind: "agent", id },
+        agentId: id,
+        detail: { changes },
+      });
+      return agent;
+    });
+  } catch (err) {
+    mapDbError(err, AGENT_UNIQUE);
+  }
+}

@@ -1,0 +1,18 @@
+import { getHandle } from "@/lib/db/client";
+import { ensureFirstAdmin } from "@/lib/services/people/bootstrap";
+
+/**
+ * Runs once per server process before the first request: opens the database (which applies
+ * migrations), seeds the demo fleet when WARDEN_DEMO=1 on an empty database, and otherwise
+ * makes sure a first admin exists.
+ */
+export async function startWarden() {
+  const t0 = Date.now();
+  const { db, kind } = await getHandle();
+  console.log(`[warden] database ready (${kind === "pglite" ? "embedded" : "postgres"}) in ${Date.now() - t0} ms`);
+  if (process.env.WARDEN_DEMO === "1") {
+    const { seedDemoIfEmpty } = await import("@/lib/demo/startup");
+    if (await seedDemoIfEmpty(db)) return;
+  }
+  await ensureFirstAdmin(db);
+}

@@ -1,0 +1,18 @@
+import { NextResponse, type NextRequest } from "next/server";
+
+// Only redirects: pages without a session cookie go to sign-in. It decides nothing about
+// access; every page and handler checks the person itself (lib/auth/current.ts) and fails
+// closed.
+export function proxy(req: NextRequest) {
+  const hasSession = req.cookies.has("next-auth.session-token") || req.cookies.has("__Secure-next-auth.session-token");
+  if (hasSession) return NextResponse.next();
+  const url = req.nextUrl.clone();
+  url.pathname = "/sign-in";
+  url.search = `?callbackUrl=${encodeURIComponent(req.nextUrl.pathname + req.nextUrl.search)}`;
+  return NextResponse.redirect(url);
+}
+
+export const config = {
+  // Pages only: not the APIs (they answer 401 themselves), not sign-in, not static files.
+  matcher: ["/((?!api/|access/|\\.well-known/|sign-in|_next/|favicon.ico|.*\\.(?:svg|png|ico|txt)$).*)"],
+};
