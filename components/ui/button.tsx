@@ -15,7 +15,7 @@ export const buttonVariants = cva(
         outline: "border border-input bg-background shadow-xs hover:bg-accent hover:text-accent-foreground",
         ghost: "hover:bg-accent hover:text-accent-foreground",
         destructive: "bg-destructive text-destructive-foreground shadow-xs hover:bg-destructive/90",
-        link: "h-auto px-0 text-foreground underline underline-offset-4 hover:text-foreground/80",
+        link: "text-foreground underline underline-offset-4 hover:text-foreground/80",
       },
       size: {
         sm: "h-7 px-2.5 text-xs",
@@ -24,6 +24,8 @@ export const buttonVariants = cva(
         "icon-sm": "size-7",
       },
     },
+    // Links sit inline in text, so they drop the size's height and padding (compound classes win).
+    compoundVariants: [{ variant: "link", class: "h-auto px-0" }],
     defaultVariants: { variant: "default", size: "default" },
   },
 );

@@ -1,6 +1,8 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
+import type { PersonListQuery } from "@/lib/services/people/schemas";
+import { offsetOf, orderBy, searchAny, type Page } from "./list";
 
 // Every read that leaves this file omits password_hash.
 export const publicUserColumns = {
@@ -48,4 +50,33 @@ export async function getUserCredentialsByEmail(db: Executor, email: string) {
 export async function countUsers(db: Executor): Promise<number> {
   const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
   return r.n;
+}
+
+const sortable = {
+  name: users.name,
+  email: users.email,
+  role: users.role,
+  createdAt: users.createdAt,
+  lastSignInAt: users.lastSignInAt,
+} as const;
+
+/** Admin list of people: search on name/email, role and status filters, sort, page. */
+export async function listUsers(db: Executor, q: PersonListQuery): Promise<Page<PublicUser>> {
+  const conds: (SQL | undefined)[] = [
+    searchAny(q.q, [users.name, users.email]),
+    q.role ? eq(users.role, q.role) : undefined,
+    q.status === "active" ? isNull(users.disabledAt) : q.status === "disabled" ? isNotNull(users.disabledAt) : undefined,
+  ];
+  const where = and(...conds.filter(Boolean));
+  const [items, [{ total }]] = await Promise.all([
+    db
+      .select(publicUserColumns)
+      .from(users)
+      .where(where)
+      .orderBy(...orderBy(sortable[q.sort], q.dir, users.id))
+      .limit(q.pageSize)
+      .offset(offsetOf(q.page, q.pageSize)),
+    db.select({ total: sql<number>`count(*)::int` }).from(users).where(where),
+  ]);
+  return { items, total, page: q.page, pageSize: q.pageSize };
 }

@@ -1,0 +1,265 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { AgentStatusActions, RevokeCredentialButton } from "@/components/agents/agent-actions";
+import { RiskBadge, StatusBadge } from "@/components/agents/badges";
+import { IssueKeyDialog } from "@/components/agents/issue-key-dialog";
+import { PageHeader } from "@/components/page-header";
+import { Time } from "@/components/time";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { isUuid } from "@/lib/api/with-person";
+import { requirePagePerson } from "@/lib/auth/current";
+import { can } from "@/lib/auth/roles";
+import { getDb } from "@/lib/db/client";
+import { getAgentDetail } from "@/lib/db/queries/agents";
+
+export default async function AgentPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const person = await requirePagePerson("readInventory", `/agents/${id}`);
+  if (!isUuid(id)) notFound();
+  const detail = await getAgentDetail(await getDb(), id);
+  if (!detail) notFound();
+  const { agent, owner, credentials, connectorsUsed, recentSessions } = detail;
+  const canWrite = can(person.role, "writeInventory") && agent.status !== "retired";
+  const canRevoke = can(person.role, "revokeCredentials");
+  const env = agent.envelope;
+  const now = Date.now();
+
+  return (
+    <div className="space-y-4">
+      <PageHeader
+        title={agent.name}
+        description={agent.purpose || undefined}
+        breadcrumbs={[{ label: "Agents", href: "/agents" }]}
+        actions={
+          canWrite ? (
+            <div className="flex flex-wrap gap-2">
+              <Button asChild variant="outline" size="sm">
+                <Link href={`/agents/${agent.id}/edit`}>Edit</Link>
+              </Button>
+              <AgentStatusActions agentId={agent.id} name={agent.name} status={agent.status} />
+            </div>
+          ) : null
+        }
+      />
+      {agent.status !== "active" ? (
+        <div role="status" className="rounded-md border border-destructive/40 bg-destructive/10 px-3 py-2 text-sm">
+          <strong className="capitalize">{agent.status}</strong>
+          {agent.statusReason ? <> — {agent.statusReason}</> : null}
+          {agent.statusChangedAt ? (
+            <>
+              {" "}
+              (<Time value={agent.statusChangedAt} />)
+            </>
+          ) : null}
+        </div>
+      ) : null}
+      <div className="grid gap-4 lg:grid-cols-2">
+        <Card>
+          <CardHeader>
+            <CardTitle>Identity</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <dl className="grid grid-cols-[9rem_1fr] gap-x-3 gap-y-2 text-sm">
+              <dt className="text-muted-foreground">Workload identity</dt>
+              <dd className="break-all font-mono text-xs">{agent.identity}</dd>
+              <dt className="text-muted-foreground">Kind</dt>
+              <dd>{agent.identityKind === "spiffe" ? "SPIFFE ID" : agent.identityKind === "oidc" ? "OIDC subject" : "Bootstrap key only"}</dd>
+              <dt className="text-muted-foreground">Team</dt>
+              <dd>{agent.team}</dd>
+              <dt className="text-muted-foreground">Owner</dt>
+              <dd>{owner ? `${owner.name} (${owner.email})` : "—"}</dd>
+              <dt className="text-muted-foreground">Risk tier</dt>
+              <dd>
+                <RiskBadge tier={agent.riskTier} />
+              </dd>
+              <dt className="text-muted-foreground">Status</dt>
+              <dd>
+                <StatusBadge status={agent.status} />
+              </dd>
+              <dt className="text-muted-foreground">Registered</dt>
+              <dd>
+                <Time value={agent.createdAt} />
+              </dd>
+              <dt className="text-muted-foreground">Last seen</dt>
+              <dd>
+                <Time value={agent.lastSeenAt} />
+              </dd>
+            </dl>
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Baseline envelope</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <dl className="grid grid-cols-[9rem_1fr] gap-x-3 gap-y-2 text-sm">
+              <dt className="text-muted-foreground">Actions</dt>
+              <dd className="flex flex-wrap gap-1">
+                {env.actions.map((a) => (
+                  <Badge key={a} variant="outline" className="font-mono">
+                    {a}
+                  </Badge>
+                ))}
+              </dd>
+              <dt className="text-muted-foreground">Resources</dt>
+              <dd className="font-mono text-xs">{env.resources?.length ? env.resources.join(", ") : "any"}</dd>
+              <dt className="text-muted-foreground">Max sensitivity</dt>
+              <dd>{env.maxSensitivity}</dd>
+              <dt className="text-muted-foreground">Destinations</dt>
+              <dd className="font-mono text-xs">{env.destinations?.length ? env.destinations.join(", ") : "none declared"}</dd>
+              <dt className="text-muted-foreground">Longest session</dt>
+              <dd>{Math.round(env.maxTtlSeconds / 60)} min</dd>
+            </dl>
+          </CardContent>
+        </Card>
+      </div>
+
+      <Card>
+        <CardHeader className="flex flex-row items-center justify-between">
+          <CardTitle>Credentials</CardTitle>
+          {can(person.role, "issueAgentKeys") && agent.status === "active" ? <IssueKeyDialog agentId={agent.id} /> : null}
+        </CardHeader>
+        <CardContent>
+          {credentials.length === 0 ? (
+            <p className="text-sm text-muted-foreground">This agent holds no credentials.</p>
+          ) : (
+            <Table>
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Name</TableHead>
+                  <TableHead>Prefix</TableHead>
+                  <TableHead>Kind</TableHead>
+                  <TableHead>Issued</TableHead>
+                  <TableHead>Expires</TableHead>
+                  <TableHead>Last used</TableHead>
+                  <TableHead>Status</TableHead>
+                  <TableHead className="sr-only">Actions</TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {credentials.map((c) => {
+                  const expired = c.expiresAt && c.expiresAt.getTime() <= now;
+                  return (
+                    <TableRow key={c.id}>
+                      <TableCell>
+                        <Link className="hover:underline" href={`/credentials/${c.id}`}>
+                          {c.name}
+                        </Link>
+                      </TableCell>
+                      <TableCell className="font-mono text-xs">{c.prefix ?? "—"}</TableCell>
+                      <TableCell>
+                        {c.kind.replace("_", " ")} <Badge variant={c.jit ? "success" : "warning"}>{c.jit ? "JIT" : "standing"}</Badge>
+                      </TableCell>
+                      <TableCell>
+                        <Time value={c.issuedAt} />
+                      </TableCell>
+                      <TableCell>{c.expiresAt ? <Time value={c.expiresAt} /> : <span className="text-warning">never</span>}</TableCell>
+                      <TableCell>
+                        <Time value={c.lastUsedAt} />
+                      </TableCell>
+                      <TableCell>
+                        {c.revokedAt ? (
+                          <Badge variant="muted" title={c.revokeReason ?? undefined}>
+                            revoked
+                          </Badge>
+                        ) : expired ? (
+                          <Badge variant="muted">expired</Badge>
+                        ) : (
+                          <Badge variant="success">active</Badge>
+                        )}
+                      </TableCell>
+                      <TableCell className="text-right">
+                        {canRevoke && !c.revokedAt && !expired ? <RevokeCredentialButton credentialId={c.id} label={c.name} /> : null}
+                      </TableCell>
+                    </TableRow>
+                  );
+                })}
+              </TableBody>
+            </Table>
+          )}
+        </CardContent>
+      </Card>
+
+      <div className="grid gap-4 lg:grid-cols-2">
+        <Card>
+          <CardHeader>
+            <CardTitle>Connectors used</CardTitle>
+          </CardHeader>
+          <CardContent>
+            {connectorsUsed.length === 0 ? (
+              <p className="text-sm text-muted-foreground">No tool calls recorded yet.</p>
+            ) : (
+              <Table>
+                <TableHeader>
+                  <TableRow>
+                    <TableHead>Connector</TableHead>
+                    <TableHead className="text-right">Calls</TableHead>
+                    <TableHead className="text-right">Denied</TableHead>
+                    <TableHead>Last call</TableHead>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {connectorsUsed.map((u) => (
+                    <TableRow key={u.connector}>
+                      <TableCell className="font-mono text-xs">{u.connector}</TableCell>
+                      <TableCell className="text-right tabular-nums">{u.calls.toLocaleString()}</TableCell>
+                      <TableCell className="text-right tabular-nums">{u.denied.toLocaleString()}</TableCell>
+                      <TableCell>
+                        <Time value={u.lastUsedAt} />
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            )}
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Recent sessions</CardTitle>
+          </CardHeader>
+          <CardContent>
+            {recentSessions.length === 0 ? (
+              <p className="text-sm text-muted-foreground">No sessions yet.</p>
+            ) : (
+              <Table>
+                <TableHeader>
+                  <TableRow>
+                    <TableHead>Goal</TableHead>
+                    <TableHead>Status</TableHead>
+                    <TableHead className="text-right">Calls</TableHead>
+                    <TableHead>Started</TableHead>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {recentSessions.map((s) => (
+                    <TableRow key={s.id}>
+                      <TableCell className="max-w-[16rem] truncate" title={s.goal}>
+                        <Link className="hover:underline" href={`/sessions/${s.id}`}>
+                          {s.goal}
+                        </Link>
+                      </TableCell>
+                      <TableCell>
+                        <Badge variant={s.status === "active" ? "success" : "muted"}>{s.status}</Badge>
+                      </TableCell>
+                      <TableCell className="text-right tabular-nums">
+                        {s.decisionCount}
+                        {s.denyCount ? <span className="text-destructive"> / {s.denyCount} denied</span> : null}
+                      </TableCell>
+                      <TableCell>
+                        <Time value={s.startedAt} />
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            )}
+          </CardContent>
+        </Card>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+import Link from "next/link";
+import { PageHeader } from "@/components/page-header";
+import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { requirePagePerson } from "@/lib/auth/current";
+import { getDb } from "@/lib/db/client";
+import { getOverviewStats } from "@/lib/db/queries/overview";
+
+export const metadata = { title: "Overview · Warden" };
+
+function Stat({ label, value, href, tone }: { label: string; value: number; href: string; tone?: "bad" | "warn" }) {
+  const color = tone === "bad" && value > 0 ? "text-destructive" : tone === "warn" && value > 0 ? "text-warning" : "";
+  return (
+    <Link href={href} className="block rounded-md border p-3 hover:bg-muted/50 focus-visible:outline-2">
+      <div className="text-xs text-muted-foreground">{label}</div>
+      <div className={`text-2xl font-semibold tabular-nums ${color}`}>{value.toLocaleString()}</div>
+    </Link>
+  );
+}
+
+export default async function OverviewPage() {
+  await requirePagePerson("readInventory", "/");
+  const s = await getOverviewStats(await getDb());
+  return (
+    <div className="space-y-4">
+      <PageHeader title="Overview" description="The fleet right now and the last 24 hours of decisions." />
+      <div className="grid gap-4 lg:grid-cols-2">
+        <Card>
+          <CardHeader>
+            <CardTitle>Decisions, last 24 h</CardTitle>
+          </CardHeader>
+          <CardContent className="grid grid-cols-3 gap-2">
+            <Stat label="Allowed" value={s.decisions24h.allow} href="/sessions" />
+            <Stat label="Denied" value={s.decisions24h.deny} href="/sessions?hasDenials=true" tone="bad" />
+            <Stat label="Escalated" value={s.decisions24h.escalate} href="/escalations" tone="warn" />
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Needs attention</CardTitle>
+          </CardHeader>
+          <CardContent className="grid grid-cols-3 gap-2">
+            <Stat label="Pending escalations" value={s.escalationsPending} href="/escalations" tone="warn" />
+            <Stat label="Open findings" value={s.findingsOpen} href="/findings" tone="warn" />
+            <Stat label="Unmanaged connectors" value={s.connectors.unmanaged} href="/connectors?managed=false" tone="bad" />
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Agents and sessions</CardTitle>
+          </CardHeader>
+          <CardContent className="grid grid-cols-3 gap-2">
+            <Stat label="Active agents" value={s.agents.active} href="/agents?status=active" />
+            <Stat label="Quarantined" value={s.agents.quarantined} href="/agents?status=quarantined" tone="bad" />
+            <Stat label="Live sessions" value={s.sessions.active} href="/sessions?status=active" />
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Credential hygiene</CardTitle>
+          </CardHeader>
+          <CardContent className="grid grid-cols-3 gap-2">
+            <Stat label="Just-in-time (live)" value={s.credentials.jit} href="/credentials?jit=true&status=active" />
+            <Stat label="Standing" value={s.credentials.standing} href="/credentials?jit=false&status=active" tone="warn" />
+            <Stat label="Never expire" value={s.credentials.neverExpire} href="/credentials?status=active" tone="bad" />
+          </CardContent>
+        </Card>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,124 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { PageHeader } from "@/components/page-header";
+import { OutcomeBadge, SessionStatusBadge } from "@/components/sessions/session-status-badge";
+import { Time } from "@/components/time";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { isUuid } from "@/lib/api/with-person";
+import { requirePagePerson } from "@/lib/auth/current";
+import { getDb } from "@/lib/db/client";
+import { getSessionDetail } from "@/lib/db/queries/sessions";
+
+export default async function SessionPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  await requirePagePerson("readInventory", `/sessions/${id}`);
+  if (!isUuid(id)) notFound();
+  const d = await getSessionDetail(await getDb(), id);
+  if (!d) notFound();
+  const s = d.session;
+  const intent = s.intent;
+  return (
+    <div className="space-y-4">
+      <PageHeader
+        title={s.goal}
+        breadcrumbs={[{ label: "Sessions", href: "/sessions" }]}
+        description={
+          <>
+            <Link className="hover:underline" href={`/agents/${s.agentId}`}>
+              {d.agentName}
+            </Link>{" "}
+            · started <Time value={s.startedAt} /> · <SessionStatusBadge status={s.status} />
+          </>
+        }
+      />
+      <Card>
+        <CardHeader>
+          <CardTitle>Declared intent (version {s.intentVersion})</CardTitle>
+        </CardHeader>
+        <CardContent>
+          <dl className="grid grid-cols-[9rem_1fr] gap-x-3 gap-y-2 text-sm">
+            <dt className="text-muted-foreground">Actions</dt>
+            <dd className="flex flex-wrap gap-1">
+              {intent.actions.map((a) => (
+                <Badge key={a} variant="outline" className="font-mono">
+                  {a}
+                </Badge>
+              ))}
+            </dd>
+            <dt className="text-muted-foreground">Max sensitivity</dt>
+            <dd>{intent.maxSensitivity}</dd>
+            <dt className="text-muted-foreground">Destinations</dt>
+            <dd className="font-mono text-xs">{intent.destinations?.join(", ") || "none"}</dd>
+            <dt className="text-muted-foreground">Resources</dt>
+            <dd className="font-mono text-xs">{intent.resources?.join(", ") || "any"}</dd>
+            <dt className="text-muted-foreground">Expires</dt>
+            <dd>
+              <Time value={s.expiresAt} />
+            </dd>
+            {s.parentSessionId ? (
+              <>
+                <dt className="text-muted-foreground">Delegated from</dt>
+                <dd>
+                  <Link className="hover:underline" href={`/sessions/${s.parentSessionId}`}>
+                    parent session
+                  </Link>
+                </dd>
+              </>
+            ) : null}
+          </dl>
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Tool calls ({d.decisions.length})</CardTitle>
+        </CardHeader>
+        <CardContent>
+          {d.decisions.length === 0 ? (
+            <p className="text-sm text-muted-foreground">No tool calls in this session yet.</p>
+          ) : (
+            <Table>
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Time</TableHead>
+                  <TableHead>Action</TableHead>
+                  <TableHead>Decision</TableHead>
+                  <TableHead>Reasons</TableHead>
+                  <TableHead>Outside the intent</TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {d.decisions.map((e) => (
+                  <TableRow key={e.id} data-outcome={e.outcome}>
+                    <TableCell>
+                      <Time value={e.createdAt} />
+                    </TableCell>
+                    <TableCell className="font-mono text-xs">
+                      {e.connector}:{e.tool}.{e.operation}
+                      {e.resource ? <span className="text-muted-foreground"> {e.resource}</span> : null}
+                    </TableCell>
+                    <TableCell>
+                      <OutcomeBadge outcome={e.outcome} />
+                    </TableCell>
+                    <TableCell className="text-xs">{e.reasons.map((r) => r.code).join(", ") || "—"}</TableCell>
+                    <TableCell className="text-xs">
+                      {e.diff?.length
+                        ? e.diff.map((x) => (
+                            <div key={x.field}>
+                              <strong>{x.field}</strong>: declared <code>{JSON.stringify(x.declared)}</code>, got{" "}
+                              <code className="text-destructive">{JSON.stringify(x.actual)}</code>
+                            </div>
+                          ))
+                        : "—"}
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          )}
+        </CardContent>
+      </Card>
+    </div>
+  );
+}

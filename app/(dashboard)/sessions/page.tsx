@@ -1,0 +1,22 @@
+import { PageHeader } from "@/components/page-header";
+import { requirePagePerson } from "@/lib/auth/current";
+import { asJson, searchKey } from "@/lib/client/use-list-query";
+import { getDb } from "@/lib/db/client";
+import { listSessions, sessionListSchema } from "@/lib/db/queries/sessions";
+import { SessionsClient } from "./client";
+
+export const metadata = { title: "Sessions · Warden" };
+
+export default async function SessionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requirePagePerson("readInventory", "/sessions");
+  const sp = await searchParams;
+  const parsed = sessionListSchema.safeParse(sp);
+  const query = parsed.success ? parsed.data : sessionListSchema.parse({});
+  const page = await listSessions(await getDb(), query);
+  return (
+    <>
+      <PageHeader title="Sessions" description="Every task an agent runs, newest first. The list refreshes itself." />
+      <SessionsClient initial={{ key: searchKey(sp), data: asJson(page) }} />
+    </>
+  );
+}

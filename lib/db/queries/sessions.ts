@@ -1,0 +1,92 @@
+import { and, desc, eq, gt, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import type { Executor } from "@/lib/db/client";
+import { agents, decisions, sessionIntents, sessions } from "@/lib/db/schema";
+import { listQuery, offsetOf, orderBy, searchAny, type Page } from "./list";
+
+export const sessionListSchema = listQuery.extend({
+  status: z.enum(["pending", "active", "ended", "expired", "denied"]).optional(),
+  agentId: z.uuid().optional(),
+  hasDenials: z.enum(["true"]).optional(),
+  sort: z.enum(["startedAt", "lastActivityAt", "decisionCount", "denyCount"]).default("startedAt"),
+  dir: z.enum(["asc", "desc"]).default("desc"),
+});
+export type SessionListQuery = z.infer<typeof sessionListSchema>;
+
+export type SessionRow = {
+  id: string;
+  agentId: string;
+  agentName: string;
+  status: string;
+  goal: string;
+  startedAt: Date;
+  expiresAt: Date;
+  endedAt: Date | null;
+  lastActivityAt: Date | null;
+  decisionCount: number;
+  denyCount: number;
+  escalationCount: number;
+  parentSessionId: string | null;
+};
+
+const sortable = {
+  startedAt: sessions.startedAt,
+  lastActivityAt: sessions.lastActivityAt,
+  decisionCount: sessions.decisionCount,
+  denyCount: sessions.denyCount,
+};
+
+export async function listSessions(db: Executor, q: SessionListQuery): Promise<Page<SessionRow>> {
+  const conds: (SQL | undefined)[] = [
+    searchAny(q.q, [sessions.goal, agents.name]),
+    q.status ? eq(sessions.status, q.status) : undefined,
+    q.agentId ? eq(sessions.agentId, q.agentId) : undefined,
+    q.hasDenials ? gt(sessions.denyCount, 0) : undefined,
+  ];
+  const where = and(...conds.filter(Boolean));
+  const [items, [{ total }]] = await Promise.all([
+    db
+      .select({
+        id: sessions.id,
+        agentId: sessions.agentId,
+        agentName: agents.name,
+        status: sessions.status,
+        goal: sessions.goal,
+        startedAt: sessions.startedAt,
+        expiresAt: sessions.expiresAt,
+        endedAt: sessions.endedAt,
+        lastActivityAt: sessions.lastActivityAt,
+        decisionCount: sessions.decisionCount,
+        denyCount: sessions.denyCount,
+        escalationCount: sessions.escalationCount,
+        parentSessionId: sessions.parentSessionId,
+      })
+      .from(sessions)
+      .innerJoin(agents, eq(agents.id, sessions.agentId))
+      .where(where)
+      .orderBy(...orderBy(sortable[q.sort], q.dir, sessions.id))
+      .limit(q.pageSize)
+      .offset(offsetOf(q.page, q.pageSize)),
+    db
+      .select({ total: sql<number>`count(*)::int` })
+      .from(sessions)
+      .innerJoin(agents, eq(agents.id, sessions.agentId))
+      .where(where),
+  ]);
+  return { items, total, page: q.page, pageSize: q.pageSize };
+}
+
+export async function getSessionDetail(db: Executor, id: string) {
+  const [s] = await db
+    .select({ session: sessions, agentName: agents.name, agentRisk: agents.riskTier })
+    .from(sessions)
+    .innerJoin(agents, eq(agents.id, sessions.agentId))
+    .where(eq(sessions.id, id));
+  if (!s) return undefined;
+  const [intents, events, children] = await Promise.all([
+    db.select().from(sessionIntents).where(eq(sessionIntents.sessionId, id)).orderBy(sessionIntents.version),
+    db.select().from(decisions).where(eq(decisions.sessionId, id)).orderBy(desc(decisions.createdAt)).limit(500),
+    db.select({ id: sessions.id, goal: sessions.goal, status: sessions.status }).from(sessions).where(eq(sessions.parentSessionId, id)),
+  ]);
+  return { ...s, intents, decisions: events, children };
+}
