@@ -16,3 +16,13 @@ export async function startWarden() {
   }
   await ensureFirstAdmin(db);
 }
+
+/** A server that cannot reach or migrate its database must not serve requests. */
+export async function startWardenOrExit() {
+  try {
+    await startWarden();
+  } catch (err) {
+    console.error("[warden] startup failed:", err);
+    process.exit(1);
+  }
+}

@@ -6,7 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { Nav, SignOutButton } from "./nav";
 import { ROLE_LABELS, type Role } from "./nav-items";
 
-export type ShellUser = { name: string; email: string; role: Role };
+export type ShellUser = { name: string; email: string; role: Role; mustChangePassword?: boolean };
 
 const MAIN_ID = "main-content";
 
@@ -42,6 +42,12 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
             <span className="sr-only">Role: </span>
             {ROLE_LABELS[user.role]}
           </Badge>
+          <Link
+            href="/settings/password"
+            className="rounded-md px-2 py-1 text-xs text-muted-foreground hover:text-foreground focus-visible:ring-2 focus-visible:ring-ring"
+          >
+            Change password
+          </Link>
           <SignOutButton />
         </div>
       </header>
@@ -54,6 +60,15 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
         </div>
         {/* tabIndex -1: the skip link moves focus here, not just the scroll position. */}
         <main id={MAIN_ID} tabIndex={-1} className="min-w-0 flex-1 px-4 py-4 outline-hidden md:px-6">
+          {user.mustChangePassword ? (
+            <div role="alert" className="mb-4 rounded-md border border-warning/50 bg-warning/10 px-3 py-2 text-sm">
+              You are signed in with a one-time password.{" "}
+              <Link className="font-medium underline" href="/settings/password">
+                Choose your own password now
+              </Link>
+              .
+            </div>
+          ) : null}
           {children}
         </main>
       </div>

@@ -16,6 +16,7 @@ import {
   Users,
   type LucideIcon,
 } from "lucide-react";
+import { CAN } from "@/lib/auth/roles";
 
 export const ROLES = ["admin", "analyst", "approver", "auditor"] as const;
 export type Role = (typeof ROLES)[number];
@@ -44,14 +45,14 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/sessions", label: "Sessions", icon: Activity, roles: everyone, group: "main" },
   { href: "/agents", label: "Agents", icon: Bot, roles: everyone, group: "main" },
   { href: "/connectors", label: "Connectors", icon: Plug, roles: everyone, group: "main" },
-  { href: "/credentials", label: "Credentials", icon: KeyRound, roles: ["admin", "analyst", "auditor"], group: "main" },
+  { href: "/credentials", label: "Credentials", icon: KeyRound, roles: CAN.readInventory, group: "main" },
   // Everyone may look at the queue; only approvers (and admins) get the approve/deny buttons.
   { href: "/escalations", label: "Escalations", icon: Hand, roles: everyone, group: "main" },
   { href: "/findings", label: "Findings", icon: Radar, roles: ["admin", "analyst", "auditor"], group: "main" },
   { href: "/policies", label: "Policies", icon: ScrollText, roles: ["admin", "analyst", "auditor"], group: "main" },
-  { href: "/audit", label: "Audit", icon: ShieldCheck, roles: ["admin", "analyst", "auditor"], group: "main" },
-  { href: "/reports", label: "Reports", icon: ChartColumn, roles: ["admin", "analyst", "auditor"], group: "main" },
-  { href: "/admin/people", label: "People", icon: Users, roles: ["admin"], group: "administration" },
+  { href: "/audit", label: "Audit", icon: ShieldCheck, roles: CAN.readAudit, group: "main" },
+  { href: "/reports", label: "Reports", icon: ChartColumn, roles: CAN.readReports, group: "main" },
+  { href: "/admin/people", label: "People", icon: Users, roles: CAN.managePeople, group: "administration" },
   { href: "/settings/tokens", label: "API tokens", icon: KeySquare, roles: everyone, group: "administration" },
 ];
 

@@ -16,6 +16,7 @@ export type Person = {
   role: Role;
   via: "session" | "token";
   tokenId?: string;
+  mustChangePassword?: boolean;
 };
 
 /** Resolves a browser-session cookie value to a live, enabled person (or null). */
@@ -31,7 +32,7 @@ export async function personFromSessionCookie(value: string | undefined): Promis
   const user = await getUserById(await getDb(), token.uid);
   // Disabled, or the epoch moved (disable, role change, password reset): the cookie is dead.
   if (!user || user.disabledAt || user.authEpoch !== token.epoch) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role, via: "session" };
+  return { id: user.id, email: user.email, name: user.name, role: user.role, via: "session", mustChangePassword: user.mustChangePassword };
 }
 
 /** Resolves `Authorization: Bearer wdn_pat_...` to the token's person (or null). */

@@ -9,7 +9,8 @@ export const CAN = {
   revokeCredentials: ["admin", "analyst", "approver"],
   issueAgentKeys: ["admin", "analyst"],
   managePeople: ["admin"],
-  readAudit: ["admin", "auditor"],
+  readAudit: ["admin", "analyst", "auditor"],
+  readReports: ["admin", "auditor"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof CAN;

@@ -10,7 +10,6 @@ export type Role = (typeof roleEnum.enumValues)[number];
 export type Sensitivity = Envelope["maxSensitivity"];
 export type Tier = "low" | "medium" | "high";
 
-export const SENSITIVITY_ORDER: Sensitivity[] = ["public", "internal", "confidential", "restricted"];
 export const TRUST_DOMAIN = "acme.internal";
 export const DEFAULT_SEED = 0x5741_5244;
 
@@ -714,6 +713,9 @@ export const AGENTS: DemoAgent[] = [
       },
     ],
     deviations: [{ call: "github:repo.admin", resource: "{repo}/collaborators", args: { remove: "[redacted]" }, forbid: "forbid-repo-admin-by-agents" }],
+    standingSecrets: [
+      { kind: "ssh_key", name: "SSH deploy key (access-review runner)", connector: "github", prefix: "SHA256:q9F", issuedDaysAgo: 420, expiresInDays: null, lastUsedDaysAgo: 204, source: "runner host ~/.ssh" },
+    ],
   },
   {
     name: "vuln-triage-bot", team: "security", ownerRole: "analyst", riskTier: "medium", status: "active", createdDaysAgo: 160,

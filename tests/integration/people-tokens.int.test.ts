@@ -17,6 +17,15 @@ import { updatePerson } from "../../lib/services/people/update";
 import { createToken } from "../../lib/services/tokens/create";
 import { revokeToken } from "../../lib/services/tokens/revoke";
 import { MAX_ACTIVE_TOKENS } from "../../lib/services/tokens/schemas";
+import { NextRequest } from "next/server";
+import * as meRoute from "../../app/api/v1/me/route";
+import * as passwordRoute from "../../app/api/v1/me/password/route";
+import * as revokeRoute from "../../app/api/v1/tokens/[id]/revoke/route";
+import * as tokensRoute from "../../app/api/v1/tokens/route";
+import * as disableRoute from "../../app/api/v1/users/[id]/disable/route";
+import * as resetRoute from "../../app/api/v1/users/[id]/reset-password/route";
+import * as userRoute from "../../app/api/v1/users/[id]/route";
+import * as usersRoute from "../../app/api/v1/users/route";
 import { DB_KINDS, openTestDatabase } from "./db";
 
 const as = (u: { id: string; email: string }): Caller => ({ actor: { kind: "person", id: u.id, label: u.email } });
@@ -270,5 +279,125 @@ describe.each(DB_KINDS)("people and tokens on %s", (kind) => {
     const page2 = await listUsers(h.db, q({ pageSize: "2", page: "2", sort: "email" }));
     expect(page2.items).toHaveLength(2);
     expect(page2.items[0].email <= page2.items[1].email).toBe(true);
+    await h.db.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, root.id));
+    for (const dir of ["asc", "desc"]) {
+      const recent = await listUsers(h.db, q({ sort: "lastSignInAt", dir }));
+      expect(recent.items[0].id).toBe(root.id); // never-signed-in people come last either way
+    }
+  });
+});
+
+// The handlers themselves, called with real bearer tokens: the shared security cases.
+describe("people and tokens API (pglite)", () => {
+  let h: DatabaseHandle;
+  let admin: { id: string; email: string; token: string };
+  let analyst: { id: string; email: string; token: string };
+  const bootstrap: Caller = { actor: { kind: "system", label: "test" } };
+
+  beforeAll(async () => {
+    h = await openTestDatabase("pglite");
+    const mk = async (email: string, role: "admin" | "analyst") => {
+      const p = (await createPerson(h.db, bootstrap, input(email, role, "a long test password"))).person;
+      const t = await createToken(h.db, as(p), p.id, { name: "test", expiresInDays: 1 });
+      return { id: p.id, email: p.email, token: t.token };
+    };
+    admin = await mk("admin@api.test", "admin");
+    analyst = await mk("analyst@api.test", "analyst");
+  });
+  afterAll(async () => h?.close());
+
+  type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+  async function call(handler: Handler, opts: { token?: string; method?: string; path?: string; body?: unknown; params?: Record<string, string> } = {}) {
+    const headers: Record<string, string> = {};
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    if (opts.body !== undefined) headers["content-type"] = "application/json";
+    const req = new NextRequest(`http://localhost${opts.path ?? "/api/v1/x"}`, {
+      method: opts.method ?? (opts.body === undefined ? "GET" : "POST"),
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    });
+    const res = await handler(req, { params: Promise.resolve(opts.params ?? {}) });
+    const text = await res.text();
+    noSecrets(text);
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  }
+
+  it("refuses no credentials and a bad token with 401", async () => {
+    expect((await call(usersRoute.GET)).status).toBe(401);
+    expect((await call(tokensRoute.GET)).status).toBe(401);
+    expect((await call(meRoute.GET, { token: "wdn_pat_" + "x".repeat(43) })).status).toBe(401);
+  });
+
+  it("people administration is admin only (403 for other roles)", async () => {
+    expect((await call(usersRoute.GET, { token: analyst.token })).status).toBe(403);
+    expect((await call(userRoute.PATCH, { token: analyst.token, method: "PATCH", body: { role: "admin" }, params: { id: analyst.id } })).status).toBe(403);
+    const list = await call(usersRoute.GET, { token: admin.token, path: "/api/v1/users?role=analyst" });
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((u: { email: string }) => u.email)).toEqual(["analyst@api.test"]);
+  });
+
+  it("creates with 201 and a one-time password; duplicate email is 409 on email", async () => {
+    const r = await call(usersRoute.POST, { token: admin.token, body: { email: "new@api.test", name: "New", role: "auditor" } });
+    expect(r.status).toBe(201);
+    expect(r.body.oneTimePassword).toEqual(expect.any(String));
+    expect(r.body.person.mustChangePassword).toBe(true);
+    const dup = await call(usersRoute.POST, { token: admin.token, body: { email: "NEW@api.test", name: "Again", role: "auditor" } });
+    expect(dup.status).toBe(409);
+    expect(dup.body.error.fields[0].path).toBe("email");
+    const bad = await call(usersRoute.POST, { token: admin.token, body: { email: "x@api.test", name: "X", role: "auditor", password: "short" } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields[0].path).toBe("password");
+  });
+
+  it("unknown and non-UUID ids are 404", async () => {
+    for (const id of ["nope", "00000000-0000-4000-8000-00000000abcd"]) {
+      expect((await call(userRoute.GET, { token: admin.token, params: { id } })).status).toBe(404);
+      expect((await call(disableRoute.POST, { token: admin.token, body: { reason: "test" }, params: { id } })).status).toBe(404);
+      expect((await call(resetRoute.POST, { token: admin.token, method: "POST", params: { id } })).status).toBe(404);
+      expect((await call(revokeRoute.POST, { token: analyst.token, body: { reason: "test" }, params: { id } })).status).toBe(404);
+    }
+  });
+
+  it("me, own tokens and token revocation scoped to the owner (404 for another's, admin may)", async () => {
+    const me = await call(meRoute.GET, { token: analyst.token });
+    expect(me.body).toMatchObject({ id: analyst.id, role: "analyst", via: "token" });
+    expect(me.body.capabilities).toContain("readInventory");
+    expect(me.body.capabilities).not.toContain("managePeople");
+    const created = await call(tokensRoute.POST, { token: analyst.token, body: { name: "ci", expiresInDays: null } });
+    expect(created.status).toBe(201);
+    expect(created.body.token).toMatch(/^wdn_pat_/);
+    const tooLong = await call(tokensRoute.POST, { token: analyst.token, body: { name: "ci", expiresInDays: 366 } });
+    expect(tooLong.body.error.fields[0].path).toBe("expiresInDays");
+    const mine = await call(tokensRoute.GET, { token: analyst.token });
+    expect(mine.body.items).toHaveLength(2);
+    const theirs = await call(tokensRoute.GET, { token: admin.token });
+    expect(theirs.body.items.map((t: { id: string }) => t.id)).not.toContain(created.body.id);
+    const adminToken = theirs.body.items[0].id;
+    const notMine = await call(revokeRoute.POST, { token: analyst.token, body: { reason: "not mine" }, params: { id: adminToken } });
+    expect(notMine.status).toBe(404);
+    const byAdmin = await call(revokeRoute.POST, { token: admin.token, body: { reason: "offboarding" }, params: { id: created.body.id } });
+    expect(byAdmin.status).toBe(200);
+    expect(byAdmin.body.status).toBe("revoked");
+    expect((await call(meRoute.GET, { token: created.body.token })).status).toBe(401);
+    const detail = await call(userRoute.GET, { token: admin.token, params: { id: analyst.id } });
+    expect(detail.body.tokens).toHaveLength(2);
+  });
+
+  it("a demotion applies to the person's token on the next request", async () => {
+    const promoted = await call(userRoute.PATCH, { token: admin.token, method: "PATCH", body: { role: "admin" }, params: { id: analyst.id } });
+    expect(promoted.status).toBe(200);
+    expect((await call(usersRoute.GET, { token: analyst.token })).status).toBe(200);
+    await call(userRoute.PATCH, { token: admin.token, method: "PATCH", body: { role: "auditor" }, params: { id: analyst.id } });
+    expect((await call(usersRoute.GET, { token: analyst.token })).status).toBe(403);
+    const self = await call(disableRoute.POST, { token: admin.token, body: { reason: "test" }, params: { id: admin.id } });
+    expect(self.status).toBe(409);
+  });
+
+  it("own password change needs the current password", async () => {
+    const wrong = await call(passwordRoute.POST, { token: analyst.token, body: { currentPassword: "wrong one here", newPassword: "a new long password" } });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.fields[0].path).toBe("currentPassword");
+    const ok = await call(passwordRoute.POST, { token: analyst.token, body: { currentPassword: "a long test password", newPassword: "a new long password" } });
+    expect(ok.status).toBe(200);
   });
 });

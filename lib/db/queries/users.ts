@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
 import type { PersonListQuery } from "@/lib/services/people/schemas";
@@ -73,7 +73,12 @@ export async function listUsers(db: Executor, q: PersonListQuery): Promise<Page<
       .select(publicUserColumns)
       .from(users)
       .where(where)
-      .orderBy(...orderBy(sortable[q.sort], q.dir, users.id))
+      .orderBy(
+        // Never signed in sorts last either way, so "most recent first" starts with real sign-ins.
+        ...(q.sort === "lastSignInAt"
+          ? [sql`${users.lastSignInAt} ${sql.raw(q.dir)} nulls last`, q.dir === "desc" ? desc(users.id) : asc(users.id)]
+          : orderBy(sortable[q.sort], q.dir, users.id)),
+      )
       .limit(q.pageSize)
       .offset(offsetOf(q.page, q.pageSize)),
     db.select({ total: sql<number>`count(*)::int` }).from(users).where(where),

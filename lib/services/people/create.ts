@@ -40,7 +40,7 @@ export async function createPerson(db: Db, caller: Caller, input: PersonCreate):
         action: "person.created",
         target: { kind: "user", id: u.id },
         // Never the password or its hash: only how it was set.
-        detail: { email: u.email, name: u.name, role: u.role, password: generated ? "one-time" : "set by admin" },
+        detail: { email: u.email, name: u.name, role: u.role, passwordSource: generated ? "one-time" : "set by admin" },
       });
       return u;
     });

@@ -1,0 +1,237 @@
+"use client";
+
+import * as React from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { Check, Copy, KeySquare, LoaderCircle } from "lucide-react";
+import { ConfirmDialog } from "@/components/confirm-dialog";
+import { EmptyState } from "@/components/data-table/empty-state";
+import { ErrorState } from "@/components/data-table/error-state";
+import { TableSkeleton } from "@/components/data-table/table-skeleton";
+import { Time } from "@/components/time";
+import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { FormField } from "@/components/ui/form-field";
+import { Input } from "@/components/ui/input";
+import { NativeSelect } from "@/components/ui/native-select";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { api, ApiClientError } from "@/lib/client/api";
+import type { PublicToken } from "@/lib/db/queries/tokens";
+
+type TokenList = { items: PublicToken[]; maxActive: number };
+type Created = PublicToken & { token: string };
+
+const EXPIRY = [
+  { value: "7", label: "7 days" },
+  { value: "30", label: "30 days" },
+  { value: "90", label: "90 days" },
+  { value: "365", label: "1 year" },
+  { value: "never", label: "Never (not recommended)" },
+];
+
+export function TokensClient({ initial }: { initial: TokenList }) {
+  const qc = useQueryClient();
+  const q = useQuery({
+    queryKey: ["tokens"],
+    queryFn: ({ signal }) => api<TokenList>("/api/v1/tokens", { signal }),
+    initialData: initial,
+  });
+  const [created, setCreated] = React.useState<Created | null>(null);
+  const refresh = () => qc.invalidateQueries({ queryKey: ["tokens"] });
+  const active = q.data?.items.filter((t) => t.status === "active").length ?? 0;
+  const max = q.data?.maxActive ?? initial.maxActive;
+
+  return (
+    <div className="grid gap-4">
+      <CreateTokenCard
+        atLimit={active >= max}
+        max={max}
+        onCreated={(t) => {
+          setCreated(t);
+          refresh();
+        }}
+      />
+      <section aria-labelledby="tokens-heading" className="grid gap-2">
+        <div className="flex items-baseline justify-between">
+          <h2 id="tokens-heading" className="text-sm font-semibold">Your tokens</h2>
+          <p className="tabular text-xs text-muted-foreground">{active} of {max} active</p>
+        </div>
+        {q.isError ? (
+          <ErrorState message="Your tokens could not be loaded." onRetry={() => q.refetch()} />
+        ) : !q.data ? (
+          <TableSkeleton headers={["Name", "Token", "Created", "Expires", "Last used", "Status", ""]} />
+        ) : q.data.items.length === 0 ? (
+          <EmptyState icon={<KeySquare />} title="No tokens yet" description="Create one above to call the API from scripts or CI." />
+        ) : (
+          <div className="rounded-md border" aria-busy={q.isFetching}>
+            <Table aria-label="Your API tokens">
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Name</TableHead>
+                  <TableHead>Token</TableHead>
+                  <TableHead>Created</TableHead>
+                  <TableHead>Expires</TableHead>
+                  <TableHead>Last used</TableHead>
+                  <TableHead>Status</TableHead>
+                  <TableHead><span className="sr-only">Actions</span></TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {q.data.items.map((t) => (
+                  <TableRow key={t.id}>
+                    <TableCell className="font-medium">{t.name}</TableCell>
+                    <TableCell className="font-mono text-xs">{t.prefix}…</TableCell>
+                    <TableCell><Time value={t.createdAt} show="absolute" /></TableCell>
+                    <TableCell>{t.expiresAt ? <Time value={t.expiresAt} /> : <span className="text-muted-foreground">Never</span>}</TableCell>
+                    <TableCell><Time value={t.lastUsedAt} show="relative" /></TableCell>
+                    <TableCell><TokenStatus token={t} /></TableCell>
+                    <TableCell className="text-right">
+                      {t.status !== "revoked" && (
+                        <ConfirmDialog
+                          title={`Revoke “${t.name}”?`}
+                          description="Anything using this token gets 401 from its next request, on every Warden instance. This cannot be undone."
+                          confirmLabel="Revoke"
+                          trigger={<Button size="sm" variant="ghost" className="text-destructive">Revoke<span className="sr-only"> {t.name}</span></Button>}
+                          onConfirm={async (reason) => {
+                            await api(`/api/v1/tokens/${t.id}/revoke`, { body: { reason } });
+                            await refresh();
+                          }}
+                        />
+                      )}
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </div>
+        )}
+      </section>
+      <RevealTokenDialog created={created} onClose={() => setCreated(null)} />
+    </div>
+  );
+}
+
+function TokenStatus({ token }: { token: PublicToken }) {
+  if (token.status === "active") return <Badge variant="success">Active</Badge>;
+  if (token.status === "expired") return <Badge variant="muted">Expired</Badge>;
+  return <Badge variant="destructive" title={token.revokeReason ?? undefined}>Revoked</Badge>;
+}
+
+function CreateTokenCard({ atLimit, max, onCreated }: { atLimit: boolean; max: number; onCreated: (t: Created) => void }) {
+  const [pending, setPending] = React.useState(false);
+  const [fields, setFields] = React.useState<Record<string, string>>({});
+  const [error, setError] = React.useState<string | null>(null);
+
+  async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    if (pending) return;
+    const form = e.currentTarget;
+    const f = new FormData(form);
+    const days = String(f.get("expiresInDays") ?? "90");
+    setPending(true);
+    setFields({});
+    setError(null);
+    try {
+      const t = await api<Created>("/api/v1/tokens", {
+        body: { name: String(f.get("name") ?? ""), expiresInDays: days === "never" ? null : Number(days) },
+      });
+      form.reset();
+      onCreated(t);
+    } catch (err) {
+      if (err instanceof ApiClientError) {
+        const map = err.fieldMap();
+        setFields(map);
+        if (Object.keys(map).length === 0) setError(err.message);
+      } else setError("The token could not be created. Try again.");
+    } finally {
+      setPending(false);
+    }
+  }
+
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle as="h2">Create a token</CardTitle>
+        <CardDescription>Name it after where it will live (a CI job, a Terraform workspace) so you know what breaks when you revoke it.</CardDescription>
+      </CardHeader>
+      <CardContent>
+        {atLimit && (
+          <Alert variant="warning" className="mb-3">
+            <AlertDescription>You have {max} active tokens, the most allowed. Revoke one you no longer use first.</AlertDescription>
+          </Alert>
+        )}
+        <form onSubmit={onSubmit} className="flex flex-wrap items-start gap-3" aria-busy={pending || undefined} noValidate>
+          <FormField name="name" label="Name" required error={fields.name} className="w-full sm:w-72">
+            <Input placeholder="e.g. ci-onboarding" autoComplete="off" maxLength={100} disabled={pending} />
+          </FormField>
+          <FormField name="expiresInDays" label="Expires after" error={fields.expiresInDays} className="w-full sm:w-56">
+            <NativeSelect defaultValue="90" disabled={pending}>
+              {EXPIRY.map((o) => (
+                <option key={o.value} value={o.value}>{o.label}</option>
+              ))}
+            </NativeSelect>
+          </FormField>
+          <div className="grid gap-1.5">
+            {/* Keeps the button level with the inputs, under the same label height. */}
+            <span aria-hidden="true" className="text-sm leading-none select-none">&nbsp;</span>
+            <Button type="submit" disabled={pending || atLimit}>
+              {pending && <LoaderCircle aria-hidden="true" className="animate-spin" />}
+              {pending ? "Creating…" : "Create token"}
+            </Button>
+          </div>
+        </form>
+        {error && (
+          <Alert variant="destructive" className="mt-3">
+            <AlertDescription>{error}</AlertDescription>
+          </Alert>
+        )}
+      </CardContent>
+    </Card>
+  );
+}
+
+/** Shows the new token exactly once; closing the dialog forgets it for good. */
+function RevealTokenDialog({ created, onClose }: { created: Created | null; onClose: () => void }) {
+  const [copied, setCopied] = React.useState(false);
+  React.useEffect(() => setCopied(false), [created]);
+  const origin = typeof window === "undefined" ? "" : window.location.origin;
+  const curl = created ? `curl -H "Authorization: Bearer ${created.token}" ${origin}/api/v1/agents` : "";
+  return (
+    <Dialog open={created !== null} onOpenChange={(o) => !o && onClose()}>
+      <DialogContent className="max-w-2xl">
+        <DialogHeader>
+          <DialogTitle>Copy your new token</DialogTitle>
+          <DialogDescription>
+            “{created?.name}”{created?.expiresAt ? "" : ", no expiry"}. Store it in your secret manager or CI secrets.
+          </DialogDescription>
+        </DialogHeader>
+        <Alert variant="warning">
+          <AlertTitle>It will not be shown again</AlertTitle>
+          <AlertDescription>Warden keeps only a hash of it. If it is lost, revoke it and create a new one.</AlertDescription>
+        </Alert>
+        <code data-testid="new-token" className="block rounded-md border bg-muted px-3 py-2 font-mono text-sm break-all select-all">
+          {created?.token}
+        </code>
+        <div className="grid gap-1.5">
+          <p className="text-xs font-medium text-muted-foreground">Try it</p>
+          <pre className="overflow-x-auto rounded-md border bg-muted px-3 py-2 font-mono text-xs whitespace-pre-wrap break-all">{curl}</pre>
+        </div>
+        <DialogFooter>
+          <Button
+            variant="outline"
+            onClick={async () => {
+              if (!created) return;
+              await navigator.clipboard?.writeText(created.token).then(() => setCopied(true)).catch(() => {});
+            }}
+          >
+            {copied ? <Check aria-hidden="true" /> : <Copy aria-hidden="true" />}
+            <span aria-live="polite">{copied ? "Copied" : "Copy token"}</span>
+          </Button>
+          <Button onClick={onClose}>Done</Button>
+        </DialogFooter>
+      </DialogContent>
+    </Dialog>
+  );
+}

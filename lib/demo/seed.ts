@@ -1,0 +1,909 @@
+import { createHash, randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { canonicalJson } from "@/lib/audit/chain";
+import { recordAudit, type AuditInput } from "@/lib/audit/record";
+import { hashPassword, MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
+import { newSecret } from "@/lib/auth/secrets";
+import type { Db, Executor } from "@/lib/db/client";
+import { countUsers } from "@/lib/db/queries/users";
+import * as t from "@/lib/db/schema";
+import type { Envelope } from "@/lib/db/schema/agents";
+import type { DiffEntry, Reason } from "@/lib/db/schema/decisions";
+import type { Intent } from "@/lib/db/schema/sessions";
+import { matchesAction, parseActionPattern, uncoveredPatterns } from "@/lib/policy/patterns";
+import { exceeds } from "@/lib/policy/sensitivity";
+import {
+  AGENTS, APPROVE_NOTES, CONNECTORS, DEFAULT_SEED, DEMO_PEOPLE, DENY_NOTES, FINDING_REFS, GUARDRAIL_DESCRIPTIONS,
+  agentIdentity, createRng, demoPassword, fill, fillDeep,
+  type DemoAgent, type DemoConnector, type DeviationDef, type Rng, type Role, type Sensitivity, type StepDef, type TaskDef, type Tier,
+} from "./fleet";
+
+// Writes the demo company (lib/demo/fleet.ts) and a week of plausible agent activity. The history
+// is planned in memory first (pure, seeded), then written with multi-row inserts in one
+// transaction, so a failed seed leaves the database empty and can simply be retried.
+
+export type SeedOptions = {
+  now?: Date;
+  onProgress?: (step: string, done: number, total: number) => void;
+  passwords?: Partial<Record<Role, string>>;
+  seed?: number;
+};
+export type SeedResult = { people: { email: string; role: Role; password: string }[]; counts: Record<string, number> };
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+const ESCALATION_TTL = HOUR;
+const SEED_ACTOR = { kind: "system" as const, label: "demo seed" };
+const CHUNK = 500;
+
+// ---------------------------------------------------------------------------------------------
+// Intent and envelope checks (a simplified mirror of the decision path, enough for plausible data)
+
+export type Call = {
+  connector: string;
+  tool: string;
+  operation: string;
+  resource?: string;
+  sensitivity: Sensitivity;
+  destination?: string;
+  args?: Record<string, unknown>;
+};
+
+// Resources and destinations are plain globs (`s3://bucket/*`, `email:*@acme.example`).
+const globCache = new Map<string, RegExp>();
+export function globMatch(pattern: string, value: string): boolean {
+  let re = globCache.get(pattern);
+  if (!re) {
+    re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+    globCache.set(pattern, re);
+  }
+  return re.test(value);
+}
+const globAny = (patterns: string[] | undefined, value: string) => (patterns ?? []).some((p) => globMatch(p, value));
+const actionAllowed = (patterns: string[], c: Call) => patterns.some((p) => matchesAction(p, c));
+export const actionName = (c: Pick<Call, "connector" | "tool" | "operation">) => `${c.connector}:${c.tool}.${c.operation}`;
+
+/** Which intent dimensions a call exceeds, and whether it would still fit the agent's envelope. */
+export function checkCall(intent: Intent, envelope: Envelope, call: Call) {
+  const action = actionName(call);
+  const reasons: Reason[] = [];
+  const diff: DiffEntry[] = [];
+  if (!actionAllowed(intent.actions, call)) {
+    reasons.push({ code: "intent.operation_not_declared", message: `${action} is not among the actions the session declared` });
+    diff.push({ field: "action", declared: intent.actions, actual: action });
+  }
+  if (intent.resources && call.resource && !globAny(intent.resources, call.resource)) {
+    reasons.push({ code: "intent.resource_not_declared", message: `${call.resource} is outside the declared resources` });
+    diff.push({ field: "resource", declared: intent.resources, actual: call.resource });
+  }
+  if (exceeds(call.sensitivity, intent.maxSensitivity)) {
+    reasons.push({ code: "intent.sensitivity_exceeded", message: `The data is ${call.sensitivity}; the intent allows up to ${intent.maxSensitivity}` });
+    diff.push({ field: "sensitivity", declared: intent.maxSensitivity, actual: call.sensitivity });
+  }
+  if (call.destination && !globAny(intent.destinations, call.destination)) {
+    reasons.push({ code: "intent.destination_not_allowed", message: `${call.destination} is not a declared destination` });
+    diff.push({ field: "destination", declared: intent.destinations ?? [], actual: call.destination });
+  }
+  const inEnvelope =
+    actionAllowed(envelope.actions, call) &&
+    !exceeds(call.sensitivity, envelope.maxSensitivity) &&
+    (!call.destination || globAny(envelope.destinations, call.destination));
+  return { reasons, diff, inEnvelope };
+}
+
+/** A child session's intent must stay inside its parent's. */
+export function intentInside(child: Intent, parent: Intent) {
+  return (
+    uncoveredPatterns(parent.actions, child.actions).length === 0 &&
+    !exceeds(child.maxSensitivity, parent.maxSensitivity) &&
+    (child.destinations ?? []).every((d) => globAny(parent.destinations, d))
+  );
+}
+
+export function toolSensitivity(connector: string, tool: string): Sensitivity {
+  const c = CONNECTORS.find((x) => x.name === connector);
+  if (!c) throw new Error(`demo fleet: unknown connector ${connector}`);
+  return c.tools.find((x) => x.name === tool)?.sensitivity ?? c.sensitivity;
+}
+
+export function makeCall(def: StepDef, rng: Rng): Call {
+  const parsed = parseActionPattern(def.call);
+  if (!parsed || def.call.includes("*")) throw new Error(`demo fleet: ${def.call} is not a concrete action`);
+  const { connector, tool, operation } = parsed;
+  return {
+    connector,
+    tool,
+    operation,
+    sensitivity: def.sensitivity ?? toolSensitivity(connector, tool),
+    resource: def.resource ? fill(def.resource, rng) : undefined,
+    destination: def.destination ? fill(def.destination, rng) : undefined,
+    args: def.args ? (fillDeep(def.args, rng) as Record<string, unknown>) : undefined,
+  };
+}
+
+export function taskIntent(task: TaskDef, goal: string, ttlSeconds = task.ttlSeconds): Intent {
+  const intent: Intent = { goal, actions: [...task.actions], maxSensitivity: task.maxSensitivity, ttlSeconds };
+  if (task.resources) intent.resources = [...task.resources];
+  if (task.destinations) intent.destinations = [...task.destinations];
+  return intent;
+}
+
+/** Restricted data makes any escalation high risk (two approvers). */
+const callRisk = (agent: DemoAgent, call: Call): Tier => (agent.riskTier === "high" || call.sensitivity === "restricted" ? "high" : agent.riskTier);
+const sha256 = (v: unknown) => createHash("sha256").update(canonicalJson(v)).digest("hex");
+const actionShape = (c: Call) => ({
+  connector: c.connector, tool: c.tool, operation: c.operation,
+  ...(c.resource ? { resource: c.resource } : {}), sensitivity: c.sensitivity,
+  ...(c.destination ? { destination: c.destination } : {}),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Planning: every row the seed will write, built in memory from the fleet and a seeded PRNG.
+
+type Rows = {
+  users: (typeof t.users.$inferInsert)[];
+  connectors: (typeof t.connectors.$inferInsert)[];
+  tools: (typeof t.connectorTools.$inferInsert)[];
+  agents: (typeof t.agents.$inferInsert)[];
+  credentials: (typeof t.credentials.$inferInsert)[];
+  sessions: (typeof t.sessions.$inferInsert)[];
+  intents: (typeof t.sessionIntents.$inferInsert)[];
+  decisions: (typeof t.decisions.$inferInsert)[];
+  escalations: (typeof t.escalations.$inferInsert)[];
+  votes: (typeof t.escalationVotes.$inferInsert)[];
+  grants: (typeof t.grants.$inferInsert)[];
+  findings: (typeof t.findings.$inferInsert)[];
+};
+export type DemoPlan = Rows & { audit: AuditInput[] };
+
+type AgentState = { id: string; def: DemoAgent; quarantinedAt: number | null; lastSeen: number | null; calls: number; outOfIntent: number };
+type ScriptItem =
+  | { kind: "step"; call: Call }
+  | { kind: "deviation"; call: Call; forbid?: string; resolve?: "approved" | "denied" | "expired"; scope?: "once" | "session"; repeat?: number }
+  | { kind: "intent"; change: "widen" | "narrow"; resolve?: "approved" | "denied" }
+  | { kind: "quarantine" };
+type RunSpec = {
+  agent: AgentState;
+  task: TaskDef;
+  start: number;
+  mode: "ended" | "expired" | "active";
+  script?: ScriptItem[];
+  parent?: { id: string; intent: Intent; deadline: number };
+  pending?: DeviationDef; // active sessions: a last call still waiting for a person
+  ttlSeconds?: number;
+  endReason?: string;
+};
+type RunResult = { id: string; end: number };
+
+class Planner {
+  readonly rows: Rows = {
+    users: [], connectors: [], tools: [], agents: [], credentials: [], sessions: [], intents: [], decisions: [],
+    escalations: [], votes: [], grants: [], findings: [],
+  };
+  readonly audit: AuditInput[] = [];
+  readonly rng: Rng;
+  readonly userIds = {} as Record<Role, string>;
+  readonly people = new Map<Role, { id: string; label: string }>();
+  readonly connectorIds = new Map<string, { id: string; def: DemoConnector }>();
+  readonly agents = new Map<string, AgentState>();
+  readonly policyBundles: { from: number; version: string }[];
+  readonly stories: Record<string, string> = {};
+
+  constructor(readonly now: number, seed: number) {
+    this.rng = createRng(seed);
+    // A guardrail edit three days ago: decisions before and after cite different policy versions.
+    this.policyBundles = [
+      { from: 0, version: `bundle-${this.rng.hex(10)}` },
+      { from: now - 3 * DAY - 4 * HOUR, version: `bundle-${this.rng.hex(10)}` },
+    ];
+  }
+
+  at(ms: number) {
+    return new Date(Math.round(ms));
+  }
+  person(role: Role) {
+    const p = this.people.get(role)!;
+    return { kind: "person" as const, id: p.id, label: p.label };
+  }
+  policyVersion(ms: number) {
+    return [...this.policyBundles].reverse().find((b) => ms >= b.from)!.version;
+  }
+
+  // ---- inventory -----------------------------------------------------------------------------
+  inventory() {
+    const { rng, now } = this;
+    for (const p of DEMO_PEOPLE) {
+      const id = randomUUID();
+      this.userIds[p.role] = id;
+      this.people.set(p.role, { id, label: p.email });
+      const createdAt = this.at(now - 420 * DAY + this.rows.users.length * MIN);
+      this.rows.users.push({ id, email: p.email, name: p.name, role: p.role, passwordHash: "", createdAt, updatedAt: createdAt });
+      this.audit.push({ actor: SEED_ACTOR, action: "person.created", target: { kind: "user", id }, detail: { email: p.email, name: p.name, role: p.role, password: "demo" }, occurredAt: createdAt });
+    }
+    for (const c of CONNECTORS) {
+      const id = randomUUID();
+      this.connectorIds.set(c.name, { id, def: c });
+      const createdAt = this.at(now - c.createdDaysAgo * DAY - rng.int(0, 8 * 60) * MIN);
+      this.rows.connectors.push({
+        id, name: c.name, displayName: c.displayName, kind: c.kind, managed: c.managed, sensitivity: c.sensitivity,
+        environment: c.environment, ownerId: c.ownerRole ? this.userIds[c.ownerRole] : null, ownerTeam: c.ownerTeam,
+        description: c.description, endpoint: c.endpoint, createdAt, updatedAt: createdAt,
+      });
+      for (const tool of c.tools) {
+        this.rows.tools.push({ connectorId: id, name: tool.name, description: tool.description, operations: tool.operations, sensitivity: tool.sensitivity ?? null, createdAt, updatedAt: createdAt });
+      }
+      // Unmanaged connectors are "created" when first seen in a tool call (set after the history).
+      if (c.managed) {
+        this.audit.push({ actor: SEED_ACTOR, action: "connector.created", target: { kind: "connector", id }, detail: { name: c.name, kind: c.kind, sensitivity: c.sensitivity }, occurredAt: createdAt });
+      }
+    }
+    for (const a of AGENTS) {
+      const id = randomUUID();
+      this.agents.set(a.name, { id, def: a, quarantinedAt: null, lastSeen: null, calls: 0, outOfIntent: 0 });
+      const createdAt = this.at(now - a.createdDaysAgo * DAY - rng.int(0, 8 * 60) * MIN);
+      this.rows.agents.push({
+        id, name: a.name, identity: agentIdentity(a), identityKind: a.identity?.kind ?? "spiffe", team: a.team,
+        ownerId: this.userIds[a.ownerRole], purpose: a.purpose, riskTier: a.riskTier, status: "active",
+        envelope: a.envelope, labels: a.labels, createdAt, updatedAt: createdAt,
+      });
+      this.audit.push({ actor: SEED_ACTOR, action: "agent.created", target: { kind: "agent", id }, agentId: id, detail: { name: a.name, team: a.team, riskTier: a.riskTier }, occurredAt: createdAt });
+    }
+  }
+
+  // ---- one session ---------------------------------------------------------------------------
+  run(spec: RunSpec): RunResult {
+    const { rng, now } = this;
+    const { agent, task } = spec;
+    const id = randomUUID();
+    const agentId = agent.id;
+    const requestedBy = `agent:${agentId}`;
+    const goal = fill(task.goal, rng);
+    const ttl = spec.ttlSeconds ?? task.ttlSeconds;
+    const start = spec.start;
+    const expiresAt = start + ttl * 1000;
+    let intent = taskIntent(task, goal, ttl);
+    let version = 1;
+    const session = { id, agentId, parentSessionId: spec.parent?.id ?? null, goal, startedAt: this.at(start), createdAt: this.at(start), expiresAt: this.at(expiresAt) };
+    const firstIntent = { sessionId: id, version: 1, intent, status: "accepted" as const, requestedBy, createdAt: this.at(start) };
+
+    // A delegated intent wider than the parent's is refused outright: the session never starts.
+    if (spec.parent && !intentInside(intent, spec.parent.intent)) {
+      const extra = uncoveredPatterns(spec.parent.intent.actions, intent.actions);
+      this.rows.intents.push({ ...firstIntent, status: "rejected" });
+      this.rows.sessions.push({
+        ...session, status: "denied", intent, intentVersion: 1, endedAt: this.at(start), lastActivityAt: this.at(start),
+        endReason: `delegated intent is wider than the parent session's intent (${extra.join(", ")})`,
+      });
+      this.stories.deniedDelegation ??= id;
+      return { id, end: start + 1000 };
+    }
+    this.rows.intents.push(firstIntent);
+
+    // Calls stop at `stopAt`: an "ended" session finishes before its expiry, an "expired" one runs past it.
+    const bound = spec.mode === "active" ? now - 10 * MIN : spec.parent ? spec.parent.deadline : Infinity;
+    const stopAt = spec.mode === "expired" ? Math.min(bound, expiresAt + 90_000) : Math.min(bound, expiresAt - 30_000);
+    let clock = start + rng.int(800, 3000);
+    let lastEvent = start;
+    let escalationCount = 0;
+    const decisions: (typeof t.decisions.$inferInsert)[] = [];
+    const jit = task.jit ? this.issueJit(task, id, agent, clock, expiresAt) : null;
+    const sessionGrants = new Map<string, string>(); // actionHash -> grant id (scope "session")
+    const script = spec.script ?? this.randomScript(agent, task);
+    let delegated = false;
+
+    const decide = (call: Call, at: number, forbid?: string, approved?: { grantId: string; escalationId: string }) => {
+      const conn = this.connectorIds.get(call.connector)!;
+      const hash = sha256(actionShape(call));
+      let outcome: "allow" | "deny" | "escalate";
+      let reasons: Reason[];
+      let diff: DiffEntry[] | null = null;
+      let grantId = approved?.grantId ?? null;
+      if (agent.quarantinedAt !== null && at >= agent.quarantinedAt) {
+        outcome = "deny";
+        reasons = [{ code: "agent.quarantined", message: `${agent.def.name} is quarantined; every call is denied` }];
+      } else if (at > expiresAt) {
+        outcome = "deny";
+        reasons = [{ code: "session.expired", message: `The session expired at ${new Date(expiresAt).toISOString()}` }];
+      } else {
+        const check = checkCall(intent, agent.def.envelope, call);
+        reasons = check.reasons;
+        diff = check.diff.length ? check.diff : null;
+        if (reasons.length) agent.outOfIntent++;
+        const outsideEnvelope = conn.def.managed && reasons.length > 0 && !check.inEnvelope;
+        if (!conn.def.managed) reasons.unshift({ code: "connector.unmanaged", message: `${call.connector} is not a registered connector` });
+        if (forbid) reasons.unshift({ code: "policy.forbid", message: `Forbidden by ${forbid}: ${GUARDRAIL_DESCRIPTIONS[forbid]}` });
+        else if (outsideEnvelope) reasons.push({ code: "agent.envelope_exceeded", message: `Outside ${agent.def.name}'s baseline envelope` });
+        grantId ??= sessionGrants.get(hash) ?? null;
+        if (forbid || outsideEnvelope) outcome = "deny";
+        else if (!reasons.length) outcome = "allow";
+        else if (grantId) {
+          outcome = "allow";
+          reasons.unshift({ code: "grant.applied", message: "Allowed by a person's approval of this exact action" });
+        } else outcome = "escalate";
+      }
+      agent.calls++;
+      const row = {
+        id: randomUUID(), sessionId: id, agentId, connectorId: conn.id, connector: call.connector, tool: call.tool, operation: call.operation,
+        resource: call.resource ?? null, sensitivity: call.sensitivity, destination: call.destination ?? null,
+        argsDigest: call.args ? sha256(call.args) : null, argsPreview: call.args ?? null, outcome, reasons, diff,
+        policyVersion: this.policyVersion(at), escalationId: approved?.escalationId ?? null, grantId: outcome === "allow" ? grantId : null,
+        latencyUs: outcome === "allow" ? (rng.chance(0.06) ? rng.int(1500, 3000) : rng.int(300, 1400)) : outcome === "deny" ? rng.int(300, 900) : rng.int(900, 3000),
+        createdAt: this.at(at),
+      };
+      decisions.push(row);
+      lastEvent = Math.max(lastEvent, at);
+      if (outcome === "allow" && jit && call.connector === jit.connector) jit.row.lastUsedAt = this.at(at);
+      return row;
+    };
+
+    for (let idx = 0; idx < script.length; idx++) {
+      const item = script[idx];
+      if (item.kind === "quarantine") {
+        clock += rng.int(90, 240) * 1000;
+        this.quarantine(agent, clock);
+        continue;
+      }
+      clock += (item.kind === "step" ? rng.int(1, 8) + Math.floor(rng.next() ** 2 * 50) : rng.int(3, 30)) * 1000;
+      if (clock >= stopAt) break;
+
+      if (item.kind === "intent") {
+        const next = this.changeIntent(intent, task, item.change, script.slice(idx + 1));
+        if (!next) continue;
+        const changeDiff = [{ field: "actions", before: intent.actions, after: next.actions }];
+        const newIntent = { sessionId: id, version: version + 1, intent: next, diff: changeDiff, requestedBy, createdAt: this.at(clock) };
+        lastEvent = clock;
+        if (item.change === "narrow") {
+          this.rows.intents.push({ ...newIntent, status: "accepted" });
+          (intent = next), version++;
+          continue;
+        }
+        // Widening is evaluated like an action: a person has to approve it.
+        const added = next.actions.filter((x) => !intent.actions.includes(x));
+        const resolve = item.resolve ?? (rng.chance(0.7) ? "approved" : "denied");
+        const esc = this.escalation(agent, id, {
+          kind: "intent_change", action: { intentVersion: version + 1, intent: next }, risk: agent.def.riskTier, createdAt: clock,
+          reasons: [{ code: "intent.widening", message: `Intent v${version + 1} adds ${added.join(", ")}` }],
+          diff: [{ field: "actions", declared: intent.actions, actual: next.actions }],
+        }, resolve, "amend_intent", added.join(", "));
+        escalationCount++;
+        clock = esc.resolvedAt + 800;
+        this.rows.intents.push({ ...newIntent, status: resolve === "approved" ? "accepted" : "rejected" });
+        if (resolve === "approved") {
+          this.rows.grants.push({ escalationId: esc.id, sessionId: id, actionHash: esc.actionHash, scope: "amend_intent", usesLeft: 0, consumedAt: this.at(clock), expiresAt: this.at(esc.resolvedAt + 10 * MIN), createdAt: this.at(esc.resolvedAt) });
+          (intent = next), version++;
+        }
+        continue;
+      }
+
+      if (item.kind === "step") {
+        decide(item.call, clock);
+        // Delegation: once, midway through, part of the task goes to another agent.
+        if (task.delegate && !delegated && idx >= script.length / 2 && !spec.parent && spec.mode !== "active") {
+          delegated = true;
+          if (rng.chance(task.delegate.rate)) clock = this.delegate(task, intent, id, clock, Math.min(stopAt, expiresAt - 2 * MIN));
+        }
+        continue;
+      }
+
+      // An out-of-intent call, possibly retried after a deny.
+      for (let k = 0; k < (item.repeat ?? 1); k++) {
+        if (k > 0) clock += rng.int(4, 25) * 1000;
+        const row = decide(item.call, clock, item.forbid);
+        if (row.outcome !== "escalate") continue;
+        const resolve = item.resolve ?? rng.weighted(["approved", "denied", "expired"] as const, (x) => ({ approved: 6, denied: 2.5, expired: 1.5 })[x]);
+        const scope = item.scope ?? (rng.chance(0.3) ? "session" : "once");
+        const esc = this.escalation(agent, id, { kind: "action", action: actionShape(item.call), risk: callRisk(agent.def, item.call), createdAt: clock, reasons: row.reasons, diff: row.diff, decisionId: row.id }, resolve, scope, actionName(item.call));
+        row.escalationId = esc.id;
+        escalationCount++;
+        if (resolve === "approved") {
+          // The agent was waiting on the escalation; it repeats the call and the grant lets it through.
+          const grantId = randomUUID();
+          clock = esc.resolvedAt + rng.int(1, 4) * 1000;
+          this.rows.grants.push({
+            id: grantId, escalationId: esc.id, sessionId: id, actionHash: esc.actionHash, scope, usesLeft: scope === "once" ? 0 : null,
+            consumedAt: scope === "once" ? this.at(clock) : null, expiresAt: this.at(scope === "once" ? esc.resolvedAt + 10 * MIN : expiresAt), createdAt: this.at(esc.resolvedAt),
+          });
+          if (scope === "session") sessionGrants.set(esc.actionHash, grantId);
+          decide(item.call, clock, undefined, { grantId, escalationId: esc.id });
+        } else {
+          // Denied: the agent heard back and moved on. Expired: it gave up waiting after a few minutes.
+          clock = resolve === "denied" ? esc.resolvedAt : clock + rng.int(120, 300) * 1000;
+          lastEvent = Math.max(lastEvent, Math.min(clock, stopAt));
+        }
+      }
+    }
+
+    if (spec.pending) {
+      // Live sessions end on a call that is still waiting for a person.
+      const at = Math.max(lastEvent + 5000, now - rng.int(2, 9) * MIN);
+      const call = makeCall(spec.pending, rng);
+      const row = decide(call, at, spec.pending.forbid);
+      if (row.outcome !== "escalate") throw new Error(`demo fleet: the pending call for ${agent.def.name} does not escalate`);
+      const esc = this.escalation(agent, id, { kind: "action", action: actionShape(call), risk: callRisk(agent.def, call), createdAt: at, reasons: row.reasons, diff: row.diff, decisionId: row.id }, "pending", "once", actionName(call));
+      row.escalationId = esc.id;
+      escalationCount++;
+    } else if (spec.mode === "expired" && rng.chance(0.4) && lastEvent < expiresAt) {
+      // A straggler: the agent kept calling on a session that had already expired.
+      decide(this.pickStep(task), expiresAt + rng.int(5, 120) * 1000);
+    }
+
+    let status: "ended" | "expired" | "active" = spec.mode;
+    let endedAt: number | null = null;
+    let endReason: string | null = null;
+    if (spec.mode === "ended") {
+      endedAt = lastEvent + rng.int(1, 6) * 1000;
+      endReason = spec.endReason ?? "completed";
+      if (endedAt > expiresAt) (status = "expired"), (endedAt = expiresAt), (endReason = "ttl elapsed");
+    } else if (spec.mode === "expired") {
+      (endedAt = expiresAt), (endReason = "ttl elapsed");
+    }
+    const last = decisions.length ? decisions[decisions.length - 1].createdAt! : this.at(start);
+    this.rows.sessions.push({
+      ...session, status, intent, intentVersion: version, endedAt: endedAt === null ? null : this.at(endedAt), endReason,
+      lastActivityAt: this.at(Math.max(last.getTime(), lastEvent)), decisionCount: decisions.length,
+      denyCount: decisions.filter((d) => d.outcome === "deny").length, escalationCount,
+    });
+    this.rows.decisions.push(...decisions);
+    if (jit) this.closeJit(jit.row, status, endedAt, expiresAt, agent);
+    agent.lastSeen = Math.max(agent.lastSeen ?? 0, lastEvent);
+    return { id, end: endedAt ?? lastEvent };
+  }
+
+  /** An escalation row with its votes, resolution and audit events; returns when it was settled. */
+  escalation(
+    agent: AgentState,
+    sessionId: string,
+    e: { kind: "action" | "intent_change"; action: Record<string, unknown>; risk: Tier; createdAt: number; reasons: Reason[]; diff: DiffEntry[] | null; decisionId?: string },
+    resolve: "approved" | "denied" | "expired" | "pending",
+    scope: "once" | "session" | "amend_intent",
+    label: string,
+  ) {
+    const { rng } = this;
+    const id = randomUUID();
+    const actionHash = sha256(e.action);
+    const required = e.risk === "high" ? 2 : 1;
+    const row: typeof t.escalations.$inferInsert = {
+      id, kind: e.kind, sessionId, agentId: agent.id, decisionId: e.decisionId ?? null, action: e.action, actionHash, risk: e.risk,
+      requiredApprovals: required, reasons: e.reasons, diff: e.diff, status: resolve, requestedBy: `agent:${agent.id}`,
+      expiresAt: this.at(e.createdAt + ESCALATION_TTL), createdAt: this.at(e.createdAt),
+    };
+    this.rows.escalations.push(row);
+    let resolvedAt = e.createdAt;
+    if (resolve === "approved" || resolve === "denied") {
+      const voters: Role[] = resolve === "approved" && required === 2 ? ["approver", "admin"] : ["approver"];
+      for (const role of voters) {
+        resolvedAt += rng.int(40, 420) * 1000;
+        const vote = resolve === "approved" ? "approve" : "deny";
+        const reason = rng.pick(resolve === "approved" ? APPROVE_NOTES : DENY_NOTES);
+        const final = role === voters[voters.length - 1];
+        this.rows.votes.push({ escalationId: id, userId: this.userIds[role], vote, scope: vote === "approve" ? scope : null, reason, createdAt: this.at(resolvedAt) });
+        this.audit.push({
+          actor: this.person(role), action: final ? `escalation.${resolve}` : "escalation.voted", target: { kind: "escalation", id },
+          agentId: agent.id, sessionId, detail: { vote, scope: vote === "approve" ? scope : undefined, reason, action: label }, occurredAt: this.at(resolvedAt),
+        });
+        if (final) row.resolution = reason;
+      }
+      row.resolvedAt = this.at(resolvedAt);
+    } else if (resolve === "expired") {
+      resolvedAt = e.createdAt + ESCALATION_TTL;
+      row.resolvedAt = this.at(resolvedAt);
+      row.resolution = "No approver responded before the escalation expired";
+      this.audit.push({ actor: { kind: "system", label: "escalation sweeper" }, action: "escalation.expired", target: { kind: "escalation", id }, agentId: agent.id, sessionId, detail: { action: label }, occurredAt: row.resolvedAt });
+    }
+    return { id, actionHash, resolvedAt };
+  }
+
+  pickStep(task: TaskDef): Call {
+    return makeCall(this.rng.weighted(task.steps, (s) => s.weight ?? 1), this.rng);
+  }
+
+  randomScript(agent: AgentState, task: TaskDef): ScriptItem[] {
+    const { rng } = this;
+    const n = 3 + Math.floor(rng.next() ** 1.8 * 27);
+    const script: ScriptItem[] = Array.from({ length: n }, () => ({ kind: "step" as const, call: this.pickStep(task) }));
+    const devs = agent.def.deviations.filter((d) => !d.call.startsWith("pastebin-mcp:"));
+    if (devs.length && rng.chance(agent.def.driftRate)) {
+      const count = rng.chance(0.2) ? 2 : 1;
+      for (let k = 0; k < count; k++) {
+        const def = rng.pick(devs);
+        script.splice(rng.int(1, script.length), 0, { kind: "deviation", call: makeCall(def, rng), forbid: def.forbid });
+      }
+    }
+    if (rng.chance(0.08)) {
+      const change = task.widen && rng.chance(0.5) ? "widen" : "narrow";
+      const at = rng.int(1, script.length - 1);
+      script.splice(at, 0, { kind: "intent", change });
+      if (change === "widen") script.splice(at + 1 + rng.int(0, 2), 0, { kind: "step", call: makeCall({ call: task.widen! }, rng) });
+    }
+    return script;
+  }
+
+  /** Narrowing drops an action no later step needs; widening adds the task's `widen` action. */
+  changeIntent(intent: Intent, task: TaskDef, change: "widen" | "narrow", rest: ScriptItem[]): Intent | null {
+    if (change === "widen") {
+      if (!task.widen || intent.actions.includes(task.widen)) return null;
+      return { ...intent, actions: [...intent.actions, task.widen] };
+    }
+    const needed = rest.flatMap((s) => (s.kind === "step" || s.kind === "deviation" ? [s.call] : []));
+    const drop = intent.actions.filter((p) => !needed.some((c) => matchesAction(p, c)));
+    if (!drop.length) return null;
+    return { ...intent, actions: intent.actions.filter((p) => p !== drop[0]), ttlSeconds: Math.max(600, Math.round(intent.ttlSeconds / 2)) };
+  }
+
+  delegate(task: TaskDef, parentIntent: Intent, parentId: string, clock: number, deadline: number): number {
+    const child = this.agents.get(task.delegate!.agent)!;
+    const childTask = child.def.tasks[task.delegate!.task];
+    const start = clock + this.rng.int(1, 3) * 1000;
+    const script = Array.from({ length: this.rng.int(2, 6) }, () => ({ kind: "step" as const, call: this.pickStep(childTask) }));
+    const res = this.run({ agent: child, task: childTask, start, mode: "ended", script, parent: { id: parentId, intent: parentIntent, deadline } });
+    return res.end + this.rng.int(1, 5) * 1000;
+  }
+
+  issueJit(task: TaskDef, sessionId: string, agent: AgentState, at: number, sessionExpires: number) {
+    const jit = task.jit!;
+    const secret = newSecret("jit");
+    const expires = Math.min(sessionExpires, at + HOUR);
+    const row: typeof t.credentials.$inferInsert = {
+      id: randomUUID(), kind: jit.kind, jit: true, sessionId, agentId: agent.id, connectorId: this.connectorIds.get(jit.connector)!.id,
+      name: jit.kind === "database_role" ? `warden_jit_${this.rng.hex(8)}` : `${jit.connector} session token ${sessionId.slice(0, 8)}`,
+      scope: { operations: jit.operations }, secretHash: secret.hash, prefix: secret.prefix, issuedAt: this.at(at), createdAt: this.at(at),
+      expiresAt: this.at(expires), metadata: { issuedFor: "session", ttlSeconds: Math.round((expires - at) / 1000) },
+    };
+    this.rows.credentials.push(row);
+    return { connector: jit.connector, row };
+  }
+
+  /** JIT credentials die with their session: revoked at its end, or left to run out. */
+  closeJit(cred: typeof t.credentials.$inferInsert, status: string, endedAt: number | null, expiresAt: number, agent: AgentState) {
+    if (status === "active") return;
+    const credExpires = cred.expiresAt!.getTime();
+    if (status === "ended" && endedAt !== null && endedAt < credExpires) {
+      Object.assign(cred, { revokedAt: this.at(endedAt), revokedByKind: "system", revokeReason: "session ended" });
+    } else if (status === "expired" && expiresAt < credExpires) {
+      Object.assign(cred, { revokedAt: this.at(expiresAt), revokedByKind: "system", revokeReason: "session expired" });
+    }
+  }
+
+  quarantine(agent: AgentState, at: number) {
+    agent.quarantinedAt = at;
+  }
+
+  /**
+   * Quarantine and retirement as the app does them (lib/services/agents/set-status.ts): the
+   * status changes and every credential the agent still held is revoked at that moment.
+   */
+  setStatus(agent: AgentState, status: "quarantined" | "retired", at: number, by: Role) {
+    const reason = agent.def.statusReason!;
+    const revoked: string[] = [];
+    for (const c of this.rows.credentials) {
+      if (c.agentId !== agent.id || c.issuedAt!.getTime() > at || (c.revokedAt && c.revokedAt.getTime() <= at)) continue;
+      Object.assign(c, { revokedAt: this.at(at), revokedBy: this.userIds[by], revokedByKind: "person", revokeReason: `agent ${status}: ${reason}` });
+      revoked.push(c.id!);
+    }
+    Object.assign(this.rows.agents.find((a) => a.id === agent.id)!, { status, statusReason: reason, statusChangedAt: this.at(at), statusChangedBy: this.userIds[by], updatedAt: this.at(at) });
+    this.audit.push({
+      actor: this.person(by), action: `agent.${status}`, target: { kind: "agent", id: agent.id }, agentId: agent.id,
+      detail: { from: "active", to: status, reason, revokedCredentials: revoked }, occurredAt: this.at(at),
+    });
+  }
+
+  // ---- the week ------------------------------------------------------------------------------
+  /** A start time in [from, to], mostly in European/US working hours (UTC). */
+  startTime(from: number, to: number) {
+    for (;;) {
+      const ms = from + this.rng.next() * (to - from);
+      const h = new Date(ms).getUTCHours();
+      const dow = new Date(ms).getUTCDay();
+      const w = (h >= 7 && h < 19 ? 1 : 0.25) * (dow === 0 || dow === 6 ? 0.35 : 1);
+      if (this.rng.next() < w) return ms;
+    }
+  }
+
+  history() {
+    const { rng, now } = this;
+    const weekAgo = now - 7 * DAY;
+    const stories = this.stories;
+    const A = (name: string) => this.agents.get(name)!;
+    const dev = (agent: string, call: string) => A(agent).def.deviations.find((d) => d.call === call)!;
+    const steps = (task: TaskDef, n: number): ScriptItem[] => Array.from({ length: n }, () => ({ kind: "step" as const, call: this.pickStep(task) }));
+
+    // Story 1: refund-assistant retries a forbidden payments.update four times and is quarantined.
+    const refund = A("refund-assistant");
+    const quarantinedAt = now - 26 * HOUR - rng.int(0, 40) * MIN;
+    const payUpdate = dev("refund-assistant", "prod-postgres:payments.update");
+    const retryCall = makeCall(payUpdate, rng);
+    const qs = this.run({
+      agent: refund, task: refund.def.tasks[0], start: quarantinedAt - 14 * MIN, mode: "ended", endReason: "agent quarantined",
+      script: [...steps(refund.def.tasks[0], 4), { kind: "deviation", call: retryCall, forbid: payUpdate.forbid, repeat: 4 }, { kind: "quarantine" }, ...steps(refund.def.tasks[0], 2)],
+    });
+    stories.quarantineSession = qs.id;
+
+    // Story 2: sql-analyst tries to paste query results to an unregistered MCP server.
+    const analyst = A("sql-analyst");
+    const paste = dev("sql-analyst", "pastebin-mcp:paste.create");
+    const chat = dev("sql-analyst", "slack:chat.post");
+    const ps = this.run({
+      agent: analyst, task: analyst.def.tasks[0], start: this.startTime(now - 2 * DAY - 8 * HOUR, now - 2 * DAY), mode: "ended",
+      script: [...steps(analyst.def.tasks[0], 5), { kind: "deviation", call: makeCall(paste, rng), resolve: "denied" }, { kind: "deviation", call: makeCall(chat, rng), forbid: chat.forbid }, ...steps(analyst.def.tasks[0], 2)],
+    });
+    stories.pasteSession = ps.id;
+
+    // Story 3: oncall-copilot collects a widened intent and three session-wide grants in one incident.
+    const oncall = A("oncall-copilot");
+    const ot = oncall.def.tasks[0];
+    const grantsFor = ["jira:issues.create", "slack:channels.history", "datadog:monitors.mute"];
+    const os = this.run({
+      agent: oncall, task: ot, start: this.startTime(now - 3 * DAY - 6 * HOUR, now - 3 * DAY), mode: "ended", ttlSeconds: 4 * 3600,
+      script: [
+        ...steps(ot, 4),
+        ...grantsFor.slice(0, 2).map((c) => ({ kind: "deviation" as const, call: makeCall(dev("oncall-copilot", c), rng), resolve: "approved" as const, scope: "session" as const })),
+        ...steps(ot, 3),
+        { kind: "deviation", call: makeCall(dev("oncall-copilot", grantsFor[2]), rng), resolve: "approved", scope: "session" },
+        { kind: "intent", change: "widen", resolve: "approved" },
+        ...steps(ot, 4),
+      ],
+    });
+    stories.accumulationSession = os.id;
+
+    // The rest of the week: each working agent's usual load.
+    for (const agent of this.agents.values()) {
+      const def = agent.def;
+      if (def.status === "retired" || !def.tasks.length) continue;
+      // Historic sessions end well before now, so their escalations (1 h to expire) are settled.
+      const until = def.status === "quarantined" ? quarantinedAt - HOUR : now - 4 * HOUR;
+      const count = Math.round(def.sessionsPerWeek * (0.85 + rng.next() * 0.3) * ((until - weekAgo) / (7 * DAY)));
+      for (let k = 0; k < count; k++) {
+        const task = def.tasks[0];
+        this.run({ agent, task, start: this.startTime(weekAgo, until), mode: rng.chance(0.1) ? "expired" : "ended" });
+      }
+    }
+
+    // Right now: five live sessions, four of them waiting on an approver.
+    const live: [string, string | null][] = [
+      ["oncall-copilot", "datadog:monitors.mute"],
+      ["sql-analyst", "prod-postgres:customers.select"],
+      ["invoice-reconciler", null],
+      ["deploy-gatekeeper", "github:actions.dispatch"],
+      ["support-triage-bot", ""],
+    ];
+    for (const [name, pendingCall] of live) {
+      const agent = A(name);
+      const task = agent.def.tasks[0];
+      const maxTtl = agent.def.envelope.maxTtlSeconds;
+      const start = now - (maxTtl >= 2 * 3600 ? rng.int(15, 50) : rng.int(11, 18)) * MIN;
+      const pending = pendingCall === ""
+        ? undefined
+        : pendingCall
+          ? dev(name, pendingCall)
+          : agent.def.deviations.find((d) => !d.forbid && checkCall(taskIntent(task, ""), agent.def.envelope, makeCall(d, rng)).inEnvelope);
+      this.run({ agent, task, start, mode: "active", ttlSeconds: maxTtl, pending, script: steps(task, rng.int(4, 9)) });
+    }
+
+    // Keys and standing secrets, then the status changes that revoke them.
+    const retired = A("ticket-summarizer-v1");
+    const retiredAt = now - 12 * DAY - 3 * HOUR;
+    retired.lastSeen = retiredAt - 2 * DAY;
+    this.credentialsInventory();
+    this.setStatus(retired, "retired", retiredAt, "admin");
+    this.setStatus(refund, "quarantined", refund.quarantinedAt!, "analyst");
+
+    // The unmanaged connector "exists" from the first call that named it.
+    for (const c of CONNECTORS.filter((x) => !x.managed)) {
+      const { id } = this.connectorIds.get(c.name)!;
+      const seen = this.rows.decisions.filter((d) => d.connectorId === id).map((d) => d.createdAt!.getTime());
+      const first = seen.length ? Math.min(...seen) : now - DAY;
+      const last = seen.length ? Math.max(...seen) : first;
+      Object.assign(this.rows.connectors.find((x) => x.id === id)!, { firstSeenAt: this.at(first), lastSeenAt: this.at(last), createdAt: this.at(first), updatedAt: this.at(last) });
+      this.rows.tools.filter((x) => x.connectorId === id).forEach((x) => Object.assign(x, { createdAt: this.at(first), updatedAt: this.at(first) }));
+      this.audit.push({ actor: { kind: "system", label: "decision point" }, action: "connector.discovered", target: { kind: "connector", id }, detail: { name: c.name, managed: false }, occurredAt: this.at(first) });
+    }
+    for (const a of this.agents.values()) {
+      if (a.lastSeen !== null) this.rows.agents.find((x) => x.id === a.id)!.lastSeenAt = this.at(a.lastSeen);
+    }
+    this.findings();
+  }
+
+  credentialsInventory() {
+    const { rng, now } = this;
+    let n = 0;
+    for (const agent of this.agents.values()) {
+      const def = agent.def;
+      const created = this.rows.agents.find((a) => a.id === agent.id)!.createdAt!.getTime();
+      // Bootstrap keys; every third agent rotated its first key.
+      let issued = created + 10 * MIN;
+      if (n++ % 3 === 1 && created < now - 60 * DAY) {
+        const rotated = issued + rng.int(40, 90) * DAY;
+        this.bootstrapKey(agent, issued, { at: rotated, by: "admin", reason: "rotated" }, rotated);
+        issued = rotated;
+      }
+      this.bootstrapKey(agent, issued, undefined, agent.lastSeen);
+      // Standing secrets the agent holds elsewhere, recorded for inventory only (no hash).
+      for (const s of def.standingSecrets ?? []) {
+        const id = randomUUID();
+        const issuedAt = now - s.issuedDaysAgo * DAY - rng.int(0, 600) * MIN;
+        const recordedAt = this.at(now - 30 * DAY + n * HOUR);
+        const connector = s.connector ? this.connectorIds.get(s.connector)! : null;
+        const expiresAt = s.expiresInDays === null ? null : this.at(issuedAt + s.expiresInDays * DAY);
+        this.rows.credentials.push({
+          id, kind: s.kind, name: s.name, agentId: agent.id, connectorId: connector?.id ?? null, jit: false, scope: {}, secretHash: null, prefix: s.prefix,
+          issuedAt: this.at(issuedAt), createdAt: recordedAt, expiresAt,
+          lastUsedAt: s.lastUsedDaysAgo === null ? null : this.at(now - s.lastUsedDaysAgo * DAY - rng.int(10, 600) * MIN),
+          metadata: { source: "recorded", location: s.source },
+        });
+        this.audit.push({
+          actor: SEED_ACTOR, action: "credential.recorded", target: { kind: "credential", id }, agentId: agent.id, occurredAt: recordedAt,
+          detail: { kind: s.kind, name: s.name, agent: def.name, connector: s.connector, prefix: s.prefix, issuedAt: new Date(issuedAt).toISOString(), expiresAt: expiresAt?.toISOString() ?? null },
+        });
+      }
+    }
+  }
+
+  bootstrapKey(agent: AgentState, issued: number, revoke: { at: number; by: Role; reason: string } | undefined, lastUsed: number | null) {
+    const secret = newSecret("ak");
+    const id = randomUUID();
+    this.rows.credentials.push({
+      id, kind: "bootstrap_key", name: `${agent.def.name} bootstrap key`, agentId: agent.id, jit: false, secretHash: secret.hash, prefix: secret.prefix,
+      scope: { operations: ["warden:sessions.*", "warden:authorize.*"] },
+      issuedAt: this.at(issued), createdAt: this.at(issued), expiresAt: agent.def.riskTier === "low" ? null : this.at(issued + 365 * DAY),
+      lastUsedAt: lastUsed === null ? null : this.at(Math.min(lastUsed, revoke?.at ?? Infinity)),
+      ...(revoke ? { revokedAt: this.at(revoke.at), revokedBy: this.userIds[revoke.by], revokedByKind: "person", revokeReason: revoke.reason } : {}),
+    });
+    const expiresAt = agent.def.riskTier === "low" ? null : this.at(issued + 365 * DAY);
+    this.audit.push({ actor: SEED_ACTOR, action: "credential.issued", target: { kind: "credential", id }, agentId: agent.id, detail: { kind: "bootstrap_key", prefix: secret.prefix, expiresAt: expiresAt?.toISOString() ?? null }, occurredAt: this.at(issued) });
+    if (revoke) {
+      this.audit.push({ actor: this.person(revoke.by), action: "credential.revoked", target: { kind: "credential", id }, agentId: agent.id, detail: { reason: revoke.reason }, occurredAt: this.at(revoke.at) });
+    }
+  }
+
+  findings() {
+    const { now, stories, rows } = this;
+    const A = (name: string) => this.agents.get(name)!;
+    const cred = (name: string) => rows.credentials.find((c) => c.name === name)!;
+    const sessionDecisions = (id: string) => rows.decisions.filter((d) => d.sessionId === id);
+    const add = (f: Omit<typeof t.findings.$inferInsert, "frameworkRefs" | "createdAt" | "updatedAt"> & { kind: string }) => {
+      const last = f.lastSeenAt ?? this.at(now - HOUR);
+      rows.findings.push({ frameworkRefs: FINDING_REFS[f.kind], createdAt: f.firstSeenAt, updatedAt: last, ...f, lastSeenAt: last });
+    };
+
+    const retries = sessionDecisions(stories.quarantineSession).filter((d) => d.operation === "update");
+    add({
+      kind: "retry_after_deny", severity: "high", status: "acknowledged", assigneeId: this.userIds.analyst, agentId: A("refund-assistant").id,
+      sessionId: stories.quarantineSession, decisionId: retries[0].id, dedupeKey: `retry_after_deny:${stories.quarantineSession}:prod-postgres:payments.update`,
+      title: `refund-assistant retried prod-postgres:payments.update ${retries.length} times after it was denied`,
+      detail: { action: "prod-postgres:payments.update", attempts: retries.length, reasons: retries[0].reasons?.map((r) => r.code) },
+      occurrences: retries.length, firstSeenAt: retries[0].createdAt!, lastSeenAt: retries[retries.length - 1].createdAt!,
+    });
+    const paste = sessionDecisions(stories.pasteSession).find((d) => d.connector === "pastebin-mcp")!;
+    add({
+      kind: "intent_drift", severity: "high", agentId: A("sql-analyst").id, sessionId: stories.pasteSession, decisionId: paste.id,
+      dedupeKey: `intent_drift:${stories.pasteSession}`, title: "sql-analyst tried to send restricted query results to an external paste site",
+      detail: { declaredGoal: rows.sessions.find((s) => s.id === stories.pasteSession)!.goal, diff: paste.diff }, firstSeenAt: paste.createdAt!, lastSeenAt: paste.createdAt!,
+    });
+    const pb = rows.connectors.find((c) => c.managed === false)!;
+    add({
+      kind: "unmanaged_connector", severity: "high", agentId: A("sql-analyst").id, connectorId: pb.id, sessionId: stories.pasteSession,
+      dedupeKey: `unmanaged_connector:${pb.name}`, title: `Unregistered MCP server "${pb.name}" called by an agent`,
+      detail: { endpoint: pb.endpoint, tools: ["paste.create"] }, occurrences: rows.decisions.filter((d) => d.connectorId === pb.id).length,
+      firstSeenAt: pb.firstSeenAt!, lastSeenAt: pb.lastSeenAt!,
+    });
+    for (const [name, severity] of [["GitHub PAT (release-notes, classic, repo scope)", "medium"], ["SendGrid API key (sales sender)", "medium"], ["AWS access key finance-recon-ci", "high"]] as const) {
+      const c = cred(name);
+      const days = Math.round((now - c.issuedAt!.getTime()) / DAY);
+      add({
+        kind: "standing_secret", severity, agentId: c.agentId, credentialId: c.id!, connectorId: c.connectorId, dedupeKey: `standing_secret:${c.id}`,
+        title: `${name} is a standing secret with no expiry (${days} days old)`, detail: { kind: c.kind, prefix: c.prefix, ageDays: days, source: c.metadata?.source },
+        firstSeenAt: this.at(now - 30 * DAY), lastSeenAt: this.at(now - 2 * HOUR),
+      });
+    }
+    for (const [name, severity, why] of [
+      ["Salesforce refresh token (forecast notebook)", "medium", "unused for over 90 days"],
+      ["SSH deploy key (access-review runner)", "medium", "unused for over 180 days"],
+    ] as const) {
+      const c = cred(name);
+      add({
+        kind: "stale_credential", severity, agentId: c.agentId, credentialId: c.id!, connectorId: c.connectorId, dedupeKey: `stale_credential:${c.id}`,
+        title: `${name} is ${why}`, detail: { lastUsedAt: c.lastUsedAt?.toISOString() ?? null, prefix: c.prefix },
+        firstSeenAt: this.at(now - 9 * DAY), lastSeenAt: this.at(now - 3 * HOUR),
+      });
+    }
+    const acc = rows.escalations.filter((e) => e.sessionId === stories.accumulationSession && e.status === "approved");
+    add({
+      kind: "privilege_accumulation", severity: "medium", agentId: A("oncall-copilot").id, sessionId: stories.accumulationSession,
+      dedupeKey: `privilege_accumulation:${stories.accumulationSession}`, title: `oncall-copilot gathered ${acc.length} approvals in one session, beyond its declared intent`,
+      detail: { approvals: acc.map((e) => ({ kind: e.kind, action: e.kind === "action" ? actionName(e.action as Call) : "intent change" })) },
+      occurrences: acc.length, firstSeenAt: acc[0].resolvedAt!, lastSeenAt: acc[acc.length - 1].resolvedAt!,
+    });
+    // The agent that drifted most this week (share of its calls outside the declared intent).
+    const drifter = [...this.agents.values()].filter((a) => a.calls > 30 && a.def.name !== "sql-analyst").sort((x, y) => y.outOfIntent / y.calls - x.outOfIntent / x.calls)[0];
+    if (drifter?.outOfIntent) {
+      add({
+        kind: "intent_drift", severity: "medium", agentId: drifter.id, dedupeKey: `intent_drift:agent:${drifter.id}:7d`,
+        title: `${drifter.def.name}: ${Math.round((100 * drifter.outOfIntent) / drifter.calls)}% of calls outside the declared intent in the last 7 days`,
+        detail: { calls: drifter.calls, outOfIntent: drifter.outOfIntent, window: "7d" }, occurrences: drifter.outOfIntent,
+        firstSeenAt: this.at(now - 6 * DAY), lastSeenAt: this.at(drifter.lastSeen ?? now),
+      });
+    }
+    if (stories.deniedDelegation) {
+      const s = rows.sessions.find((x) => x.id === stories.deniedDelegation)!;
+      add({
+        kind: "delegation_widening", severity: "low", agentId: s.agentId, sessionId: s.id, dedupeKey: `delegation_widening:${s.id}`,
+        title: "A delegated session asked for more than its parent session had", detail: { parentSessionId: s.parentSessionId, endReason: s.endReason },
+        firstSeenAt: s.startedAt!, lastSeenAt: s.startedAt!,
+      });
+    }
+  }
+}
+
+export function planDemo(now: Date, seed = DEFAULT_SEED): DemoPlan {
+  const p = new Planner(now.getTime(), seed);
+  p.inventory();
+  p.history();
+  p.rows.sessions.sort((a, b) => (a.parentSessionId ? 1 : 0) - (b.parentSessionId ? 1 : 0)); // parents first (self FK)
+  return { ...p.rows, audit: p.audit };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+async function insertChunked<T>(items: T[], insert: (chunk: T[]) => Promise<unknown>) {
+  for (let i = 0; i < items.length; i += CHUNK) await insert(items.slice(i, i + CHUNK));
+}
+
+async function assertEmpty(db: Executor) {
+  if ((await countUsers(db)) > 0) throw new Error("database is not empty");
+}
+
+export async function seedDemo(db: Db, opts: SeedOptions = {}): Promise<SeedResult> {
+  const now = opts.now ?? new Date();
+  const steps = ["people", "plan", "inventory", "sessions", "credentials", "decisions", "escalations", "findings", "audit"];
+  let done = 0;
+  const progress = (step: string) => opts.onProgress?.(step, ++done, steps.length);
+
+  await assertEmpty(db);
+  const people = DEMO_PEOPLE.map((p) => ({ email: p.email, role: p.role, password: opts.passwords?.[p.role] ?? demoPassword(p.role) }));
+  for (const p of people) {
+    if (p.password.length < MIN_PASSWORD_LENGTH) throw new Error(`demo password for ${p.role} is shorter than ${MIN_PASSWORD_LENGTH} characters`);
+  }
+  const hashes = await Promise.all(people.map((p) => hashPassword(p.password)));
+  progress("people");
+
+  const plan = planDemo(now, opts.seed);
+  plan.users.forEach((u, i) => (u.passwordHash = hashes[i]));
+  progress("plan");
+
+  const counts = {
+    users: plan.users.length, connectors: plan.connectors.length, agents: plan.agents.length, credentials: plan.credentials.length,
+    sessions: plan.sessions.length, decisions: plan.decisions.length, escalations: plan.escalations.length,
+    pendingEscalations: plan.escalations.filter((e) => e.status === "pending").length, findings: plan.findings.length,
+  };
+
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${0x5745_4544})`); // one seeder at a time
+    await assertEmpty(tx);
+    await tx.insert(t.users).values(plan.users);
+    await tx.insert(t.connectors).values(plan.connectors);
+    await tx.insert(t.connectorTools).values(plan.tools);
+    await tx.insert(t.agents).values(plan.agents);
+    progress("inventory");
+    await insertChunked(plan.sessions, (c) => tx.insert(t.sessions).values(c));
+    await insertChunked(plan.intents, (c) => tx.insert(t.sessionIntents).values(c));
+    progress("sessions");
+    await insertChunked(plan.credentials, (c) => tx.insert(t.credentials).values(c));
+    progress("credentials");
+    await insertChunked(plan.decisions, (c) => tx.insert(t.decisions).values(c));
+    progress("decisions");
+    await insertChunked(plan.escalations, (c) => tx.insert(t.escalations).values(c));
+    await insertChunked(plan.votes, (c) => tx.insert(t.escalationVotes).values(c));
+    await insertChunked(plan.grants, (c) => tx.insert(t.grants).values(c));
+    progress("escalations");
+    await tx.insert(t.findings).values(plan.findings);
+    progress("findings");
+    // The chain must be appended in time order; the seed's own event closes it.
+    const events = [...plan.audit].sort((a, b) => a.occurredAt!.getTime() - b.occurredAt!.getTime());
+    for (const e of events) await recordAudit(tx, e);
+    await recordAudit(tx, { actor: SEED_ACTOR, action: "demo.seeded", detail: { counts, auditEvents: events.length + 1 }, occurredAt: now });
+    progress("audit");
+  });
+  return { people, counts };
+}
