@@ -295,7 +295,7 @@ export const AGENTS: DemoAgent[] = [
   // ---- platform ------------------------------------------------------------------------------
   {
     name: "oncall-copilot", team: "platform", ownerRole: "analyst", riskTier: "high", status: "active", createdDaysAgo: 190,
-    sessionsPerWeek: 14, driftRate: 0.2,
+    sessionsPerWeek: 14, driftRate: 0.36,
     purpose: "Pages with the on-call engineer: pulls metrics, logs and recent deploys for the firing alert, drafts the incident timeline in the bridge channel and acknowledges pages it has triaged.",
     envelope: {
       actions: ["pagerduty:*", "datadog:*", "github:actions.read", "github:pulls.read", "slack:chat.post", "slack:channels.*", "jira:issues.create", "jira:comments.write"],
@@ -331,7 +331,7 @@ export const AGENTS: DemoAgent[] = [
   },
   {
     name: "deploy-gatekeeper", team: "platform", ownerRole: "admin", riskTier: "high", status: "active", createdDaysAgo: 150,
-    sessionsPerWeek: 12, driftRate: 0.12,
+    sessionsPerWeek: 12, driftRate: 0.22,
     purpose: "Checks every production release train: CI status, open incidents and error budgets, then posts a go/no-go in #eng-releases. It never merges or deploys on its own.",
     envelope: {
       actions: ["github:pulls.read", "github:actions.*", "github:repo.read", "datadog:metrics.query", "datadog:monitors.read", "pagerduty:incidents.read", "slack:chat.post"],
@@ -361,7 +361,7 @@ export const AGENTS: DemoAgent[] = [
   },
   {
     name: "infra-cost-watcher", team: "platform", ownerRole: "admin", riskTier: "low", status: "active", createdDaysAgo: 120,
-    sessionsPerWeek: 7, driftRate: 0.06,
+    sessionsPerWeek: 7, driftRate: 0.11,
     purpose: "Daily cloud spend digest: reads the cost exports in the data lake and utilisation metrics, and flags idle resources in #platform-costs.",
     envelope: {
       actions: ["s3-data-lake:buckets.list", "s3-data-lake:objects.get", "datadog:metrics.query", "slack:chat.post", "jira:issues.create"],
@@ -386,7 +386,7 @@ export const AGENTS: DemoAgent[] = [
   // ---- support -------------------------------------------------------------------------------
   {
     name: "support-triage-bot", team: "support", ownerRole: "approver", riskTier: "medium", status: "active", createdDaysAgo: 210,
-    sessionsPerWeek: 28, driftRate: 0.14,
+    sessionsPerWeek: 28, driftRate: 0.25,
     purpose: "First pass on every new SUP ticket: classifies it, looks up the customer's plan in Salesforce, links known incidents and routes it to the right queue. Replies to customers are drafted, never sent.",
     envelope: {
       actions: ["jira:issues.*", "jira:comments.*", "salesforce:contacts.read", "salesforce:accounts.read", "pagerduty:incidents.read", "slack:chat.post", "salesforce:contacts.update"],
@@ -420,7 +420,7 @@ export const AGENTS: DemoAgent[] = [
   },
   {
     name: "refund-assistant", team: "support", ownerRole: "approver", riskTier: "high", status: "quarantined", createdDaysAgo: 95,
-    sessionsPerWeek: 8, driftRate: 0.15,
+    sessionsPerWeek: 8, driftRate: 0.27,
     statusReason: "Repeated payments.update calls after denial while working SUP refunds (INC-2291). Quarantined pending review of its prompt chain and the ticket text it ingested.",
     purpose: "Prepares refunds for approved SUP tickets: checks the payment and the customer's history, files the refund request and comments the outcome on the ticket. Finance executes the refund.",
     envelope: {
@@ -450,7 +450,7 @@ export const AGENTS: DemoAgent[] = [
   },
   {
     name: "kb-article-drafter", team: "support", ownerRole: "approver", riskTier: "low", status: "active", createdDaysAgo: 80,
-    sessionsPerWeek: 7, driftRate: 0.05,
+    sessionsPerWeek: 7, driftRate: 0.09,
     purpose: "Turns resolved SUP tickets with the same root cause into draft help-center articles (as pull requests against the docs repo) for the support writers to edit.",
     envelope: {
       actions: ["jira:issues.read", "jira:comments.read", "github:repo.read", "github:pulls.write", "github:issues.read"],
@@ -474,7 +474,7 @@ export const AGENTS: DemoAgent[] = [
   },
   {
     name: "ticket-summarizer-v1", team: "support", ownerRole: "approver", riskTier: "low", status: "retired", createdDaysAgo: 330,
-    sessionsPerWeek: 0, driftRate: 0,
+    sessionsPerWeek: 0, driftRate: 0.0,
     statusReason: "Replaced by support-triage-bot; kept for audit history.",
     purpose: "Summarised long SUP tickets for the weekly support review. Retired when triage moved to support-triage-bot.",
     envelope: { actions: ["jira:issues.read", "jira:comments.read", "slack:chat.post"], maxSensitivity: "internal", destinations: ["internal:*"], maxTtlSeconds: HOUR },
@@ -488,7 +488,7 @@ export const AGENTS: DemoAgent[] = [
   // ---- finance -------------------------------------------------------------------------------
   {
     name: "invoice-reconciler", team: "finance", ownerRole: "approver", riskTier: "high", status: "active", createdDaysAgo: 170,
-    sessionsPerWeek: 10, driftRate: 0.18,
+    sessionsPerWeek: 10, driftRate: 0.32,
     purpose: "Matches issued invoices against settled payments every night, files FIN tickets for mismatches and emails the AP team a reconciliation summary.",
     envelope: {
       actions: ["prod-postgres:invoices.select", "prod-postgres:payments.select", "s3-data-lake:objects.get", "s3-data-lake:objects.put", "jira:issues.create", "email:mail.send"],
@@ -523,7 +523,7 @@ export const AGENTS: DemoAgent[] = [
   },
   {
     name: "expense-auditor", team: "finance", ownerRole: "approver", riskTier: "medium", status: "active", createdDaysAgo: 140,
-    sessionsPerWeek: 6, driftRate: 0.1,
+    sessionsPerWeek: 6, driftRate: 0.18,
     purpose: "Checks submitted expense receipts against the travel policy and opens FIN tickets for anything over limit or missing a receipt.",
     envelope: {
       actions: ["s3-data-lake:objects.get", "jira:issues.create", "jira:comments.write", "slack:chat.post"],
@@ -546,7 +546,7 @@ export const AGENTS: DemoAgent[] = [
   },
   {
     name: "revenue-forecaster", team: "finance", ownerRole: "analyst", riskTier: "medium", status: "active", createdDaysAgo: 110,
-    sessionsPerWeek: 4, driftRate: 0.15,
+    sessionsPerWeek: 4, driftRate: 0.27,
     purpose: "Builds the weekly revenue forecast from pipeline in Salesforce and booked revenue in the data lake; writes the model output back to the lake for the CFO dashboard.",
     envelope: {
       actions: ["salesforce:opportunities.read", "salesforce:accounts.read", "s3-data-lake:objects.*", "prod-postgres:invoices.select", "slack:chat.post"],
@@ -576,7 +576,7 @@ export const AGENTS: DemoAgent[] = [
   // ---- sales-ops -----------------------------------------------------------------------------
   {
     name: "lead-enricher", team: "sales-ops", ownerRole: "approver", riskTier: "medium", status: "active", createdDaysAgo: 130,
-    sessionsPerWeek: 14, driftRate: 0.22,
+    sessionsPerWeek: 14, driftRate: 0.4,
     purpose: "Enriches new inbound leads with firmographics (industry, size, region) and updates the Salesforce contact and account so SDRs get a scored lead within the hour.",
     envelope: {
       actions: ["salesforce:contacts.read", "salesforce:contacts.update", "salesforce:accounts.read", "salesforce:accounts.update", "slack:chat.post"],
@@ -608,7 +608,7 @@ export const AGENTS: DemoAgent[] = [
   },
   {
     name: "crm-hygiene-bot", team: "sales-ops", ownerRole: "analyst", riskTier: "low", status: "active", createdDaysAgo: 200,
-    sessionsPerWeek: 7, driftRate: 0.08,
+    sessionsPerWeek: 7, driftRate: 0.14,
     purpose: "Nightly CRM clean-up: normalises country and phone fields and flags probable duplicate accounts for a human to merge.",
     envelope: {
       actions: ["salesforce:contacts.read", "salesforce:contacts.update", "salesforce:accounts.read", "jira:issues.create"],
@@ -633,7 +633,7 @@ export const AGENTS: DemoAgent[] = [
   {
     name: "outbound-email-drafter", team: "sales-ops", ownerRole: "approver", riskTier: "medium", status: "active", createdDaysAgo: 60,
     identity: { kind: "oidc", subject: "0oa8x2k1lmN7dQp9Y5d7" },
-    sessionsPerWeek: 10, driftRate: 0.18,
+    sessionsPerWeek: 10, driftRate: 0.32,
     purpose: "Writes first-touch outbound emails for SDR sequences from the contact's Salesforce record and sends them from sales@acme.example once the SDR has approved the sequence.",
     envelope: {
       actions: ["salesforce:contacts.read", "salesforce:accounts.read", "email:templates.read", "email:mail.send"],
@@ -664,7 +664,7 @@ export const AGENTS: DemoAgent[] = [
   // ---- security ------------------------------------------------------------------------------
   {
     name: "secrets-scanner", team: "security", ownerRole: "analyst", riskTier: "medium", status: "active", createdDaysAgo: 230,
-    sessionsPerWeek: 10, driftRate: 0.06,
+    sessionsPerWeek: 10, driftRate: 0.11,
     purpose: "Scans new commits for leaked credentials, opens a SEC ticket for each hit and posts a redacted alert to #sec-alerts.",
     envelope: {
       actions: ["github:repo.read", "github:pulls.read", "github:issues.write", "jira:issues.create", "slack:chat.post"],
@@ -692,7 +692,7 @@ export const AGENTS: DemoAgent[] = [
   {
     name: "access-reviewer", team: "security", ownerRole: "analyst", riskTier: "high", status: "active", createdDaysAgo: 75,
     identity: { kind: "oidc", subject: "repo:acme-corp/access-reviews:environment:production" },
-    sessionsPerWeek: 3, driftRate: 0.3,
+    sessionsPerWeek: 3, driftRate: 0.5,
     purpose: "Quarterly access review helper: lists repository collaborators and Salesforce admins, compares them with HR's leaver list and opens SEC tickets for access to remove.",
     envelope: {
       actions: ["github:repo.read", "salesforce:contacts.read", "s3-data-lake:objects.get", "jira:issues.create", "jira:comments.write"],
@@ -719,7 +719,7 @@ export const AGENTS: DemoAgent[] = [
   },
   {
     name: "vuln-triage-bot", team: "security", ownerRole: "analyst", riskTier: "medium", status: "active", createdDaysAgo: 160,
-    sessionsPerWeek: 8, driftRate: 0.1,
+    sessionsPerWeek: 8, driftRate: 0.18,
     purpose: "Triages Dependabot and scanner alerts: checks whether the vulnerable code path is reachable, sets severity on the GitHub issue and opens SEC tickets for the reachable ones.",
     envelope: {
       actions: ["github:issues.*", "github:repo.read", "github:pulls.read", "jira:issues.create", "datadog:logs.search"],
@@ -744,7 +744,7 @@ export const AGENTS: DemoAgent[] = [
   // ---- data ----------------------------------------------------------------------------------
   {
     name: "sql-analyst", team: "data", ownerRole: "analyst", riskTier: "high", status: "active", createdDaysAgo: 100,
-    sessionsPerWeek: 14, driftRate: 0.2,
+    sessionsPerWeek: 14, driftRate: 0.36,
     purpose: "Answers ad-hoc questions from #data-requests with read-only SQL on the billing replica and drops result files in the data lake. Aggregates only; no row-level PII leaves the database.",
     envelope: {
       actions: ["prod-postgres:*.select", "s3-data-lake:objects.get", "s3-data-lake:objects.put", "slack:chat.post", "slack:channels.history"],
@@ -784,7 +784,7 @@ export const AGENTS: DemoAgent[] = [
   },
   {
     name: "dashboard-narrator", team: "data", ownerRole: "analyst", riskTier: "low", status: "active", createdDaysAgo: 85,
-    sessionsPerWeek: 7, driftRate: 0.05,
+    sessionsPerWeek: 7, driftRate: 0.09,
     purpose: "Writes the plain-English summary under the weekly KPI and service-health dashboards from Datadog metrics.",
     envelope: {
       actions: ["datadog:metrics.query", "datadog:monitors.read", "slack:chat.post"],
@@ -806,7 +806,7 @@ export const AGENTS: DemoAgent[] = [
   },
   {
     name: "pii-redactor", team: "data", ownerRole: "admin", riskTier: "high", status: "active", createdDaysAgo: 65,
-    sessionsPerWeek: 5, driftRate: 0.1,
+    sessionsPerWeek: 5, driftRate: 0.18,
     purpose: "Produces the redacted customer extract that analytics may use: reads the restricted export, masks names, emails and card data, and writes the result to the curated zone.",
     envelope: {
       actions: ["s3-data-lake:objects.get", "s3-data-lake:objects.put", "prod-postgres:customers.select"],
@@ -832,7 +832,7 @@ export const AGENTS: DemoAgent[] = [
   {
     name: "release-notes-writer", team: "devex", ownerRole: "admin", riskTier: "low", status: "active", createdDaysAgo: 240,
     identity: { kind: "oidc", subject: "repo:acme-corp/release-tools:ref:refs/heads/main" },
-    sessionsPerWeek: 5, driftRate: 0.05,
+    sessionsPerWeek: 5, driftRate: 0.09,
     purpose: "Drafts customer-facing release notes from merged pull requests and Jira fix versions, and posts the draft to #eng-releases for the PM to edit.",
     envelope: {
       actions: ["github:pulls.read", "github:repo.read", "jira:issues.read", "slack:chat.post"],
@@ -859,7 +859,7 @@ export const AGENTS: DemoAgent[] = [
   },
   {
     name: "pr-reviewer", team: "devex", ownerRole: "admin", riskTier: "medium", status: "active", createdDaysAgo: 180,
-    sessionsPerWeek: 22, driftRate: 0.08,
+    sessionsPerWeek: 22, driftRate: 0.14,
     purpose: "Leaves a first review on every pull request: reads the diff, CI results and linked ticket, and comments on risky changes. It may request changes but never approves or merges.",
     envelope: {
       actions: ["github:pulls.read", "github:pulls.write", "github:repo.read", "github:actions.read", "jira:issues.read"],

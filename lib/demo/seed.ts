@@ -498,13 +498,24 @@ class Planner {
     return makeCall(this.rng.weighted(task.steps, (s) => s.weight ?? 1), this.rng);
   }
 
+  /** Steps in the task's own order (read, then act, then report), heavier steps repeated. */
+  stepSequence(task: TaskDef, n: number): ScriptItem[] {
+    const out: ScriptItem[] = [];
+    for (let i = 0; out.length < n; i++) {
+      const def = task.steps[i % task.steps.length];
+      const times = Math.max(1, this.rng.int(0, def.weight ?? 1));
+      for (let k = 0; k < times && out.length < n; k++) out.push({ kind: "step", call: makeCall(def, this.rng) });
+    }
+    return out;
+  }
+
   randomScript(agent: AgentState, task: TaskDef): ScriptItem[] {
     const { rng } = this;
     const n = 3 + Math.floor(rng.next() ** 1.8 * 27);
-    const script: ScriptItem[] = Array.from({ length: n }, () => ({ kind: "step" as const, call: this.pickStep(task) }));
+    const script = this.stepSequence(task, n);
     const devs = agent.def.deviations.filter((d) => !d.call.startsWith("pastebin-mcp:"));
     if (devs.length && rng.chance(agent.def.driftRate)) {
-      const count = rng.chance(0.2) ? 2 : 1;
+      const count = 1 + (rng.chance(0.3) ? 1 : 0) + (rng.chance(0.1) ? 1 : 0);
       for (let k = 0; k < count; k++) {
         const def = rng.pick(devs);
         script.splice(rng.int(1, script.length), 0, { kind: "deviation", call: makeCall(def, rng), forbid: def.forbid });
@@ -535,7 +546,7 @@ class Planner {
     const child = this.agents.get(task.delegate!.agent)!;
     const childTask = child.def.tasks[task.delegate!.task];
     const start = clock + this.rng.int(1, 3) * 1000;
-    const script = Array.from({ length: this.rng.int(2, 6) }, () => ({ kind: "step" as const, call: this.pickStep(childTask) }));
+    const script = this.stepSequence(childTask, this.rng.int(2, 6));
     const res = this.run({ agent: child, task: childTask, start, mode: "ended", script, parent: { id: parentId, intent: parentIntent, deadline } });
     return res.end + this.rng.int(1, 5) * 1000;
   }
@@ -606,7 +617,7 @@ class Planner {
     const stories = this.stories;
     const A = (name: string) => this.agents.get(name)!;
     const dev = (agent: string, call: string) => A(agent).def.deviations.find((d) => d.call === call)!;
-    const steps = (task: TaskDef, n: number): ScriptItem[] => Array.from({ length: n }, () => ({ kind: "step" as const, call: this.pickStep(task) }));
+    const steps = (task: TaskDef, n: number) => this.stepSequence(task, n);
 
     // Story 1: refund-assistant retries a forbidden payments.update four times and is quarantined.
     const refund = A("refund-assistant");
@@ -815,7 +826,7 @@ class Planner {
       occurrences: acc.length, firstSeenAt: acc[0].resolvedAt!, lastSeenAt: acc[acc.length - 1].resolvedAt!,
     });
     // The agent that drifted most this week (share of its calls outside the declared intent).
-    const drifter = [...this.agents.values()].filter((a) => a.calls > 30 && a.def.name !== "sql-analyst").sort((x, y) => y.outOfIntent / y.calls - x.outOfIntent / x.calls)[0];
+    const drifter = [...this.agents.values()].filter((a) => a.calls > 30 && a.def.status === "active" && a.def.name !== "sql-analyst").sort((x, y) => y.outOfIntent / y.calls - x.outOfIntent / x.calls)[0];
     if (drifter?.outOfIntent) {
       add({
         kind: "intent_drift", severity: "medium", agentId: drifter.id, dedupeKey: `intent_drift:agent:${drifter.id}:7d`,

@@ -16,6 +16,18 @@ import { updateConnector } from "../../lib/services/connectors/update";
 import { bulkRevokeCredentials } from "../../lib/services/credentials/bulk-revoke";
 import { recordStandingCredential } from "../../lib/services/credentials/record";
 import { bulkRevokeSchema, credentialListSchema, credentialRecordSchema } from "../../lib/services/credentials/schemas";
+import { createPerson } from "../../lib/services/people/create";
+import { personCreateSchema } from "../../lib/services/people/schemas";
+import { createToken } from "../../lib/services/tokens/create";
+import type { Caller } from "../../lib/services/context";
+import { NextRequest } from "next/server";
+import * as connectorsRoute from "../../app/api/v1/connectors/route";
+import * as connectorRoute from "../../app/api/v1/connectors/[id]/route";
+import * as toolsRoute from "../../app/api/v1/connectors/[id]/tools/route";
+import * as toolRoute from "../../app/api/v1/connectors/[id]/tools/[toolId]/route";
+import * as credentialsRoute from "../../app/api/v1/credentials/route";
+import * as credentialRoute from "../../app/api/v1/credentials/[id]/route";
+import * as revokeBulkRoute from "../../app/api/v1/credentials/bulk-revoke/route";
 import { DB_KINDS, openTestDatabase } from "./db";
 
 const caller = { actor: { kind: "person" as const, id: "00000000-0000-4000-8000-000000000002", label: "analyst@warden.local" } };
@@ -333,5 +345,138 @@ describe.each(DB_KINDS)("connectors and credentials on %s", (kind) => {
     expect(reads).not.toContain("hunter2");
     expect(await verifyAuditChain(h.db)).toMatchObject({ ok: true });
     expect(await h.db.select().from(agents)).toHaveLength(2);
+  });
+});
+
+// The handlers themselves, called with real bearer tokens: roles, 404s, status codes, no secrets.
+describe("connectors and credentials API (pglite)", () => {
+  let h: DatabaseHandle;
+  const tokens: Record<"admin" | "analyst" | "approver" | "auditor", string> = { admin: "", analyst: "", approver: "", auditor: "" };
+  let agentId: string;
+  const system: Caller = { actor: { kind: "system", label: "test" } };
+
+  beforeAll(async () => {
+    h = await openTestDatabase("pglite");
+    for (const role of Object.keys(tokens) as (keyof typeof tokens)[]) {
+      const p = (await createPerson(h.db, system, personCreateSchema.parse({ email: `${role}@api.test`, name: role, role, password: "a long test password" }))).person;
+      tokens[role] = (await createToken(h.db, { actor: { kind: "person", id: p.id, label: p.email } }, p.id, { name: "t", expiresInDays: 1 })).token;
+    }
+    const envelope = { actions: ["github:*"], maxSensitivity: "internal" as const, maxTtlSeconds: 3600 };
+    agentId = (await createAgent(h.db, system, { name: "api-bot", identityKind: "key", team: "platform", purpose: "", riskTier: "low", envelope }))!.id;
+  });
+  afterAll(async () => h?.close());
+
+  type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+  async function call(handler: Handler, opts: { token?: string; method?: string; path?: string; body?: unknown; params?: Record<string, string> } = {}) {
+    const headers: Record<string, string> = {};
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    if (opts.body !== undefined) headers["content-type"] = "application/json";
+    const req = new NextRequest(`http://localhost${opts.path ?? "/api/v1/x"}`, {
+      method: opts.method ?? (opts.body === undefined ? "GET" : "POST"),
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    });
+    const res = await handler(req, { params: Promise.resolve(opts.params ?? {}) });
+    const text = await res.text();
+    expect(text).not.toMatch(/secretHash|secret_hash|"config"|hunter2/);
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  }
+
+  it("needs credentials, and the right role for each verb", async () => {
+    expect((await call(connectorsRoute.GET)).status).toBe(401);
+    expect((await call(credentialsRoute.GET)).status).toBe(401);
+    const body = { name: "github", displayName: "GitHub", kind: "saas_api", sensitivity: "internal" };
+    for (const role of ["auditor", "approver"] as const) {
+      expect((await call(connectorsRoute.GET, { token: tokens[role] })).status).toBe(200);
+      expect((await call(connectorsRoute.POST, { token: tokens[role], body })).status).toBe(403);
+      expect((await call(credentialsRoute.POST, { token: tokens[role], body: { kind: "api_key", name: "x", agentId } })).status).toBe(403);
+    }
+    expect((await call(revokeBulkRoute.POST, { token: tokens.auditor, body: { ids: [UNKNOWN], reason: "test" } })).status).toBe(403);
+  });
+
+  it("creates (201), edits, adopts and manages tools; unknown or malformed ids are 404", async () => {
+    const created = await call(connectorsRoute.POST, {
+      token: tokens.analyst,
+      body: { name: "github", displayName: "GitHub", kind: "saas_api", sensitivity: "internal", config: { adminUrl: "hunter2" }, extra: "ignored" },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const dup = await call(connectorsRoute.POST, { token: tokens.admin, body: { name: "github", displayName: "Again", kind: "saas_api", sensitivity: "internal" } });
+    expect(dup.status).toBe(409);
+    expect(dup.body.error.fields[0].path).toBe("name");
+    const badName = await call(connectorsRoute.POST, { token: tokens.admin, body: { name: "Git Hub", displayName: "x", kind: "saas_api", sensitivity: "internal" } });
+    expect(badName.status).toBe(400);
+    expect(badName.body.error.fields[0].path).toBe("name");
+
+    const tool = await call(toolsRoute.POST, { token: tokens.analyst, params: { id }, body: { name: "issues", operations: [{ name: "read", access: "read" }] } });
+    expect(tool.status).toBe(201);
+    const badOp = await call(toolsRoute.POST, { token: tokens.analyst, params: { id }, body: { name: "pulls", operations: [{ name: "Merge!", access: "root" }] } });
+    expect(badOp.status).toBe(400);
+    expect(badOp.body.error.fields.map((f: { path: string }) => f.path)).toEqual(["operations.0.name", "operations.0.access"]);
+    const patched = await call(toolRoute.PATCH, {
+      token: tokens.analyst,
+      method: "PATCH",
+      params: { id, toolId: tool.body.id },
+      body: { operations: [{ name: "read", access: "read" }, { name: "write", access: "write" }] },
+    });
+    expect(patched.body.operations).toHaveLength(2);
+    const noReason = await call(toolRoute.DELETE, { token: tokens.analyst, method: "DELETE", params: { id, toolId: tool.body.id }, body: {} });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.error.fields[0].path).toBe("reason");
+    expect((await call(toolRoute.DELETE, { token: tokens.auditor, method: "DELETE", params: { id, toolId: tool.body.id }, body: { reason: "cleanup" } })).status).toBe(403);
+    const removed = await call(toolRoute.DELETE, { token: tokens.analyst, method: "DELETE", params: { id, toolId: tool.body.id }, body: { reason: "cleanup" } });
+    expect(removed.status).toBe(200);
+
+    const detail = await call(connectorRoute.GET, { token: tokens.auditor, params: { id } });
+    expect(detail.status).toBe(200);
+    expect(detail.body.connector.name).toBe("github");
+    expect(detail.body.tools).toHaveLength(0);
+
+    const [shadow] = await h.db
+      .insert(connectors)
+      .values({ name: "pastebin-mcp", displayName: "pastebin-mcp", kind: "mcp_server", managed: false, sensitivity: "public" })
+      .returning({ id: connectors.id });
+    const adopt = await call(connectorRoute.PATCH, { token: tokens.admin, method: "PATCH", params: { id: shadow.id }, body: { managed: true, ownerTeam: "secops" } });
+    expect(adopt.body.managed).toBe(true);
+    const unadopt = await call(connectorRoute.PATCH, { token: tokens.admin, method: "PATCH", params: { id: shadow.id }, body: { managed: false } });
+    expect(unadopt.status).toBe(400);
+    const list = await call(connectorsRoute.GET, { token: tokens.auditor, path: "/api/v1/connectors?managed=true&sort=name&dir=desc" });
+    expect(list.body.items.map((c: { name: string }) => c.name)).toEqual(["pastebin-mcp", "github"]);
+    expect((await call(connectorsRoute.GET, { token: tokens.auditor, path: "/api/v1/connectors?sort=secret" })).status).toBe(400);
+
+    for (const bad of ["nope", UNKNOWN]) {
+      expect((await call(connectorRoute.GET, { token: tokens.admin, params: { id: bad } })).status).toBe(404);
+      expect((await call(connectorRoute.PATCH, { token: tokens.admin, method: "PATCH", params: { id: bad }, body: { description: "x" } })).status).toBe(404);
+      expect((await call(toolsRoute.POST, { token: tokens.admin, params: { id: bad }, body: { name: "t", operations: [{ name: "r", access: "read" }] } })).status).toBe(404);
+      expect((await call(toolRoute.PATCH, { token: tokens.admin, method: "PATCH", params: { id, toolId: bad }, body: { description: "x" } })).status).toBe(404);
+      expect((await call(credentialRoute.GET, { token: tokens.admin, params: { id: bad } })).status).toBe(404);
+    }
+  });
+
+  it("records standing secrets (201), lists and bulk-revokes them", async () => {
+    const badPattern = await call(credentialsRoute.POST, { token: tokens.analyst, body: { kind: "api_key", name: "pat", agentId, scope: { operations: ["github"] } } });
+    expect(badPattern.status).toBe(400);
+    expect(badPattern.body.error.fields[0].path).toBe("scope.operations.0");
+    const ids: string[] = [];
+    for (const name of ["pat one", "pat two"]) {
+      const r = await call(credentialsRoute.POST, { token: tokens.analyst, body: { kind: "api_key", name, agentId, scope: { operations: ["github:repo.*"] }, secretHash: "x" } });
+      expect(r.status).toBe(201);
+      expect(r.body.jit).toBe(false);
+      ids.push(r.body.id);
+    }
+    const list = await call(credentialsRoute.GET, { token: tokens.auditor, path: "/api/v1/credentials?q=pat&jit=false&status=active" });
+    expect(list.body.total).toBe(2);
+    expect(list.body.items[0].agentName).toBe("api-bot");
+
+    const unknown = await call(revokeBulkRoute.POST, { token: tokens.approver, body: { ids: [...ids, UNKNOWN], reason: "leaked" } });
+    expect(unknown.status).toBe(404);
+    const r = await call(revokeBulkRoute.POST, { token: tokens.approver, body: { ids, reason: "leaked" } });
+    expect(r.status).toBe(200);
+    expect(r.body.revoked.sort()).toEqual([...ids].sort());
+    const again = await call(revokeBulkRoute.POST, { token: tokens.approver, body: { ids: [ids[0]], reason: "leaked" } });
+    expect(again.body).toEqual({ revoked: [], skipped: [{ id: ids[0], reason: "already_revoked" }] });
+    const detail = await call(credentialRoute.GET, { token: tokens.auditor, params: { id: ids[0] } });
+    expect(detail.body.credential.status).toBe("revoked");
+    expect(detail.body.revokedBy).toMatchObject({ kind: "person", label: "approver" });
   });
 });

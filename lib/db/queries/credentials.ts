@@ -181,3 +181,21 @@ export async function getCredentialDetail(db: Executor, id: string) {
 }
 
 export type CredentialDetail = NonNullable<Awaited<ReturnType<typeof getCredentialDetail>>>;
+
+/**
+ * Agents to choose from when recording a credential: the first active ones by name, plus any
+ * explicitly linked ones (?agentId=) whatever their status. Larger fleets search the agents API.
+ */
+export async function agentPickerOptions(db: Executor, opts: { include?: string[]; limit?: number } = {}) {
+  const cols = { id: agents.id, name: agents.name, team: agents.team };
+  const [first, linked] = await Promise.all([
+    db.select(cols).from(agents).where(eq(agents.status, "active")).orderBy(agents.name).limit(opts.limit ?? 50),
+    opts.include?.length ? db.select(cols).from(agents).where(or(...opts.include.map((id) => eq(agents.id, id)))) : Promise.resolve([]),
+  ]);
+  return { options: [...linked.filter((l) => !first.some((f) => f.id === l.id)), ...first], linked };
+}
+
+export async function getAgentName(db: Executor, id: string) {
+  const [a] = await db.select({ id: agents.id, name: agents.name }).from(agents).where(eq(agents.id, id));
+  return a ?? null;
+}

@@ -49,9 +49,9 @@ const blankToNull = (max: number) =>
     .string()
     .trim()
     .max(max)
+    .transform((v) => (v === "" ? null : v))
     .nullable()
-    .optional()
-    .transform((v) => (v === "" ? null : v));
+    .optional();
 
 export const toolCreateSchema = z.object({
   name: toolName,

@@ -32,9 +32,9 @@ export const credentialRecordSchema = z
       .string()
       .trim()
       .max(12, "the first few characters only (at most 12), never the whole secret")
+      .transform((v) => (v === "" ? null : v))
       .nullable()
-      .optional()
-      .transform((v) => (v === "" ? null : v)),
+      .optional(),
     scope: z
       .object({
         operations: z.array(actionPattern).max(200).default([]),
