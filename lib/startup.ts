@@ -7,6 +7,8 @@ import { ensureFirstAdmin } from "@/lib/services/people/bootstrap";
  * makes sure a first admin exists.
  */
 export async function startWarden() {
+  // Without a configured public URL, next-auth builds its redirects from the request's Host.
+  if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "true";
   const t0 = Date.now();
   const { db, kind } = await getHandle();
   console.log(`[warden] database ready (${kind === "pglite" ? "embedded" : "postgres"}) in ${Date.now() - t0} ms`);

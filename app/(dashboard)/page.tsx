@@ -7,12 +7,19 @@ import { getOverviewStats } from "@/lib/db/queries/overview";
 
 export const metadata = { title: "Overview · Warden" };
 
-function Stat({ label, value, href, tone }: { label: string; value: number; href: string; tone?: "bad" | "warn" }) {
+function Stat({ label, value, href, tone }: { label: string; value: number; href?: string; tone?: "bad" | "warn" }) {
   const color = tone === "bad" && value > 0 ? "text-destructive" : tone === "warn" && value > 0 ? "text-warning" : "";
+  const body = (
+    <>
+      <div className="text-xs text-muted-foreground">{label}</div>
+      <div className={`text-2xl font-semibold tabular-nums ${color}`}>{value.toLocaleString("en-US")}</div>
+    </>
+  );
+  // Figures whose list page has not landed yet are shown without a link rather than a dead one.
+  if (!href) return <div className="rounded-md border p-3">{body}</div>;
   return (
     <Link href={href} className="block rounded-md border p-3 hover:bg-muted/50 focus-visible:outline-2">
-      <div className="text-xs text-muted-foreground">{label}</div>
-      <div className={`text-2xl font-semibold tabular-nums ${color}`}>{value.toLocaleString()}</div>
+      {body}
     </Link>
   );
 }
@@ -31,7 +38,7 @@ export default async function OverviewPage() {
           <CardContent className="grid grid-cols-3 gap-2">
             <Stat label="Allowed" value={s.decisions24h.allow} href="/sessions" />
             <Stat label="Denied" value={s.decisions24h.deny} href="/sessions?hasDenials=true" tone="bad" />
-            <Stat label="Escalated" value={s.decisions24h.escalate} href="/escalations" tone="warn" />
+            <Stat label="Escalated" value={s.decisions24h.escalate} tone="warn" />
           </CardContent>
         </Card>
         <Card>
@@ -39,8 +46,8 @@ export default async function OverviewPage() {
             <CardTitle>Needs attention</CardTitle>
           </CardHeader>
           <CardContent className="grid grid-cols-3 gap-2">
-            <Stat label="Pending escalations" value={s.escalationsPending} href="/escalations" tone="warn" />
-            <Stat label="Open findings" value={s.findingsOpen} href="/findings" tone="warn" />
+            <Stat label="Pending escalations" value={s.escalationsPending} tone="warn" />
+            <Stat label="Open findings" value={s.findingsOpen} tone="warn" />
             <Stat label="Unmanaged connectors" value={s.connectors.unmanaged} href="/connectors?managed=false" tone="bad" />
           </CardContent>
         </Card>

@@ -46,12 +46,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/agents", label: "Agents", icon: Bot, roles: everyone, group: "main" },
   { href: "/connectors", label: "Connectors", icon: Plug, roles: everyone, group: "main" },
   { href: "/credentials", label: "Credentials", icon: KeyRound, roles: CAN.readInventory, group: "main" },
-  // Everyone may look at the queue; only approvers (and admins) get the approve/deny buttons.
-  { href: "/escalations", label: "Escalations", icon: Hand, roles: everyone, group: "main" },
-  { href: "/findings", label: "Findings", icon: Radar, roles: ["admin", "analyst", "auditor"], group: "main" },
-  { href: "/policies", label: "Policies", icon: ScrollText, roles: ["admin", "analyst", "auditor"], group: "main" },
-  { href: "/audit", label: "Audit", icon: ShieldCheck, roles: CAN.readAudit, group: "main" },
-  { href: "/reports", label: "Reports", icon: ChartColumn, roles: CAN.readReports, group: "main" },
+  // Escalations, Findings, Policies, Audit and Reports join this list as their pages land.
   { href: "/admin/people", label: "People", icon: Users, roles: CAN.managePeople, group: "administration" },
   { href: "/settings/tokens", label: "API tokens", icon: KeySquare, roles: everyone, group: "administration" },
 ];

@@ -71,7 +71,7 @@ export function TableHead({ className, scope = "col", ...props }: React.Componen
 }
 
 export function TableCell({ className, ...props }: React.ComponentProps<"td">) {
-  return <td data-slot="table-cell" className={cn("px-2 py-1.5 align-middle", className)} {...props} />;
+  return <td data-slot="table-cell" className={cn("whitespace-nowrap px-2 py-1.5 align-middle", className)} {...props} />;
 }
 
 export function TableCaption({ className, ...props }: React.ComponentProps<"caption">) {

@@ -8,16 +8,6 @@ import { api } from "./api";
 /** The server's first page, keyed by the query string it was computed for. */
 export type InitialPage<T> = { key: string; data: Page<T> };
 
-/** Serialises a page's searchParams the way the browser URL does, for InitialPage.key. */
-export function searchKey(sp: Record<string, string | string[] | undefined>): string {
-  const u = new URLSearchParams();
-  for (const [k, v] of Object.entries(sp)) {
-    if (Array.isArray(v)) v.forEach((x) => u.append(k, x));
-    else if (v !== undefined) u.set(k, v);
-  }
-  return u.toString();
-}
-
 /**
  * A server-filtered list whose state lives in the URL: the server renders the first page, then
  * every change of filters, sort or page refetches from the JSON API (keeping the old rows on
@@ -36,7 +26,3 @@ export function useListQuery<T>(resource: string, initial: InitialPage<T>, opts:
   });
 }
 
-/** Dates become strings over JSON; the server hands the client the same shape the API does. */
-export function asJson<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value));
-}

@@ -1,6 +1,6 @@
 import { PageHeader } from "@/components/page-header";
 import { requirePagePerson } from "@/lib/auth/current";
-import { asJson, searchKey } from "@/lib/client/use-list-query";
+import { asJson, searchKey } from "@/lib/client/list-keys";
 import { getDb } from "@/lib/db/client";
 import { listSessions, sessionListSchema } from "@/lib/db/queries/sessions";
 import { SessionsClient } from "./client";

@@ -1,6 +1,6 @@
 import { PageHeader } from "@/components/page-header";
 import { requirePagePerson } from "@/lib/auth/current";
-import { asJson, searchKey } from "@/lib/client/use-list-query";
+import { asJson, searchKey } from "@/lib/client/list-keys";
 import { getDb } from "@/lib/db/client";
 import { listUsers } from "@/lib/db/queries/users";
 import { personListSchema } from "@/lib/services/people/schemas";

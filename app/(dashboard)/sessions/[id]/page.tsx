@@ -102,7 +102,7 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
                       <OutcomeBadge outcome={e.outcome} />
                     </TableCell>
                     <TableCell className="text-xs">{e.reasons.map((r) => r.code).join(", ") || "—"}</TableCell>
-                    <TableCell className="text-xs">
+                    <TableCell className="whitespace-normal text-xs">
                       {e.diff?.length
                         ? e.diff.map((x) => (
                             <div key={x.field}>
