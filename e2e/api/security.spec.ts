@@ -75,7 +75,7 @@ test("unknown and malformed ids are 404", async () => {
 
 test("bad bodies get a clear 4xx naming the problem", async () => {
   const a = ctx.admin!;
-  const badJson = await a.post("/api/v1/agents", { headers: { "content-type": "application/json" }, data: "{not json" });
+  const badJson = await a.post("/api/v1/agents", { headers: { "content-type": "application/json" }, data: Buffer.from("{not json") });
   expect(badJson.status()).toBe(400);
   expect((await badJson.json()).error.code).toBe("invalid_json");
 

@@ -8,7 +8,8 @@ test("a disabled person's open session stops working at once", async ({ browser,
   const password = "a-long-temporary-password";
   const created = await api.post("/api/v1/users", { data: { email, name: "Temp Analyst", role: "analyst", password }, headers: { origin: baseURL! } });
   expect(created.status()).toBe(201);
-  const { id } = await created.json();
+  const { person: createdPerson } = await created.json();
+  const id = createdPerson.id;
 
   const victim = await browser.newContext();
   const page = await victim.newPage();

@@ -4,7 +4,7 @@ import { person, signIn, stateFile } from "../helpers";
 test.describe("signing in", () => {
   test("a wrong password is refused and no session is created", async ({ page }) => {
     await signIn(page, person("analyst").email, "not-the-password");
-    await expect(page.getByRole("alert")).toContainText("Sign-in failed");
+    await expect(page.getByText("Sign-in failed. Check your email and password.")).toBeVisible();
     await page.goto("/agents");
     await expect(page).toHaveURL(/\/sign-in/);
   });
