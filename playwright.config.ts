@@ -4,6 +4,9 @@ import { defineConfig } from "@playwright/test";
 // needed and passes E2E_DATABASE_URL here.
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${PORT}`;
+// A second instance on the embedded database (PGlite), exactly as `npm run demo` runs it.
+export const EMBEDDED_PORT = PORT + 1;
+const embeddedURL = `http://127.0.0.1:${EMBEDDED_PORT}`;
 
 const chromium = {
   browserName: "chromium" as const,
@@ -34,19 +37,37 @@ export default defineConfig({
     { name: "setup", testMatch: /auth\.setup\.ts/, use: chromium },
     { name: "api", testMatch: /api\/.*\.spec\.ts/, dependencies: ["setup"] },
     { name: "ui", testMatch: /ui\/.*\.spec\.ts/, dependencies: ["setup"], use: chromium },
+    { name: "embedded", testMatch: /embedded\/.*\.spec\.ts/, use: { ...chromium, baseURL: embeddedURL } },
   ],
-  webServer: {
-    command: `npx next start -p ${PORT} -H 127.0.0.1`,
-    url: `${baseURL}/api/health`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      DATABASE_URL: process.env.E2E_DATABASE_URL ?? "",
-      WARDEN_DEMO: "1",
-      NEXTAUTH_URL: baseURL,
-      NODE_ENV: "production",
+  webServer: [
+    {
+      command: `npx next start -p ${PORT} -H 127.0.0.1`,
+      url: `${baseURL}/api/health`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        DATABASE_URL: process.env.E2E_DATABASE_URL ?? "",
+        WARDEN_DEMO: "1",
+        NEXTAUTH_URL: baseURL,
+        NODE_ENV: "production",
+      },
     },
-  },
+    {
+      command: `npx next start -p ${EMBEDDED_PORT} -H 127.0.0.1`,
+      url: `${embeddedURL}/api/health`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        DATABASE_URL: "",
+        WARDEN_DATA_DIR: process.env.E2E_DATA_DIR ?? ".data-e2e",
+        WARDEN_DEMO: "1",
+        NEXTAUTH_URL: embeddedURL,
+        NODE_ENV: "production",
+      },
+    },
+  ],
 });

@@ -5,7 +5,13 @@ import { NextResponse, type NextRequest } from "next/server";
 // closed.
 export function proxy(req: NextRequest) {
   const hasSession = req.cookies.has("next-auth.session-token") || req.cookies.has("__Secure-next-auth.session-token");
-  if (hasSession) return NextResponse.next();
+  if (hasSession) {
+    // Lets server layouts know the path (e.g. to send someone with a one-time password to the
+    // password page from anywhere); the value is overwritten, never trusted from the client.
+    const headers = new Headers(req.headers);
+    headers.set("x-warden-path", req.nextUrl.pathname);
+    return NextResponse.next({ request: { headers } });
+  }
   const url = req.nextUrl.clone();
   url.pathname = "/sign-in";
   url.search = `?callbackUrl=${encodeURIComponent(req.nextUrl.pathname + req.nextUrl.search)}`;

@@ -87,7 +87,7 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   const dbName = checkTarget(args.url, args.force);
   console.log(`[seed-scale] target database "${dbName}"; applying migrations`);
-  const handle = await openDatabase({ kind: "postgres", url: args.url, poolSize: 1 });
+  const handle = await openDatabase({ kind: "postgres", url: args.url, poolSize: 2 }); // migrations hold one connection for the lock and use another
   await handle.close();
 
   const client = new Client({ connectionString: args.url });
@@ -128,7 +128,7 @@ async function main() {
       `insert into agents (name, identity, identity_kind, team, owner_id, purpose, risk_tier, status, status_reason, status_changed_at,
                            envelope, labels, last_seen_at, created_at, updated_at)
        select t.team || '-' || t.noun || '-' || $3 || '-' || g,
-              case when h % 10 = 0 then 'repo:acme-bench/' || t.team || '-' || g || ':ref:refs/heads/main'
+              case when h % 10 = 0 then 'repo:acme-bench/' || t.team || '-' || $3 || '-' || g || ':ref:refs/heads/main'
                    else 'spiffe://bench.internal/ns/' || t.team || '/sa/' || t.noun || '-' || $3 || '-' || g end,
               (case when h % 10 = 0 then 'oidc' else 'spiffe' end)::identity_kind,
               t.team,

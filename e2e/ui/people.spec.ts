@@ -32,3 +32,31 @@ test("a disabled person's open session stops working at once", async ({ browser,
   await victim.close();
   await admin.close();
 });
+
+test("a one-time password must be replaced before anything else", async ({ browser, baseURL }) => {
+  const admin = await browser.newContext({ storageState: stateFile("admin") });
+  const email = `otp-${Date.now()}@warden.local`;
+  const created = await admin.request.post("/api/v1/users", { data: { email, name: "Otto Onetime", role: "auditor" }, headers: { origin: baseURL! } });
+  expect(created.status()).toBe(201);
+  const { oneTimePassword } = await created.json();
+  expect(oneTimePassword).toBeTruthy();
+
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await signIn(page, email, oneTimePassword);
+  await expect(page).toHaveURL(/\/settings\/password/);
+  await page.goto("/agents");
+  await expect(page).toHaveURL(/\/settings\/password/);
+  expect((await ctx.request.get("/api/v1/agents")).status()).toBe(403);
+
+  const newPassword = "my own long passphrase 42";
+  await page.getByLabel("Current password").fill(oneTimePassword);
+  await page.getByLabel(/^New password/).fill(newPassword);
+  await page.getByLabel("Repeat new password").fill(newPassword);
+  await page.getByRole("button", { name: /change password/i }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  await signIn(page, email, newPassword);
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  await ctx.close();
+  await admin.close();
+});

@@ -79,6 +79,10 @@ export function withPerson<P = Record<string, string>>(
       const person = await authenticate(req);
       if (!SAFE_METHODS.has(req.method) && person.via === "session") checkCsrf(req);
       if (!can(person.role, opts.can)) throw new ApiError("forbidden", "Your role does not allow this");
+      // A one-time password only opens the way to choosing a real one.
+      if (person.mustChangePassword && !new URL(req.url).pathname.startsWith("/api/v1/me")) {
+        throw new ApiError("forbidden", "Change your one-time password first (POST /api/v1/me/password)");
+      }
       const params = ((await routeCtx?.params) ?? {}) as P;
       const out = await handler({ req, person, params, meta });
       return out instanceof Response ? out : json(out, 200, meta);

@@ -616,7 +616,8 @@ class Planner {
     const weekAgo = now - 7 * DAY;
     const stories = this.stories;
     const A = (name: string) => this.agents.get(name)!;
-    const dev = (agent: string, call: string) => A(agent).def.deviations.find((d) => d.call === call)!;
+    // A deviation by action, or by "action resource" where one action has several.
+    const dev = (agent: string, key: string) => A(agent).def.deviations.find((d) => d.call === key || `${d.call} ${d.resource}` === key)!;
     const steps = (task: TaskDef, n: number) => this.stepSequence(task, n);
 
     // Story 1: refund-assistant retries a forbidden payments.update four times and is quarantined.
@@ -671,23 +672,20 @@ class Planner {
     }
 
     // Right now: five live sessions, four of them waiting on an approver.
-    const live: [string, string | null][] = [
-      ["oncall-copilot", "datadog:monitors.mute"],
-      ["sql-analyst", "prod-postgres:customers.select"],
-      ["invoice-reconciler", null],
-      ["deploy-gatekeeper", "github:actions.dispatch"],
-      ["support-triage-bot", ""],
+    const live: { name: string; pending?: string }[] = [
+      { name: "oncall-copilot", pending: "datadog:monitors.mute" },
+      { name: "sql-analyst", pending: "prod-postgres:customers.select" },
+      { name: "invoice-reconciler", pending: "email:mail.send northwind@vendors.acme.example" },
+      { name: "deploy-gatekeeper", pending: "github:actions.dispatch" },
+      { name: "support-triage-bot" },
     ];
-    for (const [name, pendingCall] of live) {
-      const agent = A(name);
+    for (const l of live) {
+      const agent = A(l.name);
       const task = agent.def.tasks[0];
       const maxTtl = agent.def.envelope.maxTtlSeconds;
+      // Started within the last hour and still well inside their TTL.
       const start = now - (maxTtl >= 2 * 3600 ? rng.int(15, 50) : rng.int(11, 18)) * MIN;
-      const pending = pendingCall === ""
-        ? undefined
-        : pendingCall
-          ? dev(name, pendingCall)
-          : agent.def.deviations.find((d) => !d.forbid && checkCall(taskIntent(task, ""), agent.def.envelope, makeCall(d, rng)).inEnvelope);
+      const pending = l.pending ? dev(l.name, l.pending) : undefined;
       this.run({ agent, task, start, mode: "active", ttlSeconds: maxTtl, pending, script: steps(task, rng.int(4, 9)) });
     }
 

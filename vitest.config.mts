@@ -1,7 +1,7 @@
-import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-const root = path.resolve(__dirname);
+const root = fileURLToPath(new URL(".", import.meta.url));
 
 export default defineConfig({
   resolve: { alias: { "@": root } },
