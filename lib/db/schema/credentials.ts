@@ -3,6 +3,7 @@ import { agents } from "./agents";
 import { createdAt, id, tz } from "./columns";
 import { connectors } from "./connectors";
 import { credentialKindEnum } from "./enums";
+import { sessions } from "./sessions";
 
 export type CredentialScope = { operations?: string[]; resources?: string[] };
 
@@ -16,8 +17,8 @@ export const credentials = pgTable(
       .notNull()
       .references(() => agents.id),
     connectorId: uuid("connector_id").references(() => connectors.id),
-    // Set for just-in-time credentials issued for one session (FK added with the sessions table).
-    sessionId: uuid("session_id"),
+    // Set for just-in-time credentials issued for one session.
+    sessionId: uuid("session_id").references(() => sessions.id),
     // true = issued per task with a short TTL; false = standing.
     jit: boolean("jit").notNull().default(false),
     scope: jsonb("scope").$type<CredentialScope>().notNull().default({}),

@@ -1,0 +1,1 @@
+ALTER TABLE "credentials" ADD CONSTRAINT "credentials_session_id_sessions_id_fk" FOREIGN KEY ("session_id") REFERENCES "public"."sessions"("id") ON DELETE no action ON UPDATE no action;
