@@ -1,8 +1,8 @@
-import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
 import { agents, credentials, decisions, sessions, users } from "@/lib/db/schema";
 import type { AgentListQuery } from "@/lib/services/agents/schemas";
-import { offsetOf, orderBy, searchAny, type Page } from "./list";
+import { offsetOf, orderBy, orderNullsLast, searchAny, type Page } from "./list";
 
 const listColumns = {
   id: agents.id,
@@ -49,15 +49,22 @@ export async function listAgents(db: Executor, q: AgentListQuery): Promise<Page<
     q.ownerId ? eq(agents.ownerId, q.ownerId) : undefined,
   ];
   const where = and(...conds.filter(Boolean));
+  const order = q.sort === "lastSeenAt" ? orderNullsLast(agents.lastSeenAt, q.dir, agents.id) : orderBy(sortable[q.sort], q.dir, agents.id);
+  // Deferred join: ids from the narrow sort index first, then the full rows for that page.
+  const pageIds = db
+    .select({ id: agents.id })
+    .from(agents)
+    .where(where)
+    .orderBy(...order)
+    .limit(q.pageSize)
+    .offset(offsetOf(q.page, q.pageSize));
   const [items, [{ total }]] = await Promise.all([
     db
       .select(listColumns)
       .from(agents)
       .leftJoin(users, eq(users.id, agents.ownerId))
-      .where(where)
-      .orderBy(...orderBy(sortable[q.sort], q.dir, agents.id))
-      .limit(q.pageSize)
-      .offset(offsetOf(q.page, q.pageSize)),
+      .where(inArray(agents.id, pageIds))
+      .orderBy(...order),
     db.select({ total: sql<number>`count(*)::int` }).from(agents).where(where),
   ]);
   return { items, total, page: q.page, pageSize: q.pageSize };

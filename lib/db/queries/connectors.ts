@@ -1,9 +1,9 @@
-import { and, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
 import { agents, connectors, connectorTools, credentials, decisions, users } from "@/lib/db/schema";
 import type { ConnectorListQuery } from "@/lib/services/connectors/schemas";
-import { credentialStatusSql, orderNullsLast, type CredentialStatus } from "./credentials";
-import { offsetOf, orderBy, searchAny, type Page } from "./list";
+import { credentialStatusSql, type CredentialStatus } from "./credentials";
+import { offsetOf, orderBy, orderNullsLast, searchAny, type Page } from "./list";
 
 // Every read that leaves this file omits `config` (backend settings for JIT credentials).
 export const publicConnectorColumns = {
@@ -50,6 +50,14 @@ export async function listConnectors(db: Executor, q: ConnectorListQuery): Promi
   ];
   const where = and(...conds.filter(Boolean));
   const order = q.sort === "lastSeenAt" ? orderNullsLast(sortable.lastSeenAt, q.dir, connectors.id) : orderBy(sortable[q.sort], q.dir, connectors.id);
+  // Deferred join: ids from the narrow sort index first, then the full rows for that page.
+  const pageIds = db
+    .select({ id: connectors.id })
+    .from(connectors)
+    .where(where)
+    .orderBy(...order)
+    .limit(q.pageSize)
+    .offset(offsetOf(q.page, q.pageSize));
   const [items, [{ total }]] = await Promise.all([
     db
       .select({
@@ -68,10 +76,8 @@ export async function listConnectors(db: Executor, q: ConnectorListQuery): Promi
       })
       .from(connectors)
       .leftJoin(users, eq(users.id, connectors.ownerId))
-      .where(where)
-      .orderBy(...order)
-      .limit(q.pageSize)
-      .offset(offsetOf(q.page, q.pageSize)),
+      .where(inArray(connectors.id, pageIds))
+      .orderBy(...order),
     db.select({ total: sql<number>`count(*)::int` }).from(connectors).where(where),
   ]);
   return { items, total, page: q.page, pageSize: q.pageSize };

@@ -1,9 +1,8 @@
-import { and, asc, desc, eq, gt, isNotNull, isNull, lte, or, sql, type SQL } from "drizzle-orm";
-import type { PgColumn } from "drizzle-orm/pg-core";
+import { and, eq, gt, inArray, isNotNull, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
 import { agents, connectors, credentials, users } from "@/lib/db/schema";
 import type { CredentialListQuery } from "@/lib/services/credentials/schemas";
-import { offsetOf, orderBy, searchAny, type Page } from "./list";
+import { offsetOf, orderBy, orderNullsLast, searchAny, type Page } from "./list";
 
 // Every read that leaves this file omits secret_hash.
 export type CredentialStatus = "active" | "expired" | "revoked";
@@ -81,10 +80,7 @@ export type CredentialRow = {
   status: CredentialStatus;
 };
 
-/** Like orderBy() from list.ts, but null times (never seen, never expires) go last both ways. */
-export function orderNullsLast(column: PgColumn, dir: "asc" | "desc", tiebreak: PgColumn): SQL[] {
-  return dir === "desc" ? [sql`${column} desc nulls last`, desc(tiebreak)] : [sql`${column} asc nulls last`, asc(tiebreak)];
-}
+const MAX_AGENT_MATCHES = 1000;
 
 const sortable = {
   issuedAt: credentials.issuedAt,
@@ -94,8 +90,13 @@ const sortable = {
 } as const;
 
 export async function listCredentials(db: Executor, q: CredentialListQuery): Promise<Page<CredentialRow>> {
+  // Agent names are matched first, through the agents' own trigram index, so the credential
+  // search stays a bitmap OR of index scans instead of a scan with a sub-plan per row.
+  const agentIds = q.q
+    ? (await db.select({ id: agents.id }).from(agents).where(searchAny(q.q, [agents.name])).limit(MAX_AGENT_MATCHES)).map((a) => a.id)
+    : [];
   const conds: (SQL | undefined)[] = [
-    searchAny(q.q, [credentials.name, credentials.prefix, agents.name]),
+    q.q ? or(searchAny(q.q, [credentials.name, credentials.prefix]), ...(agentIds.length ? [inArray(credentials.agentId, agentIds)] : [])) : undefined,
     q.kind ? eq(credentials.kind, q.kind) : undefined,
     q.status ? statusCondition(q.status) : undefined,
     q.jit ? eq(credentials.jit, q.jit === "true") : undefined,
@@ -105,24 +106,23 @@ export async function listCredentials(db: Executor, q: CredentialListQuery): Pro
   const where = and(...conds.filter(Boolean));
   const nullable = q.sort === "expiresAt" || q.sort === "lastUsedAt";
   const order = (nullable ? orderNullsLast : orderBy)(sortable[q.sort], q.dir, credentials.id);
+  // Deferred join: page through the narrow sort index for ids, then join only those rows.
+  const pageIds = db
+    .select({ id: credentials.id })
+    .from(credentials)
+    .where(where)
+    .orderBy(...order)
+    .limit(q.pageSize)
+    .offset(offsetOf(q.page, q.pageSize));
   const [items, [{ total }]] = await Promise.all([
     db
       .select(rowColumns)
       .from(credentials)
       .innerJoin(agents, eq(agents.id, credentials.agentId))
       .leftJoin(connectors, eq(connectors.id, credentials.connectorId))
-      .where(where)
-      .orderBy(...order)
-      .limit(q.pageSize)
-      .offset(offsetOf(q.page, q.pageSize)),
-    // The agents join is only needed when the search may match an agent name.
-    q.q
-      ? db
-          .select({ total: sql<number>`count(*)::int` })
-          .from(credentials)
-          .innerJoin(agents, eq(agents.id, credentials.agentId))
-          .where(where)
-      : db.select({ total: sql<number>`count(*)::int` }).from(credentials).where(where),
+      .where(inArray(credentials.id, pageIds))
+      .orderBy(...order),
+    db.select({ total: sql<number>`count(*)::int` }).from(credentials).where(where),
   ]);
   return { items, total, page: q.page, pageSize: q.pageSize };
 }

@@ -1,4 +1,4 @@
-import { asc, desc, ilike, or, type SQL } from "drizzle-orm";
+import { asc, desc, ilike, or, sql, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { z } from "zod";
 
@@ -23,6 +23,16 @@ export function searchAny(q: string | undefined, columns: PgColumn[]): SQL | und
 export function orderBy(column: PgColumn, dir: "asc" | "desc", tiebreak: PgColumn): SQL[] {
   const f = dir === "desc" ? desc : asc;
   return [f(column), f(tiebreak)];
+}
+
+/**
+ * Like orderBy(), but null times (never seen, never expires) go last both ways. Spelled to
+ * match the `(col DESC NULLS LAST, id DESC NULLS LAST)` page indexes exactly.
+ */
+export function orderNullsLast(column: PgColumn, dir: "asc" | "desc", tiebreak: PgColumn): SQL[] {
+  return dir === "desc"
+    ? [sql`${column} desc nulls last`, sql`${tiebreak} desc nulls last`]
+    : [sql`${column} asc nulls last`, sql`${tiebreak} asc nulls last`];
 }
 
 export function offsetOf(page: number, pageSize: number) {

@@ -47,5 +47,12 @@ export const agents = pgTable(
     index("agents_risk_idx").on(t.riskTier, t.name),
     index("agents_owner_idx").on(t.ownerId),
     index("agents_created_idx").on(t.createdAt, t.id),
+    // Sorted pages walk these (index-only, ids first) so a deep page stays cheap at 100k rows.
+    index("agents_name_page_idx").on(t.name, t.id),
+    index("agents_team_page_idx").on(t.team, t.id),
+    index("agents_risk_page_idx").on(t.riskTier, t.id),
+    index("agents_status_page_idx").on(t.status, t.id),
+    index("agents_last_seen_page_idx").on(t.lastSeenAt, t.id),
+    index("agents_last_seen_desc_page_idx").on(t.lastSeenAt.desc().nullsLast(), t.id.desc()),
   ],
 );

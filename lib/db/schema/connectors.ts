@@ -33,6 +33,13 @@ export const connectors = pgTable(
     index("connectors_search_trgm").using("gin", t.name.op("gin_trgm_ops"), t.displayName.op("gin_trgm_ops")),
     index("connectors_kind_idx").on(t.kind, t.name),
     index("connectors_managed_idx").on(t.managed, t.name),
+    // Sorted pages (ids first, see lib/db/queries/list.ts)
+    index("connectors_name_page_idx").on(t.name, t.id),
+    index("connectors_kind_page_idx").on(t.kind, t.id),
+    index("connectors_sensitivity_page_idx").on(t.sensitivity, t.id),
+    index("connectors_created_page_idx").on(t.createdAt, t.id),
+    index("connectors_last_seen_page_idx").on(t.lastSeenAt, t.id),
+    index("connectors_last_seen_desc_page_idx").on(t.lastSeenAt.desc().nullsLast(), t.id.desc()),
   ],
 );
 

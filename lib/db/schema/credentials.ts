@@ -45,7 +45,12 @@ export const credentials = pgTable(
     index("credentials_session_idx").on(t.sessionId),
     // inventory list default sort and the sweeper's expiry scan
     index("credentials_issued_idx").on(t.issuedAt, t.id),
-    index("credentials_expires_idx").on(t.expiresAt),
+    index("credentials_expires_idx").on(t.expiresAt, t.id),
+    // Sorted pages (ids first, see lib/db/queries/list.ts); nullable columns sort nulls last.
+    index("credentials_expires_desc_idx").on(t.expiresAt.desc().nullsLast(), t.id.desc()),
+    index("credentials_last_used_idx").on(t.lastUsedAt, t.id),
+    index("credentials_last_used_desc_idx").on(t.lastUsedAt.desc().nullsLast(), t.id.desc()),
+    index("credentials_name_page_idx").on(t.name, t.id),
     index("credentials_search_trgm").using("gin", t.name.op("gin_trgm_ops"), t.prefix.op("gin_trgm_ops")),
   ],
 );
