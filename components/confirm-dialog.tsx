@@ -1,8 +1,8 @@
 "use client";
 
 import * as React from "react";
-import { LoaderCircle } from "lucide-react";
 
+import { FormAlert, SubmitButton } from "@/components/form-parts";
 import {
   AlertDialog,
   AlertDialogCancel,
@@ -13,8 +13,6 @@ import {
   AlertDialogTitle,
   AlertDialogTrigger,
 } from "@/components/ui/alert-dialog";
-import { Alert, AlertDescription } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Textarea } from "@/components/ui/textarea";
 
@@ -125,19 +123,14 @@ export function ConfirmDialog({
             </FormField>
           )}
 
-          {error && (
-            <Alert variant="destructive">
-              <AlertDescription>{error}</AlertDescription>
-            </Alert>
-          )}
+          <FormAlert message={error} />
 
           <AlertDialogFooter>
             <AlertDialogCancel disabled={pending}>{cancelLabel}</AlertDialogCancel>
             {/* A plain submit button: AlertDialog.Action would close the dialog before the promise settles. */}
-            <Button type="submit" variant={variant} disabled={!reasonValid || pending}>
-              {pending && <LoaderCircle aria-hidden="true" className="animate-spin" />}
-              {pending ? `${confirmLabel}…` : confirmLabel}
-            </Button>
+            <SubmitButton variant={variant} pending={pending} pendingLabel={`${confirmLabel}…`} disabled={!reasonValid}>
+              {confirmLabel}
+            </SubmitButton>
           </AlertDialogFooter>
         </form>
       </AlertDialogContent>

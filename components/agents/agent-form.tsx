@@ -2,12 +2,14 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { Button } from "@/components/ui/button";
+import { FormActions, FormError } from "@/components/form-parts";
+import { OwnerField } from "@/components/owner-field";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
 import { Textarea } from "@/components/ui/textarea";
-import { api, ApiClientError } from "@/lib/client/api";
+import { api } from "@/lib/client/api";
+import { useApiForm } from "@/lib/client/use-api-form";
 
 export type AgentFormValues = {
   name: string;
@@ -35,9 +37,7 @@ const lines = (s: string) =>
 /** Register (no agentId) or edit an agent. Field errors from the API land next to their field. */
 export function AgentForm({ agentId, initial, owners }: { agentId?: string; initial?: AgentFormValues; owners: { id: string; name: string }[] }) {
   const router = useRouter();
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string>();
-  const [pending, setPending] = useState(false);
+  const { pending, fields: errors, error, submit } = useApiForm({ fallback: "Could not save the agent." });
   const [identityKind, setIdentityKind] = useState(initial?.identityKind ?? "spiffe");
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
@@ -63,33 +63,23 @@ export function AgentForm({ agentId, initial, owners }: { agentId?: string; init
       body.identityKind = identityKind;
       if (identityKind !== "key") body.identity = get("identity");
     }
-    setPending(true);
-    setErrors({});
-    setFormError(undefined);
-    try {
-      const saved = await api<{ id: string }>(agentId ? `/api/v1/agents/${agentId}` : "/api/v1/agents", {
-        method: agentId ? "PATCH" : "POST",
-        body,
-      });
-      router.push(`/agents/${saved.id}`);
-      router.refresh();
-    } catch (err) {
-      if (err instanceof ApiClientError) {
-        setErrors(err.fieldMap());
-        setFormError(err.message);
-      } else setFormError("Could not save the agent.");
-      setPending(false);
-    }
+    await submit(
+      async () => {
+        const saved = await api<{ id: string }>(agentId ? `/api/v1/agents/${agentId}` : "/api/v1/agents", {
+          method: agentId ? "PATCH" : "POST",
+          body,
+        });
+        router.push(`/agents/${saved.id}`);
+        router.refresh();
+      },
+      { keepPending: true },
+    );
   }
 
   const env = initial?.envelope;
   return (
     <form onSubmit={onSubmit} className="grid max-w-3xl gap-4" noValidate>
-      {formError ? (
-        <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 px-3 py-2 text-sm text-destructive">
-          {formError}
-        </p>
-      ) : null}
+      <FormError message={error} />
       <div className="grid gap-4 sm:grid-cols-2">
         <FormField name="name" label="Name" required error={errors.name} description="Lower-case slug, unique, e.g. support-triage-bot">
           <Input defaultValue={initial?.name} autoComplete="off" />
@@ -125,16 +115,7 @@ export function AgentForm({ agentId, initial, owners }: { agentId?: string; init
         </p>
       )}
       <div className="grid gap-4 sm:grid-cols-2">
-        <FormField name="ownerId" label="Owner" error={errors.ownerId}>
-          <NativeSelect defaultValue={initial?.ownerId ?? ""}>
-            <option value="">No owner</option>
-            {owners.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.name}
-              </option>
-            ))}
-          </NativeSelect>
-        </FormField>
+        <OwnerField owners={owners} defaultValue={initial?.ownerId} error={errors.ownerId} />
         <FormField name="riskTier" label="Risk tier" required error={errors.riskTier}>
           <NativeSelect defaultValue={initial?.riskTier ?? "medium"}>
             <option value="low">Low</option>
@@ -179,14 +160,7 @@ export function AgentForm({ agentId, initial, owners }: { agentId?: string; init
           </FormField>
         </div>
       </fieldset>
-      <div className="flex gap-2">
-        <Button type="submit" disabled={pending}>
-          {pending ? "Saving…" : agentId ? "Save changes" : "Register agent"}
-        </Button>
-        <Button type="button" variant="ghost" onClick={() => router.back()}>
-          Cancel
-        </Button>
-      </div>
+      <FormActions pending={pending} label={agentId ? "Save changes" : "Register agent"} />
     </form>
   );
 }

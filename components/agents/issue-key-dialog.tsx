@@ -2,12 +2,14 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { OneTimeSecret } from "@/components/one-time-secret";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
-import { api, ApiClientError } from "@/lib/client/api";
+import { api } from "@/lib/client/api";
+import { useApiForm } from "@/lib/client/use-api-form";
 
 type Issued = { id: string; secret: string; prefix: string; expiresAt: string | null };
 
@@ -16,35 +18,24 @@ export function IssueKeyDialog({ agentId }: { agentId: string }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [issued, setIssued] = useState<Issued | null>(null);
-  const [error, setError] = useState<string>();
-  const [pending, setPending] = useState(false);
-  const [copied, setCopied] = useState(false);
+  const { pending, error, submit } = useApiForm({ fallback: "Could not issue the key." });
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     const days = String(f.get("expiresInDays"));
-    setPending(true);
-    setError(undefined);
-    try {
+    await submit(async () => {
       const res = await api<Issued>(`/api/v1/agents/${agentId}/keys`, {
         body: { name: String(f.get("name") || "bootstrap key"), expiresInDays: days === "never" ? null : Number(days) },
       });
       setIssued(res);
       router.refresh();
-    } catch (err) {
-      setError(err instanceof ApiClientError ? err.message : "Could not issue the key.");
-    } finally {
-      setPending(false);
-    }
+    });
   }
 
   function onOpenChange(next: boolean) {
     setOpen(next);
-    if (!next) {
-      setIssued(null); // the plaintext is gone for good once the dialog closes
-      setCopied(false);
-    }
+    if (!next) setIssued(null); // the plaintext is gone for good once the dialog closes
   }
 
   return (
@@ -63,21 +54,7 @@ export function IssueKeyDialog({ agentId }: { agentId: string }) {
         </DialogHeader>
         {issued ? (
           <div className="space-y-3">
-            <code data-testid="issued-secret" className="block break-all rounded-md border bg-muted px-3 py-2 font-mono text-xs">
-              {issued.secret}
-            </code>
-            <DialogFooter>
-              <Button
-                variant="outline"
-                onClick={async () => {
-                  await navigator.clipboard?.writeText(issued.secret).catch(() => {});
-                  setCopied(true);
-                }}
-              >
-                {copied ? "Copied" : "Copy"}
-              </Button>
-              <Button onClick={() => onOpenChange(false)}>Done</Button>
-            </DialogFooter>
+            <OneTimeSecret secret={issued.secret} onDone={() => onOpenChange(false)} />
           </div>
         ) : (
           <form onSubmit={onSubmit} className="space-y-3">

@@ -1,14 +1,16 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState } from "react";
-import { Button } from "@/components/ui/button";
+import { FormActions, FormError } from "@/components/form-parts";
+import { OwnerField } from "@/components/owner-field";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
 import { Textarea } from "@/components/ui/textarea";
-import { api, ApiClientError } from "@/lib/client/api";
+import { api } from "@/lib/client/api";
+import { useApiForm } from "@/lib/client/use-api-form";
 import { CONNECTOR_KIND_LABELS, CONNECTOR_KINDS, SENSITIVITY_LEVELS } from "@/lib/services/connectors/constants";
+import { capitalize } from "@/lib/utils";
 
 export type ConnectorFormValues = {
   name: string;
@@ -39,9 +41,7 @@ export function ConnectorForm({
   adopt?: boolean;
 }) {
   const router = useRouter();
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string>();
-  const [pending, setPending] = useState(false);
+  const { pending, fields: errors, error, submit, showFieldErrors } = useApiForm({ fallback: "Could not save the connector." });
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -67,36 +67,26 @@ export function ConnectorForm({
         if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error();
         body.config = parsed;
       } catch {
-        setErrors({ config: "enter a JSON object, e.g. {\"adminUrl\": \"…\"}" });
+        showFieldErrors({ config: "enter a JSON object, e.g. {\"adminUrl\": \"…\"}" });
         return;
       }
     }
-    setPending(true);
-    setErrors({});
-    setFormError(undefined);
-    try {
-      const saved = await api<{ id: string }>(connectorId ? `/api/v1/connectors/${connectorId}` : "/api/v1/connectors", {
-        method: connectorId ? "PATCH" : "POST",
-        body,
-      });
-      router.push(`/connectors/${saved.id}`);
-      router.refresh();
-    } catch (err) {
-      if (err instanceof ApiClientError) {
-        setErrors(err.fieldMap());
-        setFormError(err.message);
-      } else setFormError("Could not save the connector.");
-      setPending(false);
-    }
+    await submit(
+      async () => {
+        const saved = await api<{ id: string }>(connectorId ? `/api/v1/connectors/${connectorId}` : "/api/v1/connectors", {
+          method: connectorId ? "PATCH" : "POST",
+          body,
+        });
+        router.push(`/connectors/${saved.id}`);
+        router.refresh();
+      },
+      { keepPending: true },
+    );
   }
 
   return (
     <form onSubmit={onSubmit} className="grid max-w-3xl gap-4" noValidate>
-      {formError ? (
-        <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 px-3 py-2 text-sm text-destructive">
-          {formError}
-        </p>
-      ) : null}
+      <FormError message={error} />
       {adopt ? (
         <p className="rounded-md border border-warning/40 bg-warning/10 px-3 py-2 text-sm">
           This connector was first seen in a tool call and nobody registered it. Adopting it makes it managed: give it an owner, a
@@ -139,7 +129,7 @@ export function ConnectorForm({
           <NativeSelect defaultValue={initial?.sensitivity ?? "internal"}>
             {SENSITIVITY_LEVELS.map((s) => (
               <option key={s} value={s}>
-                {s[0].toUpperCase() + s.slice(1)}
+                {capitalize(s)}
               </option>
             ))}
           </NativeSelect>
@@ -149,16 +139,7 @@ export function ConnectorForm({
         </FormField>
       </div>
       <div className="grid gap-4 sm:grid-cols-2">
-        <FormField name="ownerId" label="Owner" error={errors.ownerId}>
-          <NativeSelect defaultValue={initial?.ownerId ?? ""}>
-            <option value="">No owner</option>
-            {owners.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.name}
-              </option>
-            ))}
-          </NativeSelect>
-        </FormField>
+        <OwnerField owners={owners} defaultValue={initial?.ownerId} error={errors.ownerId} />
         <FormField name="ownerTeam" label="Owning team" error={errors.ownerTeam}>
           <Input defaultValue={initial?.ownerTeam ?? ""} />
         </FormField>
@@ -186,14 +167,7 @@ export function ConnectorForm({
           </FormField>
         </div>
       </details>
-      <div className="flex gap-2">
-        <Button type="submit" disabled={pending}>
-          {pending ? "Saving…" : adopt ? "Adopt connector" : connectorId ? "Save changes" : "Register connector"}
-        </Button>
-        <Button type="button" variant="ghost" onClick={() => router.back()}>
-          Cancel
-        </Button>
-      </div>
+      <FormActions pending={pending} label={adopt ? "Adopt connector" : connectorId ? "Save changes" : "Register connector"} />
     </form>
   );
 }

@@ -4,14 +4,17 @@ import { Plus, X } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { ConfirmDialog } from "@/components/confirm-dialog";
+import { FormError } from "@/components/form-parts";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
 import { Textarea } from "@/components/ui/textarea";
-import { api, ApiClientError } from "@/lib/client/api";
+import { api } from "@/lib/client/api";
+import { useApiForm } from "@/lib/client/use-api-form";
 import { SENSITIVITY_LEVELS, TOOL_ACCESS } from "@/lib/services/connectors/constants";
+import { capitalize } from "@/lib/utils";
 
 type Access = (typeof TOOL_ACCESS)[number];
 export type ToolValues = {
@@ -27,9 +30,7 @@ export function ToolDialog({ connectorId, connectorName, tool }: { connectorId: 
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [ops, setOps] = useState<{ key: number; name: string; access: Access }[]>([]);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string>();
-  const [pending, setPending] = useState(false);
+  const { pending, fields: errors, error, submit, reset } = useApiForm({ fallback: "Could not save the tool." });
   const [nextKey, setNextKey] = useState(0);
 
   function onOpenChange(next: boolean) {
@@ -39,8 +40,7 @@ export function ToolDialog({ connectorId, connectorName, tool }: { connectorId: 
       const initial = tool?.operations.length ? tool.operations : [{ name: "", access: "read" as Access }];
       setOps(initial.map((o, i) => ({ key: i, ...o })));
       setNextKey(initial.length);
-      setErrors({});
-      setFormError(undefined);
+      reset();
     }
   }
 
@@ -58,24 +58,14 @@ export function ToolDialog({ connectorId, connectorName, tool }: { connectorId: 
       operations: ops.map((o) => ({ name: o.name.trim(), access: o.access })),
     };
     if (!tool) body.name = String(f.get("name") ?? "").trim();
-    setPending(true);
-    setErrors({});
-    setFormError(undefined);
-    try {
+    await submit(async () => {
       await api(tool ? `/api/v1/connectors/${connectorId}/tools/${tool.id}` : `/api/v1/connectors/${connectorId}/tools`, {
         method: tool ? "PATCH" : "POST",
         body,
       });
-      setPending(false);
       setOpen(false);
       router.refresh();
-    } catch (err) {
-      if (err instanceof ApiClientError) {
-        setErrors(err.fieldMap());
-        setFormError(err.message);
-      } else setFormError("Could not save the tool.");
-      setPending(false);
-    }
+    });
   }
 
   const opsError = errors.operations;
@@ -101,11 +91,7 @@ export function ToolDialog({ connectorId, connectorName, tool }: { connectorId: 
           </DialogDescription>
         </DialogHeader>
         <form onSubmit={onSubmit} className="grid gap-3" noValidate aria-busy={pending || undefined}>
-          {formError ? (
-            <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 px-3 py-2 text-sm text-destructive">
-              {formError}
-            </p>
-          ) : null}
+          <FormError message={error} />
           <div className="grid gap-3 sm:grid-cols-2">
             {tool ? (
               <div className="grid gap-1.5 text-sm">
@@ -122,7 +108,7 @@ export function ToolDialog({ connectorId, connectorName, tool }: { connectorId: 
                 <option value="">Same as the connector</option>
                 {SENSITIVITY_LEVELS.map((s) => (
                   <option key={s} value={s}>
-                    {s[0].toUpperCase() + s.slice(1)}
+                    {capitalize(s)}
                   </option>
                 ))}
               </NativeSelect>

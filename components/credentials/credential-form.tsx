@@ -3,12 +3,13 @@
 import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useDeferredValue, useState } from "react";
-import { Button } from "@/components/ui/button";
+import { FormActions, FormError } from "@/components/form-parts";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
 import { Textarea } from "@/components/ui/textarea";
-import { api, ApiClientError, qs } from "@/lib/client/api";
+import { api, qs } from "@/lib/client/api";
+import { useApiForm } from "@/lib/client/use-api-form";
 import { CREDENTIAL_KIND_LABELS, STANDING_KINDS } from "@/lib/services/credentials/constants";
 
 type AgentOption = { id: string; name: string; team: string };
@@ -36,9 +37,7 @@ export function CredentialForm({
   connectors: { id: string; name: string; displayName: string }[];
 }) {
   const router = useRouter();
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string>();
-  const [pending, setPending] = useState(false);
+  const { pending, fields: errors, error, submit } = useApiForm({ fallback: "Could not record the credential." });
   const [search, setSearch] = useState("");
   const [chosen, setChosen] = useState<AgentOption | undefined>(() => initialAgents.find((a) => a.id === initialAgentId));
   const deferred = useDeferredValue(search.trim());
@@ -67,31 +66,21 @@ export function CredentialForm({
       issuedAt: toIso(get("issuedAt")),
       expiresAt: toIso(get("expiresAt")),
     };
-    setPending(true);
-    setErrors({});
-    setFormError(undefined);
-    try {
-      const saved = await api<{ id: string }>("/api/v1/credentials", { body });
-      router.push(`/credentials/${saved.id}`);
-      router.refresh();
-    } catch (err) {
-      if (err instanceof ApiClientError) {
-        setErrors(err.fieldMap());
-        setFormError(err.message);
-      } else setFormError("Could not record the credential.");
-      setPending(false);
-    }
+    await submit(
+      async () => {
+        const saved = await api<{ id: string }>("/api/v1/credentials", { body });
+        router.push(`/credentials/${saved.id}`);
+        router.refresh();
+      },
+      { keepPending: true },
+    );
   }
 
   const firstUnder = (prefix: string) => errors[prefix] ?? Object.entries(errors).find(([k]) => k.startsWith(`${prefix}.`))?.[1];
 
   return (
     <form onSubmit={onSubmit} className="grid max-w-3xl gap-4" noValidate>
-      {formError ? (
-        <p role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 px-3 py-2 text-sm text-destructive">
-          {formError}
-        </p>
-      ) : null}
+      <FormError message={error} />
       <div className="grid gap-4 sm:grid-cols-2">
         <FormField name="name" label="Name" required error={errors.name} description="What it is, e.g. GitHub PAT in the CI runner">
           <Input autoComplete="off" autoFocus />
@@ -163,14 +152,7 @@ export function CredentialForm({
           <Input type="datetime-local" />
         </FormField>
       </div>
-      <div className="flex gap-2">
-        <Button type="submit" disabled={pending}>
-          {pending ? "Recording…" : "Record credential"}
-        </Button>
-        <Button type="button" variant="ghost" onClick={() => router.back()}>
-          Cancel
-        </Button>
-      </div>
+      <FormActions pending={pending} label="Record credential" pendingLabel="Recording…" />
     </form>
   );
 }

@@ -11,6 +11,11 @@ import { SEARCH_PARAM } from "./list-params";
 import { useUrlState } from "./use-url-state";
 
 export type FilterOption = { value: string; label: string };
+
+/** Options for a filter from its values; the label is the value itself unless `label` says otherwise. */
+export function optionsOf(values: readonly string[], label: (value: string) => string = (v) => v): FilterOption[] {
+  return values.map((value) => ({ value, label: label(value) }));
+}
 export type FilterDef = {
   /** URL parameter name, e.g. "status". */
   param: string;

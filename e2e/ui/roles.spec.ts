@@ -68,3 +68,17 @@ test.describe("auditor", () => {
     expect((await page.goto("/agents/new"))?.status()).toBe(404);
   });
 });
+
+test.describe("approver", () => {
+  test.use({ storageState: stateFile("approver") });
+  test("reads the inventory, may revoke credentials, may not edit agents or administer people", async ({ page }) => {
+    await page.goto("/agents");
+    await expect(page.getByRole("heading", { name: "Agents" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Register agent" })).toHaveCount(0);
+    await expect(page.getByRole("navigation").getByRole("link", { name: "People" })).toHaveCount(0);
+    await page.goto("/credentials?status=active");
+    await expect(page.getByRole("button", { name: /Revoke selected/ })).toBeVisible();
+    expect((await page.goto("/admin/people"))?.status()).toBe(404);
+    expect((await page.goto("/agents/new"))?.status()).toBe(404);
+  });
+});

@@ -16,11 +16,7 @@ import { updateConnector } from "../../lib/services/connectors/update";
 import { bulkRevokeCredentials } from "../../lib/services/credentials/bulk-revoke";
 import { recordStandingCredential } from "../../lib/services/credentials/record";
 import { bulkRevokeSchema, credentialListSchema, credentialRecordSchema } from "../../lib/services/credentials/schemas";
-import { createPerson } from "../../lib/services/people/create";
-import { personCreateSchema } from "../../lib/services/people/schemas";
-import { createToken } from "../../lib/services/tokens/create";
 import type { Caller } from "../../lib/services/context";
-import { NextRequest } from "next/server";
 import * as connectorsRoute from "../../app/api/v1/connectors/route";
 import * as connectorRoute from "../../app/api/v1/connectors/[id]/route";
 import * as toolsRoute from "../../app/api/v1/connectors/[id]/tools/route";
@@ -29,6 +25,7 @@ import * as credentialsRoute from "../../app/api/v1/credentials/route";
 import * as credentialRoute from "../../app/api/v1/credentials/[id]/route";
 import * as revokeBulkRoute from "../../app/api/v1/credentials/bulk-revoke/route";
 import { DB_KINDS, openTestDatabase } from "./db";
+import { personWithToken, routeCaller, type Role } from "./route-helpers";
 
 const caller = { actor: { kind: "person" as const, id: "00000000-0000-4000-8000-000000000002", label: "analyst@warden.local" } };
 const UNKNOWN = "00000000-0000-4000-8000-00000000dead";
@@ -351,36 +348,19 @@ describe.each(DB_KINDS)("connectors and credentials on %s", (kind) => {
 // The handlers themselves, called with real bearer tokens: roles, 404s, status codes, no secrets.
 describe("connectors and credentials API (pglite)", () => {
   let h: DatabaseHandle;
-  const tokens: Record<"admin" | "analyst" | "approver" | "auditor", string> = { admin: "", analyst: "", approver: "", auditor: "" };
+  const tokens: Record<Role, string> = { admin: "", analyst: "", approver: "", auditor: "" };
   let agentId: string;
   const system: Caller = { actor: { kind: "system", label: "test" } };
 
   beforeAll(async () => {
     h = await openTestDatabase("pglite");
-    for (const role of Object.keys(tokens) as (keyof typeof tokens)[]) {
-      const p = (await createPerson(h.db, system, personCreateSchema.parse({ email: `${role}@api.test`, name: role, role, password: "a long test password" }))).person;
-      tokens[role] = (await createToken(h.db, { actor: { kind: "person", id: p.id, label: p.email } }, p.id, { name: "t", expiresInDays: 1 })).token;
-    }
+    for (const role of Object.keys(tokens) as Role[]) tokens[role] = (await personWithToken(h.db, `${role}@api.test`, role)).token;
     const envelope = { actions: ["github:*"], maxSensitivity: "internal" as const, maxTtlSeconds: 3600 };
     agentId = (await createAgent(h.db, system, { name: "api-bot", identityKind: "key", team: "platform", purpose: "", riskTier: "low", envelope }))!.id;
   });
   afterAll(async () => h?.close());
 
-  type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-  async function call(handler: Handler, opts: { token?: string; method?: string; path?: string; body?: unknown; params?: Record<string, string> } = {}) {
-    const headers: Record<string, string> = {};
-    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    if (opts.body !== undefined) headers["content-type"] = "application/json";
-    const req = new NextRequest(`http://localhost${opts.path ?? "/api/v1/x"}`, {
-      method: opts.method ?? (opts.body === undefined ? "GET" : "POST"),
-      headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    });
-    const res = await handler(req, { params: Promise.resolve(opts.params ?? {}) });
-    const text = await res.text();
-    expect(text).not.toMatch(/secretHash|secret_hash|"config"|hunter2/);
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  }
+  const call = routeCaller((text) => expect(text).not.toMatch(/secretHash|secret_hash|"config"|hunter2/));
 
   it("needs credentials, and the right role for each verb", async () => {
     expect((await call(connectorsRoute.GET)).status).toBe(401);

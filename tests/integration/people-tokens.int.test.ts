@@ -17,7 +17,6 @@ import { updatePerson } from "../../lib/services/people/update";
 import { createToken } from "../../lib/services/tokens/create";
 import { revokeToken } from "../../lib/services/tokens/revoke";
 import { MAX_ACTIVE_TOKENS } from "../../lib/services/tokens/schemas";
-import { NextRequest } from "next/server";
 import * as meRoute from "../../app/api/v1/me/route";
 import * as passwordRoute from "../../app/api/v1/me/password/route";
 import * as revokeRoute from "../../app/api/v1/tokens/[id]/revoke/route";
@@ -27,6 +26,7 @@ import * as resetRoute from "../../app/api/v1/users/[id]/reset-password/route";
 import * as userRoute from "../../app/api/v1/users/[id]/route";
 import * as usersRoute from "../../app/api/v1/users/route";
 import { DB_KINDS, openTestDatabase } from "./db";
+import { personWithToken, routeCaller } from "./route-helpers";
 
 const as = (u: { id: string; email: string }): Caller => ({ actor: { kind: "person", id: u.id, label: u.email } });
 const input = (email: string, role: "admin" | "analyst" | "approver" | "auditor", password?: string) =>
@@ -292,35 +292,15 @@ describe("people and tokens API (pglite)", () => {
   let h: DatabaseHandle;
   let admin: { id: string; email: string; token: string };
   let analyst: { id: string; email: string; token: string };
-  const bootstrap: Caller = { actor: { kind: "system", label: "test" } };
 
   beforeAll(async () => {
     h = await openTestDatabase("pglite");
-    const mk = async (email: string, role: "admin" | "analyst") => {
-      const p = (await createPerson(h.db, bootstrap, input(email, role, "a long test password"))).person;
-      const t = await createToken(h.db, as(p), p.id, { name: "test", expiresInDays: 1 });
-      return { id: p.id, email: p.email, token: t.token };
-    };
-    admin = await mk("admin@api.test", "admin");
-    analyst = await mk("analyst@api.test", "analyst");
+    admin = await personWithToken(h.db, "admin@api.test", "admin");
+    analyst = await personWithToken(h.db, "analyst@api.test", "analyst");
   });
   afterAll(async () => h?.close());
 
-  type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-  async function call(handler: Handler, opts: { token?: string; method?: string; path?: string; body?: unknown; params?: Record<string, string> } = {}) {
-    const headers: Record<string, string> = {};
-    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    if (opts.body !== undefined) headers["content-type"] = "application/json";
-    const req = new NextRequest(`http://localhost${opts.path ?? "/api/v1/x"}`, {
-      method: opts.method ?? (opts.body === undefined ? "GET" : "POST"),
-      headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    });
-    const res = await handler(req, { params: Promise.resolve(opts.params ?? {}) });
-    const text = await res.text();
-    noSecrets(text);
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  }
+  const call = routeCaller(noSecrets);
 
   it("refuses no credentials and a bad token with 401", async () => {
     expect((await call(usersRoute.GET)).status).toBe(401);

@@ -7,12 +7,9 @@ import { useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
 import { ConfirmDialog } from "@/components/confirm-dialog";
 import { credentialKindLabel, CredentialStatusBadge, JitBadge } from "@/components/credentials/badges";
-import { EmptyState } from "@/components/data-table/empty-state";
-import { ErrorState } from "@/components/data-table/error-state";
-import { FilterBar } from "@/components/data-table/filter-bar";
-import { Pagination } from "@/components/data-table/pagination";
+import { FilterBar, optionsOf } from "@/components/data-table/filter-bar";
+import { ListView } from "@/components/data-table/list-view";
 import { SortableHead } from "@/components/data-table/sortable-head";
-import { TableSkeleton } from "@/components/data-table/table-skeleton";
 import { useUrlState } from "@/components/data-table/use-url-state";
 import { Time } from "@/components/time";
 import { Button } from "@/components/ui/button";
@@ -23,9 +20,10 @@ import { useListQuery, type InitialPage } from "@/lib/client/use-list-query";
 import type { CredentialRow } from "@/lib/db/queries/credentials";
 import { BULK_REVOKE_MAX, CREDENTIAL_KINDS, CREDENTIAL_STATUSES } from "@/lib/services/credentials/constants";
 import type { BulkRevokeResult } from "@/lib/services/credentials/bulk-revoke";
+import { capitalize } from "@/lib/utils";
 
-const STATUS = CREDENTIAL_STATUSES.map((v) => ({ value: v, label: v[0].toUpperCase() + v.slice(1) }));
-const KINDS = CREDENTIAL_KINDS.map((v) => ({ value: v, label: credentialKindLabel(v) }));
+const STATUS = optionsOf(CREDENTIAL_STATUSES, capitalize);
+const KINDS = optionsOf(CREDENTIAL_KINDS, credentialKindLabel);
 const JIT = [
   { value: "true", label: "Just-in-time" },
   { value: "false", label: "Standing" },
@@ -129,102 +127,101 @@ export function CredentialsClient({
       <p role="status" aria-live="polite" className="text-sm">
         {outcome}
       </p>
-      {q.isError ? (
-        <ErrorState message="The credential list could not be loaded." onRetry={() => q.refetch()} />
-      ) : !q.data ? (
-        <TableSkeleton columns={columns} />
-      ) : rows.length === 0 ? (
-        <EmptyState title="No credentials match" description="Change the filters or record a standing secret." />
-      ) : (
-        <>
-          {selected.size >= BULK_REVOKE_MAX ? (
+      <ListView
+        query={q}
+        columns={columns}
+        errorMessage="The credential list could not be loaded."
+        emptyTitle="No credentials match"
+        emptyDescription="Change the filters or record a standing secret."
+        aboveTable={
+          selected.size >= BULK_REVOKE_MAX ? (
             <p className="text-sm text-warning">At most {BULK_REVOKE_MAX} credentials can be revoked at once.</p>
-          ) : null}
-          <div className="rounded-md border" aria-busy={q.isFetching}>
-            <Table>
-              <TableHeader>
-                <TableRow>
+          ) : null
+        }
+      >
+        {() => (
+          <Table>
+            <TableHeader>
+              <TableRow>
+                {canRevoke ? (
+                  <TableHead>
+                    <Checkbox
+                      aria-label="Select every credential on this page that can be revoked"
+                      checked={headerState}
+                      disabled={selectable.length === 0}
+                      onCheckedChange={(v) => selectable.forEach((r) => toggle(r.id, v === true))}
+                    />
+                  </TableHead>
+                ) : null}
+                <SortableHead column="name">Name</SortableHead>
+                <TableHead>Prefix</TableHead>
+                <TableHead>Kind</TableHead>
+                <TableHead>Type</TableHead>
+                <TableHead>Agent</TableHead>
+                <TableHead>Connector</TableHead>
+                <SortableHead column="issuedAt" isDefault defaultDir="desc" firstDir="desc">
+                  Issued
+                </SortableHead>
+                <SortableHead column="expiresAt">Expires</SortableHead>
+                <SortableHead column="lastUsedAt" firstDir="desc">
+                  Last used
+                </SortableHead>
+                <TableHead>Status</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {rows.map((c) => (
+                <TableRow key={c.id} data-state={selected.has(c.id) ? "selected" : undefined}>
                   {canRevoke ? (
-                    <TableHead>
+                    <TableCell>
                       <Checkbox
-                        aria-label="Select every credential on this page that can be revoked"
-                        checked={headerState}
-                        disabled={selectable.length === 0}
-                        onCheckedChange={(v) => selectable.forEach((r) => toggle(r.id, v === true))}
+                        aria-label={`Select ${c.name}`}
+                        checked={selected.has(c.id)}
+                        disabled={c.status === "revoked"}
+                        onCheckedChange={(v) => toggle(c.id, v === true)}
                       />
-                    </TableHead>
+                    </TableCell>
                   ) : null}
-                  <SortableHead column="name">Name</SortableHead>
-                  <TableHead>Prefix</TableHead>
-                  <TableHead>Kind</TableHead>
-                  <TableHead>Type</TableHead>
-                  <TableHead>Agent</TableHead>
-                  <TableHead>Connector</TableHead>
-                  <SortableHead column="issuedAt" isDefault defaultDir="desc" firstDir="desc">
-                    Issued
-                  </SortableHead>
-                  <SortableHead column="expiresAt">Expires</SortableHead>
-                  <SortableHead column="lastUsedAt" firstDir="desc">
-                    Last used
-                  </SortableHead>
-                  <TableHead>Status</TableHead>
+                  <TableCell className="max-w-[16rem] truncate font-medium" title={c.name}>
+                    <Link className="hover:underline" href={`/credentials/${c.id}`}>
+                      {c.name}
+                    </Link>
+                  </TableCell>
+                  <TableCell className="font-mono text-xs">{c.prefix ?? <span className="text-muted-foreground">—</span>}</TableCell>
+                  <TableCell className="whitespace-nowrap">{credentialKindLabel(c.kind)}</TableCell>
+                  <TableCell>
+                    <JitBadge jit={c.jit} />
+                  </TableCell>
+                  <TableCell>
+                    <Link className="hover:underline" href={`/agents/${c.agentId}`}>
+                      {c.agentName}
+                    </Link>
+                  </TableCell>
+                  <TableCell className="font-mono text-xs">
+                    {c.connectorId ? (
+                      <Link className="hover:underline" href={`/connectors/${c.connectorId}`} title={c.connectorDisplayName ?? undefined}>
+                        {c.connectorName}
+                      </Link>
+                    ) : (
+                      <span className="text-muted-foreground">—</span>
+                    )}
+                  </TableCell>
+                  <TableCell>
+                    <Time value={c.issuedAt} />
+                  </TableCell>
+                  <TableCell>{c.expiresAt ? <Time value={c.expiresAt} /> : <span className="text-warning">never</span>}</TableCell>
+                  <TableCell>
+                    <Time value={c.lastUsedAt} />
+                  </TableCell>
+                  <TableCell>
+                    <CredentialStatusBadge status={c.status} />
+                  </TableCell>
                 </TableRow>
-              </TableHeader>
-              <TableBody>
-                {rows.map((c) => (
-                  <TableRow key={c.id} data-state={selected.has(c.id) ? "selected" : undefined}>
-                    {canRevoke ? (
-                      <TableCell>
-                        <Checkbox
-                          aria-label={`Select ${c.name}`}
-                          checked={selected.has(c.id)}
-                          disabled={c.status === "revoked"}
-                          onCheckedChange={(v) => toggle(c.id, v === true)}
-                        />
-                      </TableCell>
-                    ) : null}
-                    <TableCell className="max-w-[16rem] truncate font-medium" title={c.name}>
-                      <Link className="hover:underline" href={`/credentials/${c.id}`}>
-                        {c.name}
-                      </Link>
-                    </TableCell>
-                    <TableCell className="font-mono text-xs">{c.prefix ?? <span className="text-muted-foreground">—</span>}</TableCell>
-                    <TableCell className="whitespace-nowrap">{credentialKindLabel(c.kind)}</TableCell>
-                    <TableCell>
-                      <JitBadge jit={c.jit} />
-                    </TableCell>
-                    <TableCell>
-                      <Link className="hover:underline" href={`/agents/${c.agentId}`}>
-                        {c.agentName}
-                      </Link>
-                    </TableCell>
-                    <TableCell className="font-mono text-xs">
-                      {c.connectorId ? (
-                        <Link className="hover:underline" href={`/connectors/${c.connectorId}`} title={c.connectorDisplayName ?? undefined}>
-                          {c.connectorName}
-                        </Link>
-                      ) : (
-                        <span className="text-muted-foreground">—</span>
-                      )}
-                    </TableCell>
-                    <TableCell>
-                      <Time value={c.issuedAt} />
-                    </TableCell>
-                    <TableCell>{c.expiresAt ? <Time value={c.expiresAt} /> : <span className="text-warning">never</span>}</TableCell>
-                    <TableCell>
-                      <Time value={c.lastUsedAt} />
-                    </TableCell>
-                    <TableCell>
-                      <CredentialStatusBadge status={c.status} />
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </div>
-          <Pagination total={q.data.total} />
-        </>
-      )}
+              ))}
+            </TableBody>
+          </Table>
+        )}
+      </ListView>
     </div>
   );
 }

@@ -1,19 +1,16 @@
 "use client";
 
 import Link from "next/link";
-import { EmptyState } from "@/components/data-table/empty-state";
-import { ErrorState } from "@/components/data-table/error-state";
-import { FilterBar } from "@/components/data-table/filter-bar";
-import { Pagination } from "@/components/data-table/pagination";
+import { FilterBar, optionsOf } from "@/components/data-table/filter-bar";
+import { ListView } from "@/components/data-table/list-view";
 import { SortableHead } from "@/components/data-table/sortable-head";
-import { TableSkeleton } from "@/components/data-table/table-skeleton";
 import { SessionStatusBadge } from "@/components/sessions/session-status-badge";
 import { Time } from "@/components/time";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useListQuery, type InitialPage } from "@/lib/client/use-list-query";
 import type { SessionRow } from "@/lib/db/queries/sessions";
 
-const STATUS = ["active", "pending", "ended", "expired", "denied"].map((v) => ({ value: v, label: v }));
+const STATUS = optionsOf(["active", "pending", "ended", "expired", "denied"]);
 
 export function SessionsClient({ initial }: { initial: InitialPage<SessionRow> }) {
   const q = useListQuery<SessionRow>("sessions", initial, { liveMs: 5000 });
@@ -27,56 +24,54 @@ export function SessionsClient({ initial }: { initial: InitialPage<SessionRow> }
           { param: "hasDenials", label: "Denials", options: [{ value: "true", label: "Has denials" }], allLabel: "Any" },
         ]}
       />
-      {q.isError ? (
-        <ErrorState message="Sessions could not be loaded." onRetry={() => q.refetch()} />
-      ) : !q.data ? (
-        <TableSkeleton columns={6} />
-      ) : q.data.items.length === 0 ? (
-        <EmptyState title="No sessions match" description="Agents open a session for each task; none match these filters." />
-      ) : (
-        <>
-          <div className="rounded-md border">
-            <Table>
-              <TableHeader>
-                <TableRow>
-                  <TableHead>Goal</TableHead>
-                  <TableHead>Agent</TableHead>
-                  <TableHead>Status</TableHead>
-                  <SortableHead column="decisionCount" firstDir="desc" align="right">Calls</SortableHead>
-                  <SortableHead column="denyCount" firstDir="desc" align="right">Denied</SortableHead>
-                  <SortableHead column="startedAt" isDefault defaultDir="desc" firstDir="desc">Started</SortableHead>
+      <ListView
+        query={q}
+        columns={6}
+        errorMessage="Sessions could not be loaded."
+        emptyTitle="No sessions match"
+        emptyDescription="Agents open a session for each task; none match these filters."
+        markBusy={false}
+      >
+        {(data) => (
+          <Table>
+            <TableHeader>
+              <TableRow>
+                <TableHead>Goal</TableHead>
+                <TableHead>Agent</TableHead>
+                <TableHead>Status</TableHead>
+                <SortableHead column="decisionCount" firstDir="desc" align="right">Calls</SortableHead>
+                <SortableHead column="denyCount" firstDir="desc" align="right">Denied</SortableHead>
+                <SortableHead column="startedAt" isDefault defaultDir="desc" firstDir="desc">Started</SortableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {data.items.map((s) => (
+                <TableRow key={s.id}>
+                  <TableCell className="max-w-[28rem] truncate" title={s.goal}>
+                    <Link className="hover:underline" href={`/sessions/${s.id}`}>
+                      {s.goal}
+                    </Link>
+                    {s.parentSessionId ? <span className="ml-2 text-xs text-muted-foreground">delegated</span> : null}
+                  </TableCell>
+                  <TableCell>
+                    <Link className="hover:underline" href={`/agents/${s.agentId}`}>
+                      {s.agentName}
+                    </Link>
+                  </TableCell>
+                  <TableCell>
+                    <SessionStatusBadge status={s.status} />
+                  </TableCell>
+                  <TableCell className="text-right tabular-nums">{s.decisionCount}</TableCell>
+                  <TableCell className={s.denyCount ? "text-right tabular-nums text-destructive" : "text-right tabular-nums"}>{s.denyCount}</TableCell>
+                  <TableCell>
+                    <Time value={s.startedAt} />
+                  </TableCell>
                 </TableRow>
-              </TableHeader>
-              <TableBody>
-                {q.data.items.map((s) => (
-                  <TableRow key={s.id}>
-                    <TableCell className="max-w-[28rem] truncate" title={s.goal}>
-                      <Link className="hover:underline" href={`/sessions/${s.id}`}>
-                        {s.goal}
-                      </Link>
-                      {s.parentSessionId ? <span className="ml-2 text-xs text-muted-foreground">delegated</span> : null}
-                    </TableCell>
-                    <TableCell>
-                      <Link className="hover:underline" href={`/agents/${s.agentId}`}>
-                        {s.agentName}
-                      </Link>
-                    </TableCell>
-                    <TableCell>
-                      <SessionStatusBadge status={s.status} />
-                    </TableCell>
-                    <TableCell className="text-right tabular-nums">{s.decisionCount}</TableCell>
-                    <TableCell className={s.denyCount ? "text-right tabular-nums text-destructive" : "text-right tabular-nums"}>{s.denyCount}</TableCell>
-                    <TableCell>
-                      <Time value={s.startedAt} />
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </div>
-          <Pagination total={q.data.total} />
-        </>
-      )}
+              ))}
+            </TableBody>
+          </Table>
+        )}
+      </ListView>
     </div>
   );
 }

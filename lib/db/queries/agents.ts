@@ -1,8 +1,9 @@
-import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
 import { agents, credentials, decisions, sessions, users } from "@/lib/db/schema";
 import type { AgentListQuery } from "@/lib/services/agents/schemas";
-import { offsetOf, orderBy, orderNullsLast, searchAny, type Page } from "./list";
+import { deferredPage, orderBy, orderNullsLast, searchAny, type Page } from "./list";
+import { getOwnerContact } from "./people-options";
 
 const listColumns = {
   id: agents.id,
@@ -50,24 +51,9 @@ export async function listAgents(db: Executor, q: AgentListQuery): Promise<Page<
   ];
   const where = and(...conds.filter(Boolean));
   const order = q.sort === "lastSeenAt" ? orderNullsLast(agents.lastSeenAt, q.dir, agents.id) : orderBy(sortable[q.sort], q.dir, agents.id);
-  // Deferred join: ids from the narrow sort index first, then the full rows for that page.
-  const pageIds = db
-    .select({ id: agents.id })
-    .from(agents)
-    .where(where)
-    .orderBy(...order)
-    .limit(q.pageSize)
-    .offset(offsetOf(q.page, q.pageSize));
-  const [items, [{ total }]] = await Promise.all([
-    db
-      .select(listColumns)
-      .from(agents)
-      .leftJoin(users, eq(users.id, agents.ownerId))
-      .where(inArray(agents.id, pageIds))
-      .orderBy(...order),
-    db.select({ total: sql<number>`count(*)::int` }).from(agents).where(where),
-  ]);
-  return { items, total, page: q.page, pageSize: q.pageSize };
+  return deferredPage(db, agents, where, order, q, (inPage) =>
+    db.select(listColumns).from(agents).leftJoin(users, eq(users.id, agents.ownerId)).where(inPage).orderBy(...order),
+  );
 }
 
 export async function getAgentRow(db: Executor, id: string) {
@@ -85,9 +71,7 @@ export async function getAgentDetail(db: Executor, id: string) {
   const agent = await getAgentRow(db, id);
   if (!agent) return undefined;
   const [owner, creds, used, recent] = await Promise.all([
-    agent.ownerId
-      ? db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(eq(users.id, agent.ownerId))
-      : Promise.resolve([]),
+    getOwnerContact(db, agent.ownerId),
     db
       .select({
         id: credentials.id,
@@ -136,7 +120,7 @@ export async function getAgentDetail(db: Executor, id: string) {
   ]);
   return {
     agent,
-    owner: owner[0] ?? null,
+    owner,
     credentials: creds,
     connectorsUsed: used.map((u) => ({ ...u, lastUsedAt: new Date(u.lastUsedAt) })),
     recentSessions: recent,

@@ -1,9 +1,10 @@
-import { and, desc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
 import { agents, connectors, connectorTools, credentials, decisions, users } from "@/lib/db/schema";
 import type { ConnectorListQuery } from "@/lib/services/connectors/schemas";
 import { credentialStatusSql, type CredentialStatus } from "./credentials";
-import { offsetOf, orderBy, orderNullsLast, searchAny, type Page } from "./list";
+import { deferredPage, orderBy, orderNullsLast, searchAny, type Page } from "./list";
+import { getOwnerContact } from "./people-options";
 
 // Every read that leaves this file omits `config` (backend settings for JIT credentials).
 export const publicConnectorColumns = {
@@ -50,15 +51,7 @@ export async function listConnectors(db: Executor, q: ConnectorListQuery): Promi
   ];
   const where = and(...conds.filter(Boolean));
   const order = q.sort === "lastSeenAt" ? orderNullsLast(sortable.lastSeenAt, q.dir, connectors.id) : orderBy(sortable[q.sort], q.dir, connectors.id);
-  // Deferred join: ids from the narrow sort index first, then the full rows for that page.
-  const pageIds = db
-    .select({ id: connectors.id })
-    .from(connectors)
-    .where(where)
-    .orderBy(...order)
-    .limit(q.pageSize)
-    .offset(offsetOf(q.page, q.pageSize));
-  const [items, [{ total }]] = await Promise.all([
+  return deferredPage(db, connectors, where, order, q, (inPage) =>
     db
       .select({
         id: connectors.id,
@@ -76,11 +69,9 @@ export async function listConnectors(db: Executor, q: ConnectorListQuery): Promi
       })
       .from(connectors)
       .leftJoin(users, eq(users.id, connectors.ownerId))
-      .where(inArray(connectors.id, pageIds))
+      .where(inPage)
       .orderBy(...order),
-    db.select({ total: sql<number>`count(*)::int` }).from(connectors).where(where),
-  ]);
-  return { items, total, page: q.page, pageSize: q.pageSize };
+  );
 }
 
 export async function getConnector(db: Executor, id: string): Promise<PublicConnector | undefined> {
@@ -100,16 +91,6 @@ export async function connectorOptions(db: Executor, limit = 500) {
     .select({ id: connectors.id, name: connectors.name, displayName: connectors.displayName, managed: connectors.managed })
     .from(connectors)
     .orderBy(connectors.name)
-    .limit(limit);
-}
-
-/** People who can own a connector (enabled accounts), for the owner picker. */
-export async function ownerOptions(db: Executor, limit = 500) {
-  return db
-    .select({ id: users.id, name: users.name, email: users.email })
-    .from(users)
-    .where(isNull(users.disabledAt))
-    .orderBy(users.name)
     .limit(limit);
 }
 
@@ -133,9 +114,7 @@ export async function getConnectorDetail(db: Executor, id: string) {
   const connector = await getConnector(db, id);
   if (!connector) return undefined;
   const [owner, tools, creds, used] = await Promise.all([
-    connector.ownerId
-      ? db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(eq(users.id, connector.ownerId))
-      : Promise.resolve([]),
+    getOwnerContact(db, connector.ownerId),
     db.select().from(connectorTools).where(eq(connectorTools.connectorId, id)).orderBy(connectorTools.name),
     db
       .select({
@@ -179,7 +158,7 @@ export async function getConnectorDetail(db: Executor, id: string) {
   ]);
   return {
     connector,
-    owner: owner[0] ?? null,
+    owner,
     tools,
     credentials: creds as ConnectorCredential[],
     agentsUsed: used.map((u) => ({ ...u, agentId: u.agentId!, lastUsedAt: new Date(u.lastUsedAt) })),

@@ -2,7 +2,7 @@ import { and, eq, gt, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 
 import type { Executor } from "@/lib/db/client";
 import { agents, connectors, credentials, users } from "@/lib/db/schema";
 import type { CredentialListQuery } from "@/lib/services/credentials/schemas";
-import { offsetOf, orderBy, orderNullsLast, searchAny, type Page } from "./list";
+import { deferredPage, orderBy, orderNullsLast, searchAny, type Page } from "./list";
 
 // Every read that leaves this file omits secret_hash.
 export type CredentialStatus = "active" | "expired" | "revoked";
@@ -106,25 +106,15 @@ export async function listCredentials(db: Executor, q: CredentialListQuery): Pro
   const where = and(...conds.filter(Boolean));
   const nullable = q.sort === "expiresAt" || q.sort === "lastUsedAt";
   const order = (nullable ? orderNullsLast : orderBy)(sortable[q.sort], q.dir, credentials.id);
-  // Deferred join: page through the narrow sort index for ids, then join only those rows.
-  const pageIds = db
-    .select({ id: credentials.id })
-    .from(credentials)
-    .where(where)
-    .orderBy(...order)
-    .limit(q.pageSize)
-    .offset(offsetOf(q.page, q.pageSize));
-  const [items, [{ total }]] = await Promise.all([
+  return deferredPage(db, credentials, where, order, q, (inPage) =>
     db
       .select(rowColumns)
       .from(credentials)
       .innerJoin(agents, eq(agents.id, credentials.agentId))
       .leftJoin(connectors, eq(connectors.id, credentials.connectorId))
-      .where(inArray(credentials.id, pageIds))
+      .where(inPage)
       .orderBy(...order),
-    db.select({ total: sql<number>`count(*)::int` }).from(credentials).where(where),
-  ]);
-  return { items, total, page: q.page, pageSize: q.pageSize };
+  );
 }
 
 export async function getCredential(db: Executor, id: string): Promise<(PublicCredential & { status: CredentialStatus }) | undefined> {

@@ -1,6 +1,7 @@
-import { asc, desc, ilike, or, sql, type SQL } from "drizzle-orm";
-import type { PgColumn } from "drizzle-orm/pg-core";
+import { asc, desc, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { z } from "zod";
+import type { Executor } from "@/lib/db/client";
 
 /** Query-string shape shared by every inventory list: search, sort, page. */
 export const listQuery = z.object({
@@ -37,4 +38,34 @@ export function orderNullsLast(column: PgColumn, dir: "asc" | "desc", tiebreak: 
 
 export function offsetOf(page: number, pageSize: number) {
   return (page - 1) * pageSize;
+}
+
+/** A paged inventory table: rows keyed by `id`, with (sort column, id) indexes. */
+type PagedTable = PgTable & { id: PgColumn };
+
+/**
+ * One page by deferred join: the page's ids come from the narrow (sort, id) index alone, then
+ * `rows` selects the full rows `where inPage`, in the same `order`, so its joins touch one page
+ * only. `total` counts every row matching `where`, for the pagination.
+ */
+export async function deferredPage<T>(
+  db: Executor,
+  table: PagedTable,
+  where: SQL | undefined,
+  order: SQL[],
+  q: { page: number; pageSize: number },
+  rows: (inPage: SQL) => PromiseLike<T[]>,
+): Promise<Page<T>> {
+  const ids = db
+    .select({ id: table.id })
+    .from(table)
+    .where(where)
+    .orderBy(...order)
+    .limit(q.pageSize)
+    .offset(offsetOf(q.page, q.pageSize));
+  const [items, [{ total }]] = await Promise.all([
+    rows(inArray(table.id, ids)),
+    db.select({ total: sql<number>`count(*)::int` }).from(table).where(where),
+  ]);
+  return { items, total, page: q.page, pageSize: q.pageSize };
 }

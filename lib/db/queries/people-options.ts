@@ -1,8 +1,15 @@
-import { asc, isNull } from "drizzle-orm";
+import { asc, eq, isNull } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
 
 /** Enabled people as {id, name} for owner pickers (no emails or roles needed there). */
 export async function listOwnerOptions(db: Executor) {
   return db.select({ id: users.id, name: users.name }).from(users).where(isNull(users.disabledAt)).orderBy(asc(users.name)).limit(1000);
+}
+
+/** The owner an agent or connector page names, with the email to reach them; null when unowned. */
+export async function getOwnerContact(db: Executor, ownerId: string | null) {
+  if (!ownerId) return null;
+  const [owner] = await db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(eq(users.id, ownerId));
+  return owner ?? null;
 }

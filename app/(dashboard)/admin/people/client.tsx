@@ -2,17 +2,15 @@
 
 import * as React from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { Check, Copy, LoaderCircle, UserPlus } from "lucide-react";
+import { UserPlus } from "lucide-react";
 import { ConfirmDialog } from "@/components/confirm-dialog";
-import { EmptyState } from "@/components/data-table/empty-state";
-import { ErrorState } from "@/components/data-table/error-state";
 import { FilterBar } from "@/components/data-table/filter-bar";
-import { Pagination } from "@/components/data-table/pagination";
+import { ListView } from "@/components/data-table/list-view";
 import { SortableHead } from "@/components/data-table/sortable-head";
-import { TableSkeleton } from "@/components/data-table/table-skeleton";
+import { FormAlert, SubmitButton } from "@/components/form-parts";
+import { OneTimeSecret } from "@/components/one-time-secret";
 import { ROLE_LABELS, ROLES, type Role } from "@/components/shell/nav-items";
 import { Time } from "@/components/time";
-import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Badge, type BadgeProps } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
@@ -20,7 +18,8 @@ import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { api, ApiClientError } from "@/lib/client/api";
+import { api } from "@/lib/client/api";
+import { useApiForm } from "@/lib/client/use-api-form";
 import { useListQuery, type InitialPage } from "@/lib/client/use-list-query";
 import type { PublicUser } from "@/lib/db/queries/users";
 
@@ -58,61 +57,58 @@ export function PeopleClient({ initial, selfId }: { initial: InitialPage<Person>
           />
         }
       />
-      {q.isError ? (
-        <ErrorState message="The list of people could not be loaded." onRetry={() => q.refetch()} />
-      ) : !q.data ? (
-        <TableSkeleton headers={["Name", "Email", "Role", "Status", "Last sign-in", "Added", ""]} />
-      ) : q.data.items.length === 0 ? (
-        <EmptyState title="No people match" description="Change the filters, or add a person." />
-      ) : (
-        <>
-          <div className="rounded-md border" aria-busy={q.isFetching}>
-            <Table aria-label="People">
-              <TableHeader>
-                <TableRow>
-                  <SortableHead column="name" isDefault defaultDir="asc">Name</SortableHead>
-                  <SortableHead column="email">Email</SortableHead>
-                  <SortableHead column="role">Role</SortableHead>
-                  <TableHead>Status</TableHead>
-                  <SortableHead column="lastSignInAt" firstDir="desc">Last sign-in</SortableHead>
-                  <SortableHead column="createdAt" firstDir="desc">Added</SortableHead>
-                  <TableHead><span className="sr-only">Actions</span></TableHead>
+      <ListView
+        query={q}
+        columns={["Name", "Email", "Role", "Status", "Last sign-in", "Added", ""]}
+        errorMessage="The list of people could not be loaded."
+        emptyTitle="No people match"
+        emptyDescription="Change the filters, or add a person."
+      >
+        {(data) => (
+          <Table aria-label="People">
+            <TableHeader>
+              <TableRow>
+                <SortableHead column="name" isDefault defaultDir="asc">Name</SortableHead>
+                <SortableHead column="email">Email</SortableHead>
+                <SortableHead column="role">Role</SortableHead>
+                <TableHead>Status</TableHead>
+                <SortableHead column="lastSignInAt" firstDir="desc">Last sign-in</SortableHead>
+                <SortableHead column="createdAt" firstDir="desc">Added</SortableHead>
+                <TableHead><span className="sr-only">Actions</span></TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {data.items.map((p) => (
+                <TableRow key={p.id}>
+                  <TableCell className="font-medium">
+                    {p.name}
+                    {p.id === selfId && <span className="ml-1.5 text-xs text-muted-foreground">(you)</span>}
+                  </TableCell>
+                  <TableCell className="font-mono text-xs">{p.email}</TableCell>
+                  <TableCell>
+                    <Badge variant={ROLE_BADGE[p.role]}>{ROLE_LABELS[p.role]}</Badge>
+                  </TableCell>
+                  <TableCell>
+                    <div className="flex flex-wrap gap-1">
+                      {p.disabledAt ? (
+                        <Badge variant="destructive" title={p.disabledReason ?? undefined}>Disabled</Badge>
+                      ) : (
+                        <Badge variant="success">Active</Badge>
+                      )}
+                      {p.mustChangePassword && <Badge variant="muted">Must change password</Badge>}
+                    </div>
+                  </TableCell>
+                  <TableCell><Time value={p.lastSignInAt} /></TableCell>
+                  <TableCell><Time value={p.createdAt} show="absolute" /></TableCell>
+                  <TableCell>
+                    <RowActions person={p} isSelf={p.id === selfId} onChanged={refresh} onReveal={setReveal} />
+                  </TableCell>
                 </TableRow>
-              </TableHeader>
-              <TableBody>
-                {q.data.items.map((p) => (
-                  <TableRow key={p.id}>
-                    <TableCell className="font-medium">
-                      {p.name}
-                      {p.id === selfId && <span className="ml-1.5 text-xs text-muted-foreground">(you)</span>}
-                    </TableCell>
-                    <TableCell className="font-mono text-xs">{p.email}</TableCell>
-                    <TableCell>
-                      <Badge variant={ROLE_BADGE[p.role]}>{ROLE_LABELS[p.role]}</Badge>
-                    </TableCell>
-                    <TableCell>
-                      <div className="flex flex-wrap gap-1">
-                        {p.disabledAt ? (
-                          <Badge variant="destructive" title={p.disabledReason ?? undefined}>Disabled</Badge>
-                        ) : (
-                          <Badge variant="success">Active</Badge>
-                        )}
-                        {p.mustChangePassword && <Badge variant="muted">Must change password</Badge>}
-                      </div>
-                    </TableCell>
-                    <TableCell><Time value={p.lastSignInAt} /></TableCell>
-                    <TableCell><Time value={p.createdAt} show="absolute" /></TableCell>
-                    <TableCell>
-                      <RowActions person={p} isSelf={p.id === selfId} onChanged={refresh} onReveal={setReveal} />
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </div>
-          <Pagination total={q.data.total} />
-        </>
-      )}
+              ))}
+            </TableBody>
+          </Table>
+        )}
+      </ListView>
       <OneTimePasswordDialog reveal={reveal} onClose={() => setReveal(null)} />
     </div>
   );
@@ -216,26 +212,22 @@ type Created = { person: Person; oneTimePassword?: string };
 
 function AddPersonDialog({ onCreated }: { onCreated: (reveal: Reveal | null) => void }) {
   const [open, setOpen] = React.useState(false);
-  const [pending, setPending] = React.useState(false);
-  const [fields, setFields] = React.useState<Record<string, string>>({});
-  const [error, setError] = React.useState<string | null>(null);
+  const { pending, fields, error, submit, reset } = useApiForm({
+    fallback: "The person could not be added. Try again.",
+    fieldsReplaceMessage: true,
+  });
 
   function onOpenChange(next: boolean) {
     if (pending) return;
     setOpen(next);
-    setFields({});
-    setError(null);
+    reset();
   }
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    if (pending) return;
     const f = new FormData(e.currentTarget);
     const password = String(f.get("password") ?? "");
-    setPending(true);
-    setFields({});
-    setError(null);
-    try {
+    await submit(async () => {
       const r = await api<Created>("/api/v1/users", {
         body: {
           email: String(f.get("email") ?? ""),
@@ -246,15 +238,7 @@ function AddPersonDialog({ onCreated }: { onCreated: (reveal: Reveal | null) => 
       });
       setOpen(false);
       onCreated(r.oneTimePassword ? { email: r.person.email, name: r.person.name, password: r.oneTimePassword, why: "created" } : null);
-    } catch (err) {
-      if (err instanceof ApiClientError) {
-        const map = err.fieldMap();
-        setFields(map);
-        if (Object.keys(map).length === 0) setError(err.message);
-      } else setError("The person could not be added. Try again.");
-    } finally {
-      setPending(false);
-    }
+    });
   }
 
   return (
@@ -292,16 +276,11 @@ function AddPersonDialog({ onCreated }: { onCreated: (reveal: Reveal | null) => 
           >
             <Input type="password" autoComplete="new-password" maxLength={256} disabled={pending} />
           </FormField>
-          {error && (
-            <Alert variant="destructive">
-              <AlertDescription>{error}</AlertDescription>
-            </Alert>
-          )}
+          <FormAlert message={error} />
           <DialogFooter>
-            <Button type="submit" disabled={pending}>
-              {pending && <LoaderCircle aria-hidden="true" className="animate-spin" />}
-              {pending ? "Adding…" : "Add person"}
-            </Button>
+            <SubmitButton pending={pending} pendingLabel="Adding…">
+              Add person
+            </SubmitButton>
           </DialogFooter>
         </form>
       </DialogContent>
@@ -311,8 +290,6 @@ function AddPersonDialog({ onCreated }: { onCreated: (reveal: Reveal | null) => 
 
 /** Shows a one-time password exactly once; closing the dialog forgets it for good. */
 function OneTimePasswordDialog({ reveal, onClose }: { reveal: Reveal | null; onClose: () => void }) {
-  const [copied, setCopied] = React.useState(false);
-  React.useEffect(() => setCopied(false), [reveal]);
   return (
     <Dialog open={reveal !== null} onOpenChange={(o) => !o && onClose()}>
       <DialogContent>
@@ -322,26 +299,15 @@ function OneTimePasswordDialog({ reveal, onClose }: { reveal: Reveal | null; onC
             For {reveal?.name} ({reveal?.email}). Hand it over through a secure channel; they must choose a new password at their first sign-in.
           </DialogDescription>
         </DialogHeader>
-        <Alert variant="warning">
-          <AlertTitle>It will not be shown again</AlertTitle>
-          <AlertDescription>Warden keeps only a hash. If it is lost, reset the password again.</AlertDescription>
-        </Alert>
-        <code data-testid="one-time-password" className="block rounded-md border bg-muted px-3 py-2 font-mono text-sm break-all select-all">
-          {reveal?.password}
-        </code>
-        <DialogFooter>
-          <Button
-            variant="outline"
-            onClick={async () => {
-              if (!reveal) return;
-              await navigator.clipboard?.writeText(reveal.password).then(() => setCopied(true)).catch(() => {});
-            }}
-          >
-            {copied ? <Check aria-hidden="true" /> : <Copy aria-hidden="true" />}
-            <span aria-live="polite">{copied ? "Copied" : "Copy password"}</span>
-          </Button>
-          <Button onClick={onClose}>Done</Button>
-        </DialogFooter>
+        {reveal ? (
+          <OneTimeSecret
+            secret={reveal.password}
+            copyLabel="Copy password"
+            note="Warden keeps only a hash. If it is lost, reset the password again."
+            legacyTestId="one-time-password"
+            onDone={onClose}
+          />
+        ) : null}
       </DialogContent>
     </Dialog>
   );

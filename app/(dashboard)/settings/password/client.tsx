@@ -2,19 +2,20 @@
 
 import * as React from "react";
 import { signOut } from "next-auth/react";
-import { LoaderCircle } from "lucide-react";
+import { FormAlert, SubmitButton } from "@/components/form-parts";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
-import { api, ApiClientError } from "@/lib/client/api";
+import { api } from "@/lib/client/api";
+import { useApiForm } from "@/lib/client/use-api-form";
 
 export function PasswordClient({ email, mustChange, minLength }: { email: string; mustChange: boolean; minLength: number }) {
-  const [pending, setPending] = React.useState(false);
   const [done, setDone] = React.useState(false);
-  const [fields, setFields] = React.useState<Record<string, string>>({});
-  const [error, setError] = React.useState<string | null>(null);
+  const { pending, fields, error, submit, showFieldErrors } = useApiForm({
+    fallback: "The password could not be changed. Try again.",
+    fieldsReplaceMessage: true,
+  });
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -23,31 +24,24 @@ export function PasswordClient({ email, mustChange, minLength }: { email: string
     const currentPassword = String(f.get("currentPassword") ?? "");
     const newPassword = String(f.get("newPassword") ?? "");
     const confirm = String(f.get("confirmPassword") ?? "");
-    setFields({});
-    setError(null);
     // Checked here too so a typo never reaches the server (the server checks length itself).
     const local: Record<string, string> = {};
     if (!currentPassword) local.currentPassword = "required";
     if (newPassword.length < minLength) local.newPassword = `use at least ${minLength} characters`;
     if (newPassword !== confirm) local.confirmPassword = "does not match the new password";
     if (Object.keys(local).length) {
-      setFields(local);
+      showFieldErrors(local);
       return;
     }
-    setPending(true);
-    try {
-      await api("/api/v1/me/password", { body: { currentPassword, newPassword } });
-      setDone(true);
-      // Our session's epoch is now stale: sign out cleanly and come back with the new password.
-      await signOut({ callbackUrl: "/sign-in" });
-    } catch (err) {
-      if (err instanceof ApiClientError) {
-        const map = err.fieldMap();
-        setFields(map);
-        if (Object.keys(map).length === 0) setError(err.message);
-      } else setError("The password could not be changed. Try again.");
-      setPending(false);
-    }
+    await submit(
+      async () => {
+        await api("/api/v1/me/password", { body: { currentPassword, newPassword } });
+        setDone(true);
+        // Our session's epoch is now stale: sign out cleanly and come back with the new password.
+        await signOut({ callbackUrl: "/sign-in" });
+      },
+      { keepPending: true },
+    );
   }
 
   return (
@@ -77,16 +71,11 @@ export function PasswordClient({ email, mustChange, minLength }: { email: string
             <FormField name="confirmPassword" label="Repeat new password" required error={fields.confirmPassword}>
               <Input type="password" autoComplete="new-password" maxLength={256} disabled={pending} />
             </FormField>
-            {error && (
-              <Alert variant="destructive">
-                <AlertDescription>{error}</AlertDescription>
-              </Alert>
-            )}
+            <FormAlert message={error} />
             <div>
-              <Button type="submit" disabled={pending}>
-                {pending && <LoaderCircle aria-hidden="true" className="animate-spin" />}
-                {pending ? "Changing…" : "Change password"}
-              </Button>
+              <SubmitButton pending={pending} pendingLabel="Changing…">
+                Change password
+              </SubmitButton>
             </div>
           </form>
         )}

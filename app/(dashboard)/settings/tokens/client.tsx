@@ -2,22 +2,23 @@
 
 import * as React from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { Check, Copy, KeySquare, LoaderCircle } from "lucide-react";
+import { KeySquare } from "lucide-react";
 import { ConfirmDialog } from "@/components/confirm-dialog";
-import { EmptyState } from "@/components/data-table/empty-state";
-import { ErrorState } from "@/components/data-table/error-state";
-import { TableSkeleton } from "@/components/data-table/table-skeleton";
+import { ListView } from "@/components/data-table/list-view";
+import { FormAlert, SubmitButton } from "@/components/form-parts";
+import { OneTimeSecret } from "@/components/one-time-secret";
 import { Time } from "@/components/time";
-import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
+import { Alert, AlertDescription } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { api, ApiClientError } from "@/lib/client/api";
+import { api } from "@/lib/client/api";
+import { useApiForm } from "@/lib/client/use-api-form";
 import type { PublicToken } from "@/lib/db/queries/tokens";
 
 type TokenList = { items: PublicToken[]; maxActive: number };
@@ -58,14 +59,15 @@ export function TokensClient({ initial }: { initial: TokenList }) {
           <h2 id="tokens-heading" className="text-sm font-semibold">Your tokens</h2>
           <p className="tabular text-xs text-muted-foreground">{active} of {max} active</p>
         </div>
-        {q.isError ? (
-          <ErrorState message="Your tokens could not be loaded." onRetry={() => q.refetch()} />
-        ) : !q.data ? (
-          <TableSkeleton headers={["Name", "Token", "Created", "Expires", "Last used", "Status", ""]} />
-        ) : q.data.items.length === 0 ? (
-          <EmptyState icon={<KeySquare />} title="No tokens yet" description="Create one above to call the API from scripts or CI." />
-        ) : (
-          <div className="rounded-md border" aria-busy={q.isFetching}>
+        <ListView
+          query={q}
+          columns={["Name", "Token", "Created", "Expires", "Last used", "Status", ""]}
+          errorMessage="Your tokens could not be loaded."
+          emptyIcon={<KeySquare />}
+          emptyTitle="No tokens yet"
+          emptyDescription="Create one above to call the API from scripts or CI."
+        >
+          {(data) => (
             <Table aria-label="Your API tokens">
               <TableHeader>
                 <TableRow>
@@ -79,7 +81,7 @@ export function TokensClient({ initial }: { initial: TokenList }) {
                 </TableRow>
               </TableHeader>
               <TableBody>
-                {q.data.items.map((t) => (
+                {data.items.map((t) => (
                   <TableRow key={t.id}>
                     <TableCell className="font-medium">{t.name}</TableCell>
                     <TableCell className="font-mono text-xs">{t.prefix}…</TableCell>
@@ -105,8 +107,8 @@ export function TokensClient({ initial }: { initial: TokenList }) {
                 ))}
               </TableBody>
             </Table>
-          </div>
-        )}
+          )}
+        </ListView>
       </section>
       <RevealTokenDialog created={created} onClose={() => setCreated(null)} />
     </div>
@@ -120,34 +122,23 @@ function TokenStatus({ token }: { token: PublicToken }) {
 }
 
 function CreateTokenCard({ atLimit, max, onCreated }: { atLimit: boolean; max: number; onCreated: (t: Created) => void }) {
-  const [pending, setPending] = React.useState(false);
-  const [fields, setFields] = React.useState<Record<string, string>>({});
-  const [error, setError] = React.useState<string | null>(null);
+  const { pending, fields, error, submit } = useApiForm({
+    fallback: "The token could not be created. Try again.",
+    fieldsReplaceMessage: true,
+  });
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    if (pending) return;
     const form = e.currentTarget;
     const f = new FormData(form);
     const days = String(f.get("expiresInDays") ?? "90");
-    setPending(true);
-    setFields({});
-    setError(null);
-    try {
+    await submit(async () => {
       const t = await api<Created>("/api/v1/tokens", {
         body: { name: String(f.get("name") ?? ""), expiresInDays: days === "never" ? null : Number(days) },
       });
       form.reset();
       onCreated(t);
-    } catch (err) {
-      if (err instanceof ApiClientError) {
-        const map = err.fieldMap();
-        setFields(map);
-        if (Object.keys(map).length === 0) setError(err.message);
-      } else setError("The token could not be created. Try again.");
-    } finally {
-      setPending(false);
-    }
+    });
   }
 
   return (
@@ -176,17 +167,12 @@ function CreateTokenCard({ atLimit, max, onCreated }: { atLimit: boolean; max: n
           <div className="grid gap-1.5">
             {/* Keeps the button level with the inputs, under the same label height. */}
             <span aria-hidden="true" className="text-sm leading-none select-none">&nbsp;</span>
-            <Button type="submit" disabled={pending || atLimit}>
-              {pending && <LoaderCircle aria-hidden="true" className="animate-spin" />}
-              {pending ? "Creating…" : "Create token"}
-            </Button>
+            <SubmitButton pending={pending} pendingLabel="Creating…" disabled={atLimit}>
+              Create token
+            </SubmitButton>
           </div>
         </form>
-        {error && (
-          <Alert variant="destructive" className="mt-3">
-            <AlertDescription>{error}</AlertDescription>
-          </Alert>
-        )}
+        <FormAlert message={error} className="mt-3" />
       </CardContent>
     </Card>
   );
@@ -194,8 +180,6 @@ function CreateTokenCard({ atLimit, max, onCreated }: { atLimit: boolean; max: n
 
 /** Shows the new token exactly once; closing the dialog forgets it for good. */
 function RevealTokenDialog({ created, onClose }: { created: Created | null; onClose: () => void }) {
-  const [copied, setCopied] = React.useState(false);
-  React.useEffect(() => setCopied(false), [created]);
   const origin = typeof window === "undefined" ? "" : window.location.origin;
   const curl = created ? `curl -H "Authorization: Bearer ${created.token}" ${origin}/api/v1/agents` : "";
   return (
@@ -207,30 +191,20 @@ function RevealTokenDialog({ created, onClose }: { created: Created | null; onCl
             “{created?.name}”{created?.expiresAt ? "" : ", no expiry"}. Store it in your secret manager or CI secrets.
           </DialogDescription>
         </DialogHeader>
-        <Alert variant="warning">
-          <AlertTitle>It will not be shown again</AlertTitle>
-          <AlertDescription>Warden keeps only a hash of it. If it is lost, revoke it and create a new one.</AlertDescription>
-        </Alert>
-        <code data-testid="new-token" className="block rounded-md border bg-muted px-3 py-2 font-mono text-sm break-all select-all">
-          {created?.token}
-        </code>
-        <div className="grid gap-1.5">
-          <p className="text-xs font-medium text-muted-foreground">Try it</p>
-          <pre className="overflow-x-auto rounded-md border bg-muted px-3 py-2 font-mono text-xs whitespace-pre-wrap break-all">{curl}</pre>
-        </div>
-        <DialogFooter>
-          <Button
-            variant="outline"
-            onClick={async () => {
-              if (!created) return;
-              await navigator.clipboard?.writeText(created.token).then(() => setCopied(true)).catch(() => {});
-            }}
+        {created ? (
+          <OneTimeSecret
+            secret={created.token}
+            copyLabel="Copy token"
+            note="Warden keeps only a hash of it. If it is lost, revoke it and create a new one."
+            legacyTestId="new-token"
+            onDone={onClose}
           >
-            {copied ? <Check aria-hidden="true" /> : <Copy aria-hidden="true" />}
-            <span aria-live="polite">{copied ? "Copied" : "Copy token"}</span>
-          </Button>
-          <Button onClick={onClose}>Done</Button>
-        </DialogFooter>
+            <div className="grid gap-1.5">
+              <p className="text-xs font-medium text-muted-foreground">Try it</p>
+              <pre className="overflow-x-auto rounded-md border bg-muted px-3 py-2 font-mono text-xs whitespace-pre-wrap break-all">{curl}</pre>
+            </div>
+          </OneTimeSecret>
+        ) : null}
       </DialogContent>
     </Dialog>
   );
