@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { desc, sql } from "drizzle-orm";
-import type { Executor } from "@/lib/db/client";
+import { PgTransaction } from "drizzle-orm/pg-core";
+import type { Db, Executor } from "@/lib/db/client";
 import { auditEvents } from "@/lib/db/schema";
 import { eventHash, GENESIS_HASH, type ChainedFields } from "./chain";
 
@@ -21,14 +22,18 @@ export type AuditInput = {
   occurredAt?: Date;
 };
 
-const CHAIN_LOCK = 0x4155_4454; // "AUDT"
+// One lock for the whole chain: person actions (here) and decision batches (group-writer.ts).
+export const CHAIN_LOCK = 0x4155_4454; // "AUDT"
 
 /**
  * Appends one event to the hash chain. Call it inside the transaction that makes the change, so
  * the change and its audit row commit (or roll back) together. The advisory lock serialises
  * writers across every app instance so each event links to the one committed before it.
  */
-export async function recordAudit(tx: Executor, input: AuditInput) {
+export async function recordAudit(tx: Executor, input: AuditInput): Promise<{ id: string; hash: string }> {
+  // The advisory lock lasts only as long as a transaction: outside one, open one, or two writers
+  // could read the same last hash and fork the chain.
+  if (!(tx instanceof PgTransaction)) return (tx as Db).transaction((t) => recordAudit(t, input));
   await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`);
   const [last] = await tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
   const fields: ChainedFields = {
