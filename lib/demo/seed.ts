@@ -8,10 +8,10 @@ import type { Db, Executor } from "@/lib/db/client";
 import { countUsers } from "@/lib/db/queries/users";
 import * as t from "@/lib/db/schema";
 import type { Envelope } from "@/lib/db/schema/agents";
-import type { DiffEntry, Reason } from "@/lib/db/schema/decisions";
+import type { ActionShape, DiffEntry, Reason } from "@/lib/db/schema/decisions";
 import type { Intent } from "@/lib/db/schema/sessions";
+import { actionHash, actionName, canonicalAction, checkAction, checkDelegation } from "@/lib/policy/intent";
 import { matchesAction, parseActionPattern, uncoveredPatterns } from "@/lib/policy/patterns";
-import { exceeds } from "@/lib/policy/sensitivity";
 import {
   AGENTS, APPROVE_NOTES, CONNECTORS, DEFAULT_SEED, DEMO_PEOPLE, DENY_NOTES, FINDING_REFS, GUARDRAIL_DESCRIPTIONS,
   agentIdentity, createRng, demoPassword, fill, fillDeep,
@@ -38,7 +38,7 @@ const SEED_ACTOR = { kind: "system" as const, label: "demo seed" };
 const CHUNK = 500;
 
 // ---------------------------------------------------------------------------------------------
-// Intent and envelope checks (a simplified mirror of the decision path, enough for plausible data)
+// Intent and envelope checks: the decision path's own rules (lib/policy/intent.ts)
 
 export type Call = {
   connector: string;
@@ -50,55 +50,22 @@ export type Call = {
   args?: Record<string, unknown>;
 };
 
-// Resources and destinations are plain globs (`s3://bucket/*`, `email:*@acme.example`).
-const globCache = new Map<string, RegExp>();
-export function globMatch(pattern: string, value: string): boolean {
-  let re = globCache.get(pattern);
-  if (!re) {
-    re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
-    globCache.set(pattern, re);
-  }
-  return re.test(value);
-}
-const globAny = (patterns: string[] | undefined, value: string) => (patterns ?? []).some((p) => globMatch(p, value));
-const actionAllowed = (patterns: string[], c: Call) => patterns.some((p) => matchesAction(p, c));
-export const actionName = (c: Pick<Call, "connector" | "tool" | "operation">) => `${c.connector}:${c.tool}.${c.operation}`;
+export { actionName };
 
-/** Which intent dimensions a call exceeds, and whether it would still fit the agent's envelope. */
+/** The decision path's intent check, plus whether the call would still fit the agent's envelope. */
 export function checkCall(intent: Intent, envelope: Envelope, call: Call) {
-  const action = actionName(call);
-  const reasons: Reason[] = [];
-  const diff: DiffEntry[] = [];
-  if (!actionAllowed(intent.actions, call)) {
-    reasons.push({ code: "intent.operation_not_declared", message: `${action} is not among the actions the session declared` });
-    diff.push({ field: "action", declared: intent.actions, actual: action });
-  }
-  if (intent.resources && call.resource && !globAny(intent.resources, call.resource)) {
-    reasons.push({ code: "intent.resource_not_declared", message: `${call.resource} is outside the declared resources` });
-    diff.push({ field: "resource", declared: intent.resources, actual: call.resource });
-  }
-  if (exceeds(call.sensitivity, intent.maxSensitivity)) {
-    reasons.push({ code: "intent.sensitivity_exceeded", message: `The data is ${call.sensitivity}; the intent allows up to ${intent.maxSensitivity}` });
-    diff.push({ field: "sensitivity", declared: intent.maxSensitivity, actual: call.sensitivity });
-  }
-  if (call.destination && !globAny(intent.destinations, call.destination)) {
-    reasons.push({ code: "intent.destination_not_allowed", message: `${call.destination} is not a declared destination` });
-    diff.push({ field: "destination", declared: intent.destinations ?? [], actual: call.destination });
-  }
-  const inEnvelope =
-    actionAllowed(envelope.actions, call) &&
-    !exceeds(call.sensitivity, envelope.maxSensitivity) &&
-    (!call.destination || globAny(envelope.destinations, call.destination));
+  const { reasons, diff } = checkAction(intent, call);
+  const inEnvelope = checkAction({ ...envelope, goal: "", ttlSeconds: envelope.maxTtlSeconds }, call).inside;
   return { reasons, diff, inEnvelope };
 }
 
-/** A child session's intent must stay inside its parent's. */
+/**
+ * A child session's intent must stay inside its parent's (also used by the fleet test against an
+ * envelope). Resources are left out: the kb-article-drafter and expense-auditor tasks declare none
+ * under envelopes that limit them, so the full check would refuse them.
+ */
 export function intentInside(child: Intent, parent: Intent) {
-  return (
-    uncoveredPatterns(parent.actions, child.actions).length === 0 &&
-    !exceeds(child.maxSensitivity, parent.maxSensitivity) &&
-    (child.destinations ?? []).every((d) => globAny(parent.destinations, d))
-  );
+  return checkDelegation(child, parent).diff.every((d) => d.field === "resources");
 }
 
 export function toolSensitivity(connector: string, tool: string): Sensitivity {
@@ -132,11 +99,6 @@ export function taskIntent(task: TaskDef, goal: string, ttlSeconds = task.ttlSec
 /** Restricted data makes any escalation high risk (two approvers). */
 const callRisk = (agent: DemoAgent, call: Call): Tier => (agent.riskTier === "high" || call.sensitivity === "restricted" ? "high" : agent.riskTier);
 const sha256 = (v: unknown) => createHash("sha256").update(canonicalJson(v)).digest("hex");
-const actionShape = (c: Call) => ({
-  connector: c.connector, tool: c.tool, operation: c.operation,
-  ...(c.resource ? { resource: c.resource } : {}), sensitivity: c.sensitivity,
-  ...(c.destination ? { destination: c.destination } : {}),
-});
 
 // ---------------------------------------------------------------------------------------------
 // Planning: every row the seed will write, built in memory from the fleet and a seeded PRNG.
@@ -294,7 +256,7 @@ class Planner {
 
     const decide = (call: Call, at: number, forbid?: string, approved?: { grantId: string; escalationId: string }) => {
       const conn = this.connectorIds.get(call.connector)!;
-      const hash = sha256(actionShape(call));
+      const hash = actionHash(call);
       let outcome: "allow" | "deny" | "escalate";
       let reasons: Reason[];
       let diff: DiffEntry[] | null = null;
@@ -393,7 +355,7 @@ class Planner {
         if (row.outcome !== "escalate") continue;
         const resolve = item.resolve ?? rng.weighted(["approved", "denied", "expired"] as const, (x) => ({ approved: 6, denied: 2.5, expired: 1.5 })[x]);
         const scope = item.scope ?? (rng.chance(0.3) ? "session" : "once");
-        const esc = this.escalation(agent, id, { kind: "action", action: actionShape(item.call), risk: callRisk(agent.def, item.call), createdAt: clock, reasons: row.reasons, diff: row.diff, decisionId: row.id }, resolve, scope, actionName(item.call));
+        const esc = this.escalation(agent, id, { kind: "action", action: canonicalAction(item.call), risk: callRisk(agent.def, item.call), createdAt: clock, reasons: row.reasons, diff: row.diff, decisionId: row.id }, resolve, scope, actionName(item.call));
         row.escalationId = esc.id;
         escalationCount++;
         if (resolve === "approved") {
@@ -420,7 +382,7 @@ class Planner {
       const call = makeCall(spec.pending, rng);
       const row = decide(call, at, spec.pending.forbid);
       if (row.outcome !== "escalate") throw new Error(`demo fleet: the pending call for ${agent.def.name} does not escalate`);
-      const esc = this.escalation(agent, id, { kind: "action", action: actionShape(call), risk: callRisk(agent.def, call), createdAt: at, reasons: row.reasons, diff: row.diff, decisionId: row.id }, "pending", "once", actionName(call));
+      const esc = this.escalation(agent, id, { kind: "action", action: canonicalAction(call), risk: callRisk(agent.def, call), createdAt: at, reasons: row.reasons, diff: row.diff, decisionId: row.id }, "pending", "once", actionName(call));
       row.escalationId = esc.id;
       escalationCount++;
     } else if (spec.mode === "expired" && rng.chance(0.4) && lastEvent < expiresAt) {
@@ -461,10 +423,11 @@ class Planner {
   ) {
     const { rng } = this;
     const id = randomUUID();
-    const actionHash = sha256(e.action);
+    // An action escalation is bound to the same hash the decision path looks grants up by.
+    const hash = e.kind === "action" ? actionHash(e.action as ActionShape) : sha256(e.action);
     const required = e.risk === "high" ? 2 : 1;
     const row: typeof t.escalations.$inferInsert = {
-      id, kind: e.kind, sessionId, agentId: agent.id, decisionId: e.decisionId ?? null, action: e.action, actionHash, risk: e.risk,
+      id, kind: e.kind, sessionId, agentId: agent.id, decisionId: e.decisionId ?? null, action: e.action, actionHash: hash, risk: e.risk,
       requiredApprovals: required, reasons: e.reasons, diff: e.diff, status: resolve, requestedBy: `agent:${agent.id}`,
       expiresAt: this.at(e.createdAt + ESCALATION_TTL), createdAt: this.at(e.createdAt),
     };
@@ -491,7 +454,7 @@ class Planner {
       row.resolution = "No approver responded before the escalation expired";
       this.audit.push({ actor: { kind: "system", label: "escalation sweeper" }, action: "escalation.expired", target: { kind: "escalation", id }, agentId: agent.id, sessionId, detail: { action: label }, occurredAt: row.resolvedAt });
     }
-    return { id, actionHash, resolvedAt };
+    return { id, actionHash: hash, resolvedAt };
   }
 
   pickStep(task: TaskDef): Call {
