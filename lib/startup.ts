@@ -1,5 +1,6 @@
 import { getHandle } from "@/lib/db/client";
 import { ensureFirstAdmin } from "@/lib/services/people/bootstrap";
+import { ensureGuardrails } from "@/lib/services/policies/guardrails";
 
 /**
  * Runs once per server process before the first request: opens the database (which applies
@@ -14,9 +15,11 @@ export async function startWarden() {
   console.log(`[warden] database ready (${kind === "pglite" ? "embedded" : "postgres"}) in ${Date.now() - t0} ms`);
   if (process.env.WARDEN_DEMO === "1") {
     const { seedDemoIfEmpty } = await import("@/lib/demo/startup");
-    if (await seedDemoIfEmpty(db)) return;
+    await seedDemoIfEmpty(db);
   }
   await ensureFirstAdmin(db);
+  const installed = await ensureGuardrails(db);
+  if (installed) console.log(`[warden] installed ${installed} guardrail policies`);
 }
 
 /** A server that cannot reach or migrate its database must not serve requests. */

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/lib/db/client";
-import { agents, auditEvents, credentials, decisions, sessions } from "@/lib/db/schema";
+import { agents, auditEvents, credentials, decisions, escalations, sessions } from "@/lib/db/schema";
 import { eventHash, GENESIS_HASH, type ChainedFields } from "./chain";
 import { CHAIN_LOCK, type AuditInput } from "./record";
 
@@ -14,12 +14,14 @@ export type Violation = "agent.not_active" | "session.not_active" | "credential.
 export type Submission = {
   decision: DecisionRow;
   audit: AuditInput;
+  /** An escalation raised by this decision; written in the same transaction, never without it. */
+  escalation?: typeof escalations.$inferInsert;
   requires?: Preconditions;
   /**
    * Called when a precondition no longer holds at commit time (a revocation committed while the
    * decision was being computed): returns the deny that is written and answered instead.
    */
-  downgrade?: (v: Violation) => { decision: DecisionRow; audit: AuditInput };
+  downgrade?: (v: Violation) => { decision: DecisionRow; audit: AuditInput; escalation?: undefined };
 };
 
 export type Committed = { decision: DecisionRow; auditId: string; violation?: Violation };
@@ -98,6 +100,8 @@ async function writeBatch(tx: Tx, batch: Submission[]): Promise<Committed[]> {
     if (!s.downgrade) throw new Error(`precondition ${v} failed and the submission cannot be downgraded`);
     return { ...s.downgrade(v), violation: v };
   });
+  const raised = final.flatMap((f) => (f.escalation ? [f.escalation] : []));
+  if (raised.length) await tx.insert(escalations).values(raised);
   await tx.insert(decisions).values(final.map((f) => f.decision));
   await bumpSessionCounters(tx, final.map((f) => f.decision));
   await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`);
@@ -173,7 +177,7 @@ async function bumpSessionCounters(tx: Tx, rows: DecisionRow[]) {
     const c = per.get(d.sessionId) ?? { n: 0, deny: 0, esc: 0, last: new Date(0) };
     c.n++;
     if (d.outcome === "deny") c.deny++;
-    if (d.outcome === "escalate") c.esc++;
+    if (d.escalationId) c.esc++; // escalation_count counts escalation rows
     const at = d.createdAt ?? new Date();
     if (at > c.last) c.last = at;
     per.set(d.sessionId, c);
@@ -185,6 +189,7 @@ async function bumpSessionCounters(tx: Tx, rows: DecisionRow[]) {
       .set({
         decisionCount: sql`${sessions.decisionCount} + ${c.n}`,
         denyCount: sql`${sessions.denyCount} + ${c.deny}`,
+        escalationCount: sql`${sessions.escalationCount} + ${c.esc}`,
         lastActivityAt: sql`greatest(${sessions.lastActivityAt}, ${c.last})`,
       })
       .where(eq(sessions.id, id));

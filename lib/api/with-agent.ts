@@ -1,0 +1,34 @@
+import type { NextRequest } from "next/server";
+import { getDb } from "@/lib/db/client";
+import { authenticateAgent, type AgentCaller } from "@/lib/services/machine/authenticate";
+import { ApiError } from "./errors";
+import { errorResponse, json, requestMeta, type RequestMeta } from "./with-person";
+
+export type AgentContext<P> = { req: NextRequest; agent: AgentCaller; params: P; meta: RequestMeta };
+type RouteCtx = { params: Promise<Record<string, string | string[]>> };
+
+/**
+ * Wraps a machine-API handler for agents (bootstrap key or workload token). Fails closed, and a
+ * failure says only that the credentials were not accepted: which check failed is for the
+ * audit trail and findings, not for whoever holds the token.
+ */
+export function withAgent<P = Record<string, string>>(handler: (ctx: AgentContext<P>) => Promise<Response | object>) {
+  return async (req: NextRequest, routeCtx: RouteCtx) => {
+    const meta = requestMeta(req);
+    try {
+      const agent = await authenticateAgent(await getDb(), req.headers.get("authorization"));
+      if (!("id" in agent)) throw new ApiError("unauthenticated", "Agent credentials were not accepted");
+      const params = ((await routeCtx?.params) ?? {}) as P;
+      const out = await handler({ req, agent, params, meta });
+      return out instanceof Response ? out : json(out, 200, meta);
+    } catch (err) {
+      return errorResponse(err, meta);
+    }
+  };
+}
+
+/** The caller's kind decides which wrapper serves a path shared by people and agents. */
+export function isAgentRequest(req: Request): boolean {
+  const auth = req.headers.get("authorization") ?? "";
+  return /^Bearer\s+(wdn_ak_|eyJ)/i.test(auth);
+}

@@ -1,0 +1,193 @@
+import { randomUUID } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import { notFound } from "@/lib/api/errors";
+import type { GroupWriter, Submission } from "@/lib/audit/group-writer";
+import type { Db } from "@/lib/db/client";
+import { connectors, connectorTools, sessions } from "@/lib/db/schema";
+import type { DiffEntry, Reason } from "@/lib/db/schema/decisions";
+import { argumentsDigest, redactedPreview } from "@/lib/policy/arguments";
+import { actionHash, actionName, checkAction, effectiveSensitivity } from "@/lib/policy/intent";
+import { matchesAction } from "@/lib/policy/patterns";
+import type { AgentCaller } from "../machine/authenticate";
+import { ESCALATION_TTL_MS } from "../sessions/open";
+import type { ActiveEngine } from "../policies/active-engine";
+import { accessKindOf, type PolicyRequest } from "@/lib/policy/cedar/request";
+import { isExternalDestination } from "@/lib/policy/globs";
+import type { Sensitivity } from "@/lib/policy/sensitivity";
+import type { AuthorizeInput } from "./schemas";
+
+export type AuthorizeResult = {
+  decision: "allow" | "deny" | "escalate";
+  reasons: Reason[];
+  decisionId: string;
+  escalationId?: string;
+  diff?: DiffEntry[];
+};
+
+type Meta = { requestId?: string; ip?: string | null };
+
+/**
+ * The per-tool-call decision (design.md "The decision path"), in order: session and agent
+ * state, intent, organisation policy, outcome. The decision and its audit event are committed
+ * (group commit) before this returns; if that write fails the caller gets an error and the
+ * route answers deny — no allow ever exists without its audit record.
+ */
+export async function authorize(db: Db, writer: GroupWriter, engine: ActiveEngine, agent: AgentCaller, input: AuthorizeInput, meta: Meta): Promise<AuthorizeResult> {
+  const started = process.hrtime.bigint();
+  const now = new Date();
+  const [session] = await db.select().from(sessions).where(and(eq(sessions.id, input.sessionId), eq(sessions.agentId, agent.id)));
+  // Another agent's session is as unknown as a made-up id.
+  if (!session) throw notFound("Session");
+  const action = input.action;
+
+  const reasons: Reason[] = [];
+  let diff: DiffEntry[] | undefined;
+  let outcome = "allow" as AuthorizeResult["decision"];
+  const deny = (r: Reason) => {
+    reasons.push(r);
+    outcome = "deny";
+  };
+  const escalate = (r: Reason) => {
+    reasons.push(r);
+    if (outcome === "allow") outcome = "escalate";
+  };
+
+  // Step 2: session and agent.
+  if (agent.status !== "active") deny({ code: "agent.quarantined", message: "The agent is quarantined" });
+  else if (session.expiresAt <= now && ["active", "pending"].includes(session.status)) deny({ code: "session.expired", message: "The session has expired" });
+  else if (session.status !== "active") deny({ code: `session.${session.status === "pending" ? "pending" : "not_active"}`, message: `The session is ${session.status}` });
+
+  const connector = await findOrRecordConnector(db, action.connector, now);
+  const [tool] = connector.id
+    ? await db.select().from(connectorTools).where(and(eq(connectorTools.connectorId, connector.id), eq(connectorTools.name, action.tool)))
+    : [];
+  const defaultSensitivity = tool?.sensitivity ?? connector.sensitivity;
+  const sensitivity = effectiveSensitivity(action, { defaultSensitivity });
+
+  if (outcome !== "deny") {
+    // Step 3: intent, and the agent's baseline envelope behind it.
+    const a = { connector: action.connector, tool: action.tool, operation: action.operation };
+    if (!agent.envelope.actions.some((p) => matchesAction(p, a))) {
+      deny({ code: "agent.envelope_exceeded", message: `${actionName(a)} is outside what this agent may ever do` });
+    }
+    const check = checkAction(session.intent, action, { defaultSensitivity });
+    if (!check.inside) {
+      for (const r of check.reasons) escalate(r);
+      diff = check.diff;
+    }
+    if (!connector.managed) escalate({ code: "connector.unmanaged", message: `Nobody registered the connector "${action.connector}"` });
+
+    // Step 4: organisation guardrails (Cedar).
+    const req: PolicyRequest = {
+      agent: { name: agent.name, riskTier: agent.riskTier, team: agent.team, status: agent.status, identity: agent.identity },
+      connector: { name: action.connector, managed: connector.managed, kind: connector.kind, sensitivity: connector.sensitivity, environment: connector.environment },
+      tool: action.tool,
+      operation: action.operation,
+      access: accessKindOf(tool?.operations ?? [], action.operation),
+      resource: action.resource,
+      sensitivity: sensitivity as Sensitivity,
+      destination: action.destination,
+      destinationExternal: action.destination ? isExternalDestination(action.destination) : false,
+      intentMatch: check.inside,
+      sessionAgeSeconds: Math.max(0, Math.floor((now.getTime() - session.startedAt.getTime()) / 1000)),
+      escalationCount: session.escalationCount,
+      denialCount: session.denyCount,
+    };
+    const policy = engine.decide(req);
+    for (const r of policy.reasons) (policy.decision === "deny" ? deny : policy.decision === "escalate" ? escalate : () => {})(r);
+  }
+
+  const decisionId = randomUUID();
+  const hash = actionHash(action, { defaultSensitivity });
+  const escalationId = outcome === "escalate" ? randomUUID() : undefined;
+  const latencyUs = Number((process.hrtime.bigint() - started) / 1000n);
+  const decisionRow = (o: AuthorizeResult["decision"], rs: Reason[], escId?: string) => ({
+    id: decisionId,
+    sessionId: session.id,
+    agentId: agent.id,
+    connectorId: connector.id,
+    connector: action.connector,
+    tool: action.tool,
+    operation: action.operation,
+    resource: action.resource ?? null,
+    sensitivity: sensitivity as "public" | "internal" | "confidential" | "restricted",
+    destination: action.destination ?? null,
+    argsDigest: argumentsDigest(action.arguments),
+    argsPreview: action.arguments === undefined ? null : redactedPreview(action.arguments),
+    outcome: o,
+    reasons: rs,
+    diff: diff ?? null,
+    policyVersion: engine.version,
+    escalationId: escId ?? null,
+    latencyUs,
+    createdAt: now,
+  });
+  const audit = (o: string, rs: Reason[]) => ({
+    actor: { kind: "agent" as const, id: agent.id, label: agent.name },
+    action: `decision.${o}`,
+    target: { kind: "decision", id: decisionId },
+    agentId: agent.id,
+    sessionId: session.id,
+    detail: { action: actionName(action), resource: action.resource ?? null, reasons: rs.map((r) => r.code), policyVersion: engine.version },
+    requestId: meta.requestId,
+    ip: meta.ip,
+    occurredAt: now,
+  });
+  const submission: Submission = {
+    decision: decisionRow(outcome, reasons, escalationId),
+    audit: audit(outcome, reasons),
+    escalation: escalationId
+      ? {
+          id: escalationId,
+          kind: "action",
+          sessionId: session.id,
+          agentId: agent.id,
+          decisionId,
+          action: { connector: action.connector, tool: action.tool, operation: action.operation, resource: action.resource, sensitivity, destination: action.destination },
+          actionHash: hash,
+          risk: sensitivity === "restricted" || agent.riskTier === "high" ? "high" : agent.riskTier,
+          requiredApprovals: sensitivity === "restricted" || (action.destination && !action.destination.startsWith("internal:")) ? 2 : 1,
+          reasons,
+          diff: diff ?? null,
+          requestedBy: `agent:${agent.id}`,
+          expiresAt: new Date(now.getTime() + ESCALATION_TTL_MS),
+        }
+      : undefined,
+    // Re-checked at commit: a revocation or quarantine that lands meanwhile still wins.
+    requires: outcome === "deny" ? undefined : { agentId: agent.id, sessionId: session.id, credentialId: agent.credentialId },
+    downgrade: (v) => {
+      const r = [{ code: v, message: "Changed while the decision was being made" }];
+      return { decision: decisionRow("deny", r), audit: audit("deny", r) };
+    },
+  };
+  const committed = await writer.submit(submission);
+  const d = committed.decision;
+  return {
+    decision: d.outcome as AuthorizeResult["decision"],
+    reasons: d.reasons ?? [],
+    decisionId,
+    ...(d.escalationId ? { escalationId: d.escalationId } : {}),
+    ...(d.diff ? { diff: d.diff } : {}),
+  };
+}
+
+type ConnectorFacts = { id: string | null; managed: boolean; kind: string; sensitivity: string; environment: string };
+
+/**
+ * A connector nobody registered is recorded as unmanaged (shadow) the first time an agent
+ * calls it; it is escalated until a person adopts it.
+ */
+async function findOrRecordConnector(db: Db, name: string, now: Date): Promise<ConnectorFacts> {
+  const cols = { id: connectors.id, managed: connectors.managed, kind: connectors.kind, sensitivity: connectors.sensitivity, environment: connectors.environment };
+  const [c] = await db.select(cols).from(connectors).where(eq(connectors.name, name));
+  if (c) {
+    if (!c.managed) db.update(connectors).set({ lastSeenAt: now }).where(eq(connectors.id, c.id)).catch(() => {});
+    return c;
+  }
+  const [created] = await db
+    .insert(connectors)
+    .values({ name, displayName: name, kind: "other", managed: false, sensitivity: "internal", environment: "unknown", firstSeenAt: now, lastSeenAt: now, description: "First seen in a tool call; nobody registered it." })
+    .onConflictDoUpdate({ target: connectors.name, set: { lastSeenAt: sql`excluded.last_seen_at` } })
+    .returning(cols);
+  return created;
+}

@@ -1,0 +1,39 @@
+import { and, eq, isNull } from "drizzle-orm";
+import { notFound } from "@/lib/api/errors";
+import { recordAudit } from "@/lib/audit/record";
+import type { Db } from "@/lib/db/client";
+import { credentials, sessions } from "@/lib/db/schema";
+import type { AgentCaller } from "../machine/authenticate";
+
+/**
+ * Ends the agent's own session: it decides nothing more, and every credential issued to it is
+ * revoked in the same transaction. Another agent's session is "not found".
+ */
+export async function endSession(db: Db, agent: AgentCaller, id: string, reason: string, meta: { requestId?: string; ip?: string | null }) {
+  return db.transaction(async (tx) => {
+    const [s] = await tx.select().from(sessions).where(and(eq(sessions.id, id), eq(sessions.agentId, agent.id))).for("update");
+    if (!s) throw notFound("Session");
+    if (!["active", "pending"].includes(s.status)) {
+      return { id, status: s.status, endedAt: s.endedAt?.toISOString() ?? null, revokedCredentials: 0 };
+    }
+    const now = new Date();
+    await tx.update(sessions).set({ status: "ended", endedAt: now, endReason: reason }).where(eq(sessions.id, id));
+    const revoked = await tx
+      .update(credentials)
+      .set({ revokedAt: now, revokedByKind: "system", revokeReason: "session ended" })
+      .where(and(eq(credentials.sessionId, id), isNull(credentials.revokedAt)))
+      .returning({ id: credentials.id });
+    await recordAudit(tx, {
+      actor: { kind: "agent", id: agent.id, label: agent.name },
+      action: "session.ended",
+      target: { kind: "session", id },
+      agentId: agent.id,
+      sessionId: id,
+      detail: { reason, revokedCredentials: revoked.map((r) => r.id) },
+      requestId: meta.requestId,
+      ip: meta.ip,
+    });
+    return { id, status: "ended" as const, endedAt: now.toISOString(), revokedCredentials: revoked.length };
+  });
+}
+

@@ -1,0 +1,153 @@
+import { eq, like, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as authorizeRoute from "../../app/api/v1/authorize/route";
+import * as escalationRoute from "../../app/api/v1/escalations/[id]/route";
+import * as endRoute from "../../app/api/v1/sessions/[id]/end/route";
+import * as sessionsRoute from "../../app/api/v1/sessions/route";
+import { verifyAuditChain } from "../../lib/audit/verify";
+import type { DatabaseHandle } from "../../lib/db/client";
+import { auditEvents, connectors, decisions, escalations } from "../../lib/db/schema";
+import { createAgent } from "../../lib/services/agents/create";
+import { issueAgentKey } from "../../lib/services/agents/keys";
+import { setAgentStatus } from "../../lib/services/agents/set-status";
+import { createConnector } from "../../lib/services/connectors/create";
+import { connectorCreateSchema } from "../../lib/services/connectors/schemas";
+import { ensureGuardrails } from "../../lib/services/policies/guardrails";
+import { DB_KINDS, openTestDatabase } from "./db";
+import { routeCaller, type RouteHandler } from "./route-helpers";
+
+const system = { actor: { kind: "system" as const, label: "test" } };
+const leaks: string[] = [];
+const call = routeCaller((text) => {
+  for (const l of leaks) expect(text).not.toContain(l);
+});
+const H = (h: unknown) => h as RouteHandler;
+
+describe.each(DB_KINDS)("the decision path on %s", (kind) => {
+  let h: DatabaseHandle;
+  let key: string;
+  let otherKey: string;
+  let agentId: string;
+
+  const open = (intent: object, extra: object = {}, token = key) => call(H(sessionsRoute.POST), { token, path: "/api/v1/sessions", body: { intent, ...extra } });
+  const decide = (sessionId: string, action: object, token = key) => call(H(authorizeRoute.POST), { token, path: "/api/v1/authorize", body: { sessionId, action } });
+  const auditFor = async (decisionId: string) => h.db.select().from(auditEvents).where(eq(auditEvents.targetId, decisionId));
+
+  beforeAll(async () => {
+    h = await openTestDatabase(kind);
+    await ensureGuardrails(h.db);
+    const envelope = { actions: ["github:*", "prod-postgres:*", "email:*", "pastebin:*"], maxSensitivity: "restricted" as const, destinations: ["internal:*", "external:*"], maxTtlSeconds: 3600 };
+    const a = await createAgent(h.db, system, { name: "release-bot", identityKind: "spiffe", identity: "spiffe://acme.internal/ns/devex/sa/release-bot", team: "devex", purpose: "", riskTier: "low", envelope });
+    agentId = a!.id;
+    const b = await createAgent(h.db, system, { name: "other-bot", identityKind: "key", team: "devex", purpose: "", riskTier: "medium", envelope });
+    key = (await issueAgentKey(h.db, system, agentId, { name: "k", expiresInDays: 1 })).secret;
+    otherKey = (await issueAgentKey(h.db, system, b!.id, { name: "k", expiresInDays: 1 })).secret;
+    leaks.push(key, otherKey);
+    await createConnector(h.db, system, connectorCreateSchema.parse({ name: "github", displayName: "GitHub", kind: "saas_api", sensitivity: "internal", tools: [{ name: "issues", operations: [{ name: "read", access: "read" }, { name: "write", access: "write" }] }] }));
+    await createConnector(h.db, system, connectorCreateSchema.parse({ name: "prod-postgres", displayName: "Prod DB", kind: "database", sensitivity: "restricted", environment: "production", tools: [{ name: "customers", operations: [{ name: "select", access: "read" }, { name: "update", access: "write" }] }] }));
+    await createConnector(h.db, system, connectorCreateSchema.parse({ name: "email", displayName: "Email", kind: "messaging", sensitivity: "confidential", tools: [{ name: "send", operations: [{ name: "message", access: "write" }] }] }));
+  });
+  afterAll(async () => h?.close());
+
+  it("refuses callers without valid agent credentials", async () => {
+    expect((await call(H(authorizeRoute.POST), { path: "/api/v1/authorize", body: {} })).status).toBe(401);
+    expect((await call(H(authorizeRoute.POST), { token: "wdn_ak_" + "A".repeat(43), path: "/api/v1/authorize", body: {} })).status).toBe(401);
+    expect((await call(H(sessionsRoute.POST), { token: "not.a.jwt", path: "/api/v1/sessions", body: {} })).status).toBe(401);
+  });
+
+  it("allows a call inside the intent and records it before answering", async () => {
+    const s = await open({ goal: "triage issues", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 600 });
+    expect(s.status).toBe(201);
+    expect(s.body).toMatchObject({ status: "active", intentVersion: 1 });
+    const d = await decide(s.body.id, { connector: "github", tool: "issues", operation: "read", resource: "repo:acme/api", arguments: { q: "label:bug", token: "sk-secret-xyz" } });
+    expect(d.status).toBe(200);
+    expect(d.body).toMatchObject({ decision: "allow", reasons: [] });
+    const [row] = await h.db.select().from(decisions).where(eq(decisions.id, d.body.decisionId));
+    expect(row.outcome).toBe("allow");
+    expect(JSON.stringify(row)).not.toContain("sk-secret-xyz");
+    expect(row.argsDigest).toMatch(/^[0-9a-f]{64}$/);
+    expect(await auditFor(d.body.decisionId)).toHaveLength(1);
+  });
+
+  it("escalates an out-of-intent call with reason codes, a diff and a pending escalation the agent can read", async () => {
+    const s = await open({ goal: "triage issues", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 600 });
+    const d = await decide(s.body.id, { connector: "github", tool: "issues", operation: "write" });
+    expect(d.body.decision).toBe("escalate");
+    expect(d.body.reasons.map((r: { code: string }) => r.code)).toContain("intent.operation_not_declared");
+    expect(d.body.diff[0]).toMatchObject({ field: "action", actual: "github:issues.write" });
+    const e = await call(H(escalationRoute.GET), { token: key, path: `/api/v1/escalations/${d.body.escalationId}`, params: { id: d.body.escalationId } });
+    expect(e.body).toMatchObject({ id: d.body.escalationId, status: "pending", sessionId: s.body.id });
+    // Another agent cannot see it.
+    const other = await call(H(escalationRoute.GET), { token: otherKey, path: `/api/v1/escalations/${d.body.escalationId}`, params: { id: d.body.escalationId } });
+    expect(other.status).toBe(404);
+  });
+
+  it("denies what a guardrail forbids: restricted data to an external destination", async () => {
+    const s = await open({ goal: "send report", actions: ["email:send.message"], maxSensitivity: "restricted", destinations: ["external:*"], ttlSeconds: 600 });
+    const d = await decide(s.body.id, { connector: "email", tool: "send", operation: "message", sensitivity: "restricted", destination: "email:someone@partner.example" });
+    expect(d.body.decision).toBe("deny");
+    expect(d.body.reasons.map((r: { code: string }) => r.code)).toContain("policy.forbid");
+  });
+
+  it("escalates a low-tier agent writing to a production database, inside its intent", async () => {
+    const s = await open({ goal: "fix a record", actions: ["prod-postgres:customers.update"], maxSensitivity: "restricted", ttlSeconds: 600 });
+    const d = await decide(s.body.id, { connector: "prod-postgres", tool: "customers", operation: "update", resource: "table:customers" });
+    expect(d.body.decision).toBe("escalate");
+    expect(d.body.reasons.map((r: { code: string }) => r.code)).toContain("policy.escalate");
+  });
+
+  it("records a connector nobody registered as unmanaged and escalates", async () => {
+    const s = await open({ goal: "share a snippet", actions: ["pastebin:paste.create"], maxSensitivity: "internal", ttlSeconds: 600 });
+    const d = await decide(s.body.id, { connector: "pastebin", tool: "paste", operation: "create" });
+    expect(d.body.decision).toBe("escalate");
+    expect(d.body.reasons.map((r: { code: string }) => r.code)).toContain("connector.unmanaged");
+    const [c] = await h.db.select().from(connectors).where(eq(connectors.name, "pastebin"));
+    expect(c.managed).toBe(false);
+  });
+
+  it("treats another agent's session as unknown, and bad bodies as 4xx", async () => {
+    const s = await open({ goal: "x", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 600 });
+    const foreign = await decide(s.body.id, { connector: "github", tool: "issues", operation: "read" }, otherKey);
+    expect(foreign.status).toBe(404);
+    for (const body of [{}, { sessionId: "nope" }, { sessionId: s.body.id, action: { connector: "GitHub!", tool: "x", operation: "y" } }, { sessionId: s.body.id, action: { connector: "a", tool: 3, operation: "y" } }]) {
+      const r = await call(H(authorizeRoute.POST), { token: key, path: "/api/v1/authorize", body });
+      expect(r.status, JSON.stringify(body)).toBe(400);
+    }
+    const big = await call(H(authorizeRoute.POST), { token: key, path: "/api/v1/authorize", body: { sessionId: s.body.id, action: { connector: "a", tool: "b", operation: "c", arguments: "x".repeat(70_000) } } });
+    expect(big.status).toBe(413);
+  });
+
+  it("keeps intents inside the envelope and delegations inside the parent", async () => {
+    const wide = await open({ goal: "everything", actions: ["slack:*"], maxSensitivity: "internal", ttlSeconds: 600 });
+    expect(wide.body).toMatchObject({ status: "pending" });
+    expect(wide.body.escalationId).toBeTruthy();
+    const [esc] = await h.db.select().from(escalations).where(eq(escalations.id, wide.body.escalationId));
+    expect(esc.kind).toBe("session_open");
+    const parent = await open({ goal: "parent", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 600 });
+    const child = await open({ goal: "child", actions: ["github:issues.*"], maxSensitivity: "internal", ttlSeconds: 60 }, { parentSessionId: parent.body.id }, otherKey);
+    expect(child.body.status).toBe("denied");
+    expect(child.body.reasons.map((r: { code: string }) => r.code).join()).toMatch(/delegation\./);
+    const okChild = await open({ goal: "child", actions: ["github:issues.read"], maxSensitivity: "public", ttlSeconds: 60 }, { parentSessionId: parent.body.id }, otherKey);
+    expect(okChild.body.status).toBe("active");
+  });
+
+  it("decides nothing but deny after the session ends, and for a quarantined agent", async () => {
+    const s = await open({ goal: "short", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 600 });
+    const ended = await call(H(endRoute.POST), { token: key, path: `/api/v1/sessions/${s.body.id}/end`, params: { id: s.body.id }, body: { reason: "done" } });
+    expect(ended.body).toMatchObject({ status: "ended" });
+    const after = await decide(s.body.id, { connector: "github", tool: "issues", operation: "read" });
+    expect(after.body.decision).toBe("deny");
+    const s2 = await open({ goal: "again", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 600 });
+    await setAgentStatus(h.db, system, agentId, "quarantined", "suspected prompt injection");
+    // Quarantine revoked its key: the agent cannot even authenticate any more.
+    expect((await decide(s2.body.id, { connector: "github", tool: "issues", operation: "read" })).status).toBe(401);
+  });
+
+  it("has exactly one chained audit event per decision", async () => {
+    const [{ n: d }] = await h.db.select({ n: sql<number>`count(*)::int` }).from(decisions);
+    const [{ n: a }] = await h.db.select({ n: sql<number>`count(*)::int` }).from(auditEvents).where(like(auditEvents.action, "decision.%"));
+    expect(d).toBe(6); // allow, escalate, deny, escalate, escalate, deny after end (404s decide nothing)
+    expect(a).toBe(d);
+    expect(await verifyAuditChain(h.db)).toMatchObject({ ok: true });
+  });
+});
