@@ -49,7 +49,10 @@ export default defineConfig({
       stderr: "pipe",
       env: {
         DATABASE_URL: process.env.E2E_DATABASE_URL ?? "",
+        PORT: String(PORT),
         WARDEN_DEMO: "1",
+        // The Postgres instance stays quiet so its tests see only their own traffic.
+        WARDEN_SIMULATOR: "0",
         NEXTAUTH_URL: baseURL,
         NODE_ENV: "production",
       },
@@ -64,6 +67,7 @@ export default defineConfig({
       env: {
         DATABASE_URL: "",
         WARDEN_DATA_DIR: process.env.E2E_DATA_DIR ?? ".data-e2e",
+        PORT: String(EMBEDDED_PORT),
         WARDEN_DEMO: "1",
         NEXTAUTH_URL: embeddedURL,
         NODE_ENV: "production",

@@ -2,10 +2,13 @@
 // copy them into docs/benchmarks.md with the machine and the command.
 import os from "node:os";
 import { benchLists } from "./lists";
+import { benchPolicies } from "./policy";
 
 async function main() {
   console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
-  await benchLists();
+  const only = process.argv[2]; // `npm run bench -- policies` runs one
+  if (!only || only === "policies") await benchPolicies();
+  if (!only || only === "lists") await benchLists();
 }
 
 main().then(

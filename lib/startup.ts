@@ -20,6 +20,11 @@ export async function startWarden() {
   await ensureFirstAdmin(db);
   const installed = await ensureGuardrails(db);
   if (installed) console.log(`[warden] installed ${installed} guardrail policies`);
+  if (process.env.WARDEN_DEMO === "1" && process.env.WARDEN_SIMULATOR !== "0") {
+    const { startSimulator } = await import("@/lib/demo/simulator");
+    // Not awaited: it waits for this server to listen, then keeps running in the background.
+    void startSimulator(db, `http://127.0.0.1:${process.env.PORT ?? 3000}`).catch((err) => console.error("[warden] demo simulator stopped:", err));
+  }
 }
 
 /** A server that cannot reach or migrate its database must not serve requests. */

@@ -10,7 +10,7 @@ if (!fs.existsSync(".next/BUILD_ID") || process.env.WARDEN_REBUILD === "1") {
   if (b.status !== 0) process.exit(b.status ?? 1);
 }
 const port = process.env.PORT ?? "3000";
-const env = { ...process.env, WARDEN_DEMO: "1", NODE_ENV: "production" };
+const env = { ...process.env, PORT: port, WARDEN_DEMO: "1", NODE_ENV: "production" };
 delete env.DATABASE_URL; // the demo always runs on the embedded database
 console.log(`[warden] starting on http://localhost:${port}`);
 const child = spawn("npx", ["next", "start", "-p", port], { stdio: "inherit", env });

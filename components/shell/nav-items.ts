@@ -46,7 +46,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/agents", label: "Agents", icon: Bot, roles: everyone, group: "main" },
   { href: "/connectors", label: "Connectors", icon: Plug, roles: everyone, group: "main" },
   { href: "/credentials", label: "Credentials", icon: KeyRound, roles: CAN.readInventory, group: "main" },
-  // Escalations, Findings, Policies, Audit and Reports join this list as their pages land.
+  { href: "/audit", label: "Audit", icon: ShieldCheck, roles: CAN.readAudit, group: "main" },
+  // Escalations, Findings, Policies and Reports join this list as their pages land.
   { href: "/admin/people", label: "People", icon: Users, roles: CAN.managePeople, group: "administration" },
   { href: "/settings/tokens", label: "API tokens", icon: KeySquare, roles: everyone, group: "administration" },
 ];

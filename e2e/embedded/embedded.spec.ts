@@ -38,3 +38,19 @@ test("a second process on the same data folder is refused, not silently corrupti
   expect(code, output).not.toBeNull();
   expect(output).toMatch(/in use by process \d+/);
 });
+
+test("the demo simulator keeps real decisions arriving through the API", async ({ page }) => {
+  test.setTimeout(90_000);
+  await signInAs(page, "analyst");
+  const since = Date.now();
+  await expect
+    .poll(
+      async () => {
+        const r = await page.request.get("/api/v1/sessions?sort=startedAt&dir=desc&pageSize=5");
+        const { items } = await r.json();
+        return items.filter((s: { startedAt: string; decisionCount: number }) => Date.parse(s.startedAt) >= since - 5_000 && s.decisionCount > 0).length;
+      },
+      { timeout: 60_000, intervals: [2_000] },
+    )
+    .toBeGreaterThan(0);
+});

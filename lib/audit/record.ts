@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { desc, sql } from "drizzle-orm";
-import { PgTransaction } from "drizzle-orm/pg-core";
-import type { Db, Executor } from "@/lib/db/client";
+import type { Db, Executor, Tx } from "@/lib/db/client";
 import { auditEvents } from "@/lib/db/schema";
 import { eventHash, GENESIS_HASH, type ChainedFields } from "./chain";
 
@@ -32,8 +31,9 @@ export const CHAIN_LOCK = 0x4155_4454; // "AUDT"
  */
 export async function recordAudit(tx: Executor, input: AuditInput): Promise<{ id: string; hash: string }> {
   // The advisory lock lasts only as long as a transaction: outside one, open one, or two writers
-  // could read the same last hash and fork the chain.
-  if (!(tx instanceof PgTransaction)) return (tx as Db).transaction((t) => recordAudit(t, input));
+  // could read the same last hash and fork the chain. Duck-typed, not instanceof: Next loads
+  // drizzle once per bundle, so the handle may come from another copy of the class.
+  if (!isTransaction(tx)) return (tx as Db).transaction((t) => recordAudit(t, input));
   await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`);
   const [last] = await tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
   const fields: ChainedFields = {
@@ -55,4 +55,9 @@ export async function recordAudit(tx: Executor, input: AuditInput): Promise<{ id
   const hash = eventHash(prevHash, fields);
   await tx.insert(auditEvents).values({ ...fields, actorKind: fields.actorKind as Actor["kind"], prevHash, hash });
   return { id: fields.id, hash };
+}
+
+/** Transactions (and only they) can roll back. */
+function isTransaction(x: Executor): x is Tx {
+  return typeof (x as { rollback?: unknown }).rollback === "function";
 }

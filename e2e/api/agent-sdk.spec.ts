@@ -1,0 +1,60 @@
+import { expect, request, test } from "@playwright/test";
+import { Warden, WardenDenied } from "../../sdk";
+import { stateFile } from "../helpers";
+
+// The README's promise, end to end over HTTP: an agent opens a session, gets an allow, an
+// escalate for an out-of-intent call and a deny for a forbidden one, and each is on the record.
+test("an agent driven by the SDK gets allow, escalate and deny, each recorded", async ({ baseURL }) => {
+  const analyst = await request.newContext({ baseURL, storageState: stateFile("analyst"), extraHTTPHeaders: { origin: baseURL! } });
+  const name = `sdk-agent-${Date.now()}`;
+  const created = await analyst.post("/api/v1/agents", {
+    data: {
+      name,
+      identityKind: "spiffe",
+      identity: `spiffe://acme.internal/ns/devex/sa/${name}`,
+      team: "devex",
+      riskTier: "medium",
+      envelope: { actions: ["github:*", "email:*"], maxSensitivity: "restricted", destinations: ["internal:*", "external:*"], maxTtlSeconds: 3600 },
+    },
+  });
+  expect(created.status()).toBe(201);
+  const agent = await created.json();
+  const { secret } = await (await analyst.post(`/api/v1/agents/${agent.id}/keys`, { data: { name: "sdk", expiresInDays: 1 } })).json();
+
+  const warden = new Warden({ baseUrl: baseURL!, token: secret });
+  const session = await warden.openSession({
+    goal: "Triage new bug reports and mail a summary to the partner",
+    actions: ["github:issues.read", "email:send.*"],
+    maxSensitivity: "restricted",
+    destinations: ["external:*"],
+    ttlSeconds: 900,
+  });
+  expect(session.status).toBe("active");
+
+  const listed = await warden.guard(session.id, { connector: "github", tool: "issues", operation: "read", resource: "repo:acme/api" }, () => ["#1", "#2"]);
+  expect(listed).toEqual(["#1", "#2"]);
+
+  const out = await warden.authorize(session.id, { connector: "github", tool: "issues", operation: "close" });
+  expect(out.decision).toBe("escalate");
+  expect(out.reasons.map((r) => r.code)).toContain("intent.operation_not_declared");
+  expect(out.escalationId).toBeTruthy();
+  expect((await warden.escalation(out.escalationId!, 0)).status).toBe("pending");
+
+  let ran = false;
+  const denied = await warden
+    .guard(session.id, { connector: "email", tool: "send", operation: "message", sensitivity: "restricted", destination: "email:cfo@partner.example" }, () => {
+      ran = true;
+    })
+    .catch((e) => e);
+  expect(denied).toBeInstanceOf(WardenDenied);
+  expect((denied as WardenDenied).decision.reasons.map((r) => r.code)).toContain("policy.forbid");
+  expect(ran).toBe(false);
+
+  const ended = await warden.endSession(session.id);
+  expect(ended.status).toBe("ended");
+
+  // The analyst sees all three on the session's timeline.
+  const detail = await (await analyst.get(`/api/v1/sessions/${session.id}`)).json();
+  expect(detail.decisions.map((d: { outcome: string }) => d.outcome).sort()).toEqual(["allow", "deny", "escalate"]);
+  await analyst.dispose();
+});

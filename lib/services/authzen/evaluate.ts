@@ -1,0 +1,59 @@
+import type { GroupWriter } from "@/lib/audit/group-writer";
+import type { Db } from "@/lib/db/client";
+import type { AgentCaller } from "../machine/authenticate";
+import type { ActiveEngine } from "../policies/active-engine";
+import { authorize } from "../decisions/authorize";
+import { errorDecision, fromWarden, isCaller, notCallerDecision, type AuthzenDecision, type EvaluationsSemantic, type ParsedEvaluations, type WardenEvaluation } from "./map";
+
+export type EvaluateDeps = {
+  db: Db;
+  writer: GroupWriter;
+  engine: ActiveEngine;
+  agent: AgentCaller;
+  meta: { requestId?: string; ip?: string | null };
+};
+
+/**
+ * One AuthZEN evaluation through Warden's decision path (design.md "The decision path"). Every
+ * evaluation that reaches `authorize` is a real decision with its audit event, committed before
+ * this returns. A subject other than the caller is refused before anything is evaluated.
+ */
+export async function evaluateOne(deps: EvaluateDeps, e: WardenEvaluation): Promise<AuthzenDecision> {
+  if (!isCaller(e.subject, deps.agent)) return notCallerDecision(e.subject);
+  try {
+    return fromWarden(await authorize(deps.db, deps.writer, deps.engine, deps.agent, e.input, deps.meta));
+  } catch (err) {
+    // Unknown or another agent's session: a per-evaluation error, closed (spec "Errors").
+    if ((err as { code?: string }).code === "not_found") return errorDecision(404, "Session not found");
+    // Fail closed: no decision could be recorded, so nothing is allowed.
+    console.error(`[warden] authzen decision ${deps.meta.requestId} could not be recorded:`, err);
+    return errorDecision(503, "The decision could not be recorded", [{ code: "audit.unavailable", message: "The decision could not be recorded" }]);
+  }
+}
+
+/** Whether a short-circuit semantic stops after this decision {#evaluations-semantics}. */
+export function stopsAfter(semantic: EvaluationsSemantic, d: AuthzenDecision): boolean {
+  if (semantic === "deny_on_first_deny") return d.decision !== true; // `&&`: an error or false ends it
+  if (semantic === "permit_on_first_permit") return d.decision === true; // `||`
+  return false;
+}
+
+/**
+ * Access Evaluations {#access-evaluations-api}. Evaluations run in request order, one after the
+ * other (each sees the session counters the previous one left), and the answers keep that order.
+ * With `deny_on_first_deny` / `permit_on_first_permit` the run stops at the first false / true:
+ * the rest are not evaluated (no decision, no audit event) and, as in the spec's examples, are
+ * simply absent from the `evaluations` array, which ends with the deciding answer. An absent or
+ * empty `evaluations` array answers like the single Access Evaluation API.
+ */
+export async function evaluateMany(deps: EvaluateDeps, parsed: ParsedEvaluations): Promise<AuthzenDecision | { evaluations: AuthzenDecision[] }> {
+  if (parsed.kind === "single") return evaluateOne(deps, parsed.evaluation);
+  const out: AuthzenDecision[] = [];
+  for (const e of parsed.evaluations) {
+    const d = await evaluateOne(deps, e);
+    out.push(d);
+    if (stopsAfter(parsed.semantic, d)) break;
+  }
+  // "it is RECOMMENDED that the `decision` key of the response be omitted" {#access-evaluations-response}
+  return { evaluations: out };
+}
