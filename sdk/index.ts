@@ -80,6 +80,11 @@ export class Warden {
     return this.call("POST", "/api/v1/sessions", { intent, ...opts });
   }
 
+  /** Narrowing is accepted at once; widening waits for a person (status "pending") or is denied. */
+  changeIntent(sessionId: string, intent: Intent): Promise<{ id: string; status: "accepted" | "pending" | "denied"; intentVersion: number; reasons: Reason[]; escalationId?: string }> {
+    return this.call("PATCH", `/api/v1/sessions/${encodeURIComponent(sessionId)}/intent`, intent);
+  }
+
   authorize(sessionId: string, action: Action): Promise<Decision> {
     return this.call("POST", "/api/v1/authorize", { sessionId, action });
   }

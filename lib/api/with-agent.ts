@@ -22,7 +22,10 @@ export function withAgent<P = Record<string, string>>(handler: (ctx: AgentContex
       const out = await handler({ req, agent, params, meta });
       return out instanceof Response ? out : json(out, 200, meta);
     } catch (err) {
-      return errorResponse(err, meta);
+      const res = errorResponse(err, meta);
+      // RFC 6750: a refused bearer credential names the scheme.
+      if (res.status === 401) res.headers.set("www-authenticate", 'Bearer realm="warden"');
+      return res;
     }
   };
 }

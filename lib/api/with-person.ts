@@ -13,7 +13,8 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export function requestMeta(req: Request): RequestMeta {
   const given = req.headers.get("x-request-id");
-  const requestId = given && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+  // Echoed as given (AuthZEN requires it) when it is plain printable ASCII of sane length.
+  const requestId = given && /^[\x20-\x7e]{1,256}$/.test(given) ? given : randomUUID();
   const ip = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || null;
   return { requestId, ip };
 }

@@ -9,6 +9,8 @@ export const CAN = {
   revokeCredentials: ["admin", "analyst", "approver"],
   issueAgentKeys: ["admin", "analyst"],
   managePeople: ["admin"],
+  // Trust configs decide which issuers may vouch for agents: a wrong one lets anyone in.
+  manageIdentity: ["admin"],
   readAudit: ["admin", "analyst", "auditor"],
   readReports: ["admin", "auditor"],
 } as const satisfies Record<string, readonly Role[]>;

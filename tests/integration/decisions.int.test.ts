@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as authorizeRoute from "../../app/api/v1/authorize/route";
 import * as escalationRoute from "../../app/api/v1/escalations/[id]/route";
 import * as endRoute from "../../app/api/v1/sessions/[id]/end/route";
+import * as intentRoute from "../../app/api/v1/sessions/[id]/intent/route";
 import * as sessionsRoute from "../../app/api/v1/sessions/route";
 import { verifyAuditChain } from "../../lib/audit/verify";
 import type { DatabaseHandle } from "../../lib/db/client";
@@ -143,10 +144,70 @@ describe.each(DB_KINDS)("the decision path on %s", (kind) => {
     expect((await decide(s2.body.id, { connector: "github", tool: "issues", operation: "read" })).status).toBe(401);
   });
 
+  it("versions intent changes: narrowing accepted, widening waits for a person, beyond the envelope denied", async () => {
+    const s = await open({ goal: "triage", actions: ["github:issues.*"], maxSensitivity: "internal", ttlSeconds: 600 }, {}, otherKey);
+    const change = (intent: object) =>
+      call(H(intentRoute.PATCH), { token: otherKey, method: "PATCH", path: `/api/v1/sessions/${s.body.id}/intent`, params: { id: s.body.id }, body: intent });
+    const narrow = await change({ goal: "triage, read only", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 300 });
+    expect(narrow.body).toMatchObject({ status: "accepted", intentVersion: 2 });
+    const wider = await change({ goal: "triage and fix", actions: ["github:issues.read", "github:repo.push"], maxSensitivity: "internal", ttlSeconds: 300 });
+    expect(wider.body).toMatchObject({ status: "pending", intentVersion: 2 });
+    expect(wider.body.escalationId).toBeTruthy();
+    expect(wider.body.diff.map((d: { field: string }) => d.field)).toContain("actions");
+    // The widening is not in force while it waits.
+    const push = await decide(s.body.id, { connector: "github", tool: "repo", operation: "push" }, otherKey);
+    expect(push.body.decision).toBe("escalate");
+    const beyond = await change({ goal: "x", actions: ["slack:chat.post"], maxSensitivity: "internal", ttlSeconds: 300 });
+    expect(beyond.body).toMatchObject({ status: "denied" });
+    expect(beyond.body.reasons.map((r: { code: string }) => r.code)).toContain("envelope.action_exceeded");
+    const third = await createAgent(h.db, system, { name: "third-bot", identityKind: "key", team: "devex", purpose: "", riskTier: "low", envelope: { actions: ["github:*"], maxSensitivity: "internal", maxTtlSeconds: 600 } });
+    const thirdKey = (await issueAgentKey(h.db, system, third!.id, { name: "k", expiresInDays: 1 })).secret;
+    leaks.push(thirdKey);
+    const foreign = await call(H(intentRoute.PATCH), { token: thirdKey, method: "PATCH", path: `/api/v1/sessions/${s.body.id}/intent`, params: { id: s.body.id }, body: { goal: "x", actions: ["github:issues.read"], maxSensitivity: "public", ttlSeconds: 60 } });
+    expect(foreign.status).toBe(404);
+  });
+
+  it("never answers a random body with a 500 or an allow", async () => {
+    const s = await open({ goal: "fuzz", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 600 }, {}, otherKey);
+    let seed = 42;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const value = (depth: number): unknown => {
+      const k = Math.floor(rnd() * (depth > 3 ? 5 : 8));
+      if (k === 0) return null;
+      if (k === 1) return rnd() > 0.5;
+      if (k === 2) return Math.floor(rnd() * 1e6) - 5e5;
+      if (k === 3) return ["github", "issues", "read", "", "x".repeat(600), s.body.id, "../../etc", "DROP TABLE"][Math.floor(rnd() * 8)];
+      if (k === 4) return "s" + Math.floor(rnd() * 100);
+      if (k === 5) return Array.from({ length: Math.floor(rnd() * 4) }, () => value(depth + 1));
+      const o: Record<string, unknown> = {};
+      for (const key of ["sessionId", "action", "connector", "tool", "operation", "resource", "sensitivity", "destination", "arguments", "extra"]) if (rnd() > 0.5) o[key] = value(depth + 1);
+      return o;
+    };
+    let nested: unknown = { sessionId: s.body.id };
+    for (let i = 0; i < 200; i++) nested = { a: nested };
+    const bodies: unknown[] = [nested, [], "text", 12, null];
+    for (let i = 0; i < 150; i++) bodies.push(rnd() > 0.3 ? { sessionId: rnd() > 0.5 ? s.body.id : value(0), action: value(1) } : value(0));
+    const before = (await h.db.select({ n: sql<number>`count(*)::int` }).from(decisions))[0].n;
+    let decided = 0;
+    for (const body of bodies) {
+      const r = await call(H(authorizeRoute.POST), { token: otherKey, path: "/api/v1/authorize", body });
+      expect(r.status, JSON.stringify(body).slice(0, 200)).toBeLessThan(500);
+      if (r.status === 200) {
+        decided++;
+        expect(r.body.decision).not.toBe("allow");
+        expect(await auditFor(r.body.decisionId)).toHaveLength(1);
+      } else {
+        expect(r.body.error.code).toBeTruthy();
+      }
+    }
+    const after = (await h.db.select({ n: sql<number>`count(*)::int` }).from(decisions))[0].n;
+    expect(after - before).toBe(decided);
+  });
+
   it("has exactly one chained audit event per decision", async () => {
     const [{ n: d }] = await h.db.select({ n: sql<number>`count(*)::int` }).from(decisions);
     const [{ n: a }] = await h.db.select({ n: sql<number>`count(*)::int` }).from(auditEvents).where(like(auditEvents.action, "decision.%"));
-    expect(d).toBe(6); // allow, escalate, deny, escalate, escalate, deny after end (404s decide nothing)
+    expect(d).toBeGreaterThan(6);
     expect(a).toBe(d);
     expect(await verifyAuditChain(h.db)).toMatchObject({ ok: true });
   });

@@ -179,3 +179,12 @@ describe("Warden -> AuthZEN decisions", () => {
     expect(stopsAfter("permit_on_first_permit", { decision: false })).toBe(false);
   });
 });
+
+describe("messages", () => {
+  it("says which part of resource.id is wrong", () => {
+    const msg = (id: string) => errorOf(() => parseEvaluation({ subject, resource: { type: "tool", id }, action, context })).message;
+    expect(msg("GitHub!:issues")).toMatch(/^resource\.id: connector: lower-case/);
+    expect(msg("github:")).toBe("resource.id: tool is required");
+    expect(msg("github")).toBe('resource.id: must be "<connector>:<tool>"');
+  });
+});

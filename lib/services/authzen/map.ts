@@ -207,7 +207,8 @@ export function toWarden(e: EvaluationRequest): { ok: true; value: WardenEvaluat
       const path = FIELD_PATHS[field] ?? ["resource"];
       // A missing separator was already reported for resource.id.
       if (sep < 0 && (field === "connector" || field === "tool")) continue;
-      const message = field === "connector" || field === "tool" ? `${field} part: ${i.message}` : i.message;
+      // resource.id carries two names: say which part is wrong.
+      const message = (field === "connector" || field === "tool") && !i.message.startsWith(field) ? `${field}: ${i.message}` : i.message;
       issues.push({ path, message });
     }
   }
