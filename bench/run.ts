@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, one after the other, on this machine. Figures go to stdout;
 // copy them into docs/benchmarks.md with the machine and the command.
 import os from "node:os";
+import { benchAuthorize } from "./authorize";
 import { benchLists } from "./lists";
 import { benchPolicies } from "./policy";
 
@@ -9,6 +10,7 @@ async function main() {
   const only = process.argv[2]; // `npm run bench -- policies` runs one
   if (!only || only === "policies") await benchPolicies();
   if (!only || only === "lists") await benchLists();
+  if (!only || only === "authorize") await benchAuthorize();
 }
 
 main().then(

@@ -13,6 +13,9 @@ export const CAN = {
   manageIdentity: ["admin"],
   readAudit: ["admin", "analyst", "auditor"],
   readReports: ["admin", "auditor"],
+  readPolicies: ["admin", "analyst", "approver", "auditor"],
+  // Policies decide every tool call of every agent: a wrong one permits or blocks the fleet.
+  managePolicies: ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof CAN;

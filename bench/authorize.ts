@@ -1,0 +1,106 @@
+// The full decision path over HTTP (agent key auth, session, intent, Cedar, group-committed
+// audit) under 50 concurrent connections, against a bare node:http server answering constant
+// JSON on the same machine, plus p99 at a steady 1,000 decisions/s. Needs `npm run build` first;
+// uses a fresh local Postgres database that it drops afterwards.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import autocannon from "autocannon";
+import pg from "pg";
+import { openDatabase } from "../lib/db/client";
+import { createAgent } from "../lib/services/agents/create";
+import { issueAgentKey } from "../lib/services/agents/keys";
+import { createConnector } from "../lib/services/connectors/create";
+import { connectorCreateSchema } from "../lib/services/connectors/schemas";
+import { ensureGuardrails } from "../lib/services/policies/guardrails";
+
+const admin = process.env.WARDEN_TEST_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 50;
+
+type Result = { name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number };
+
+function run(name: string, opts: autocannon.Options): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err, r) => {
+      if (err) return reject(err);
+      resolve({ name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx });
+    });
+  });
+}
+
+async function waitFor(url: string) {
+  for (let i = 0; i < 120; i++) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+export async function benchAuthorize() {
+  if (!fs.existsSync(".next/BUILD_ID")) throw new Error("run `npm run build` first");
+  const name = `warden_bench_authz_${Date.now()}`;
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  await c.query(`CREATE DATABASE ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  let server: ChildProcess | undefined;
+  const bare = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end('{"decision":"allow","reasons":[],"decisionId":"00000000-0000-4000-8000-000000000000"}');
+    });
+  });
+  try {
+    const h = await openDatabase({ kind: "postgres", url: url.toString(), poolSize: 2 });
+    await ensureGuardrails(h.db);
+    const system = { actor: { kind: "system" as const, label: "bench" } };
+    await createConnector(h.db, system, connectorCreateSchema.parse({ name: "github", displayName: "GitHub", kind: "saas_api", sensitivity: "internal", tools: [{ name: "issues", operations: [{ name: "read", access: "read" }] }] }));
+    const a = await createAgent(h.db, system, { name: "bench-bot", identityKind: "key", team: "bench", purpose: "", riskTier: "medium", envelope: { actions: ["github:*"], maxSensitivity: "internal", maxTtlSeconds: 86_400 } });
+    const { secret } = await issueAgentKey(h.db, system, a!.id, { name: "bench", expiresInDays: 1 });
+    await h.close();
+
+    const port = 3210;
+    server = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+      env: { ...process.env, DATABASE_URL: url.toString(), PORT: String(port), NODE_ENV: "production", WARDEN_DEMO: "0" },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(`${base}/api/health`);
+    const headers = { authorization: `Bearer ${secret}`, "content-type": "application/json" };
+    const s = await fetch(`${base}/api/v1/sessions`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ intent: { goal: "bench", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 86_400 } }),
+    }).then((r) => r.json());
+    const body = JSON.stringify({ sessionId: s.id, action: { connector: "github", tool: "issues", operation: "read", resource: "repo:acme/api" } });
+    const check = await fetch(`${base}/api/v1/authorize`, { method: "POST", headers, body }).then((r) => r.json());
+    if (check.decision !== "allow") throw new Error(`bench request is not an allow: ${JSON.stringify(check)}`);
+
+    await new Promise<void>((r) => bare.listen(3211, "127.0.0.1", () => r()));
+    const results: Result[] = [];
+    await run("warm-up", { url: `${base}/api/v1/authorize`, method: "POST", headers, body, connections: CONNECTIONS, duration: 3 });
+    results.push(await run(`warden authorize, ${CONNECTIONS} connections`, { url: `${base}/api/v1/authorize`, method: "POST", headers, body, connections: CONNECTIONS, duration: DURATION }));
+    results.push(await run(`bare node:http, ${CONNECTIONS} connections`, { url: "http://127.0.0.1:3211/", method: "POST", headers, body, connections: CONNECTIONS, duration: DURATION }));
+    results.push(await run("warden authorize, steady 1,000/s", { url: `${base}/api/v1/authorize`, method: "POST", headers, body, connections: 20, overallRate: 1000, duration: DURATION }));
+
+    const count = new pg.Client({ connectionString: url.toString() });
+    await count.connect();
+    const { rows } = await count.query("select (select count(*) from decisions)::int as d, (select count(*) from audit_events where action like 'decision.%')::int as a");
+    await count.end();
+
+    console.log(`\nDecision path over HTTP (${DURATION} s per run, Next route handler, Postgres local)`);
+    console.log("| run | req/s | p50 ms | p99 ms | errors | non-2xx |\n| --- | ---: | ---: | ---: | ---: | ---: |");
+    for (const r of results) console.log(`| ${r.name} | ${Math.round(r.rps).toLocaleString("en-US")} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} |`);
+    console.log(`warden / bare throughput: ${(results[0].rps / results[1].rps).toFixed(3)}`);
+    console.log(`decisions committed: ${rows[0].d.toLocaleString("en-US")}, their audit events: ${rows[0].a.toLocaleString("en-US")}`);
+  } finally {
+    bare.close();
+    server?.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 500));
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+    await c.end();
+  }
+}
