@@ -14,7 +14,8 @@ export async function verifyAuditChain(db: Executor, batchSize = 5000): Promise<
     const batch = await db.select().from(auditEvents).where(gt(auditEvents.seq, lastSeq)).orderBy(asc(auditEvents.seq)).limit(batchSize);
     if (batch.length === 0) return { ok: true, events: count, head: prev };
     const r = verifyRun(prev, batch);
-    if (!r.ok) return { ok: false, events: count, break: r.break };
+    // `events` = how many verified before the break, across batches.
+    if (!r.ok) return { ok: false, events: count + batch.findIndex((e) => e.seq === r.break.seq), break: r.break };
     prev = r.lastHash;
     count += batch.length;
     lastSeq = batch[batch.length - 1].seq;

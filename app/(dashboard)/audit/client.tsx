@@ -48,6 +48,7 @@ export function AuditClient({ initial }: { initial: InitialPage<AuditRow> }) {
   const data = q.data as AuditPage | undefined;
   const [open, setOpen] = useState<AuditRow | null>(null);
   const [brokenSeq, setBrokenSeq] = useState<number | null>(null);
+  const { setParams } = useUrlState();
   // A capped count is not a page count: ListView's pager is swapped for one that says "10,000+".
   const listQuery = { ...q, data: data?.totalCapped ? { ...data, total: undefined } : data };
 
@@ -86,8 +87,8 @@ export function AuditClient({ initial }: { initial: InitialPage<AuditRow> }) {
               {page.items.map((e) => (
                 <TableRow key={e.seq} data-state={e.seq === brokenSeq ? "selected" : undefined} className={e.seq === brokenSeq ? "bg-destructive/10" : undefined}>
                   <TableCell className="whitespace-nowrap">
-                    <Button variant="link" size="sm" className="font-mono tabular-nums" onClick={() => setOpen(e)} aria-label={`Details of event ${e.seq}`}>
-                      #{e.seq}
+                    <Button variant="link" size="sm" className="font-mono tabular-nums" onClick={() => setOpen(e)}>
+                      <span className="sr-only">Details of event </span>#{e.seq}
                     </Button>
                     {e.seq === brokenSeq ? (
                       <Badge variant="destructive" className="ml-2">
@@ -99,7 +100,7 @@ export function AuditClient({ initial }: { initial: InitialPage<AuditRow> }) {
                     <Time value={e.occurredAt} />
                   </TableCell>
                   <TableCell className="max-w-[18rem]">
-                    <Actor row={e} />
+                    <Actor row={e} onFilter={(actorId) => setParams({ actorId })} />
                   </TableCell>
                   <TableCell className="font-mono text-xs whitespace-nowrap">{e.action}</TableCell>
                   <TableCell>
@@ -114,14 +115,13 @@ export function AuditClient({ initial }: { initial: InitialPage<AuditRow> }) {
           </Table>
         )}
       </ListView>
-      {data?.totalCapped && data.items.length > 0 ? <CappedPager cap={data.total} rows={data.items} /> : null}
+      {data?.totalCapped && data.items.length > 0 ? <CappedPager atLeast={data.total} rows={data.items} /> : null}
       <EventDialog row={open} onClose={() => setOpen(null)} />
     </div>
   );
 }
 
-function Actor({ row }: { row: AuditRow }) {
-  const { setParams } = useUrlState();
+function Actor({ row, onFilter }: { row: AuditRow; onFilter: (actorId: string) => void }) {
   const variant = row.actorKind === "person" ? "info" : row.actorKind === "agent" ? "secondary" : "muted";
   return (
     <span className="flex min-w-0 items-center gap-1.5">
@@ -131,7 +131,7 @@ function Actor({ row }: { row: AuditRow }) {
           type="button"
           className="truncate text-left hover:underline"
           title={`Show only events by ${row.actorLabel}`}
-          onClick={() => setParams({ actorId: row.actorId })}
+          onClick={() => onFilter(row.actorId!)}
         >
           {row.actorLabel}
         </button>
@@ -185,11 +185,11 @@ function ScopeChips() {
 }
 
 /** Paging for a capped count: "of 10,000+", and past the counted window a seek by seq instead of deeper pages. */
-function CappedPager({ cap, rows }: { cap: number; rows: AuditRow[] }) {
+function CappedPager({ atLeast, rows }: { atLeast: number; rows: AuditRow[] }) {
   const { searchParams, setParams } = useUrlState();
   const { page, pageSize } = readPaging(searchParams);
   const from = (page - 1) * pageSize + 1;
-  const atWindowEnd = page * pageSize >= cap;
+  const atWindowEnd = page * pageSize >= atLeast;
   const oldest = rows[rows.length - 1]?.seq;
   const goTo = (p: number) => setParams({ [PAGE_PARAM]: p <= 1 ? null : p });
   return (
@@ -197,7 +197,7 @@ function CappedPager({ cap, rows }: { cap: number; rows: AuditRow[] }) {
       <p role="status" className="tabular text-sm text-muted-foreground">
         Showing <span className="font-medium text-foreground">{count.format(from)}</span>–
         <span className="font-medium text-foreground">{count.format(from + rows.length - 1)}</span> of{" "}
-        <span className="font-medium text-foreground">{count.format(cap)}+</span>
+        <span className="font-medium text-foreground">{count.format(atLeast)}+</span>
       </p>
       <div className="flex flex-wrap items-center gap-3">
         <label className="flex items-center gap-1.5 text-xs font-medium text-muted-foreground">

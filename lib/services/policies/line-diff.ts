@@ -8,6 +8,7 @@ export type DiffSummary = { added: number; removed: number; unchanged: number };
 const MAX_CELLS = 4_000_000;
 
 function lines(text: string): string[] {
+  if (text === "") return [];
   return text.replace(/\r\n?/g, "\n").replace(/\n$/, "").split("\n");
 }
 

@@ -1,0 +1,153 @@
+"use client";
+
+import * as React from "react";
+import { useRouter } from "next/navigation";
+import { ConfirmDialog } from "@/components/confirm-dialog";
+import { Time } from "@/components/time";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { api } from "@/lib/client/api";
+import type { PolicyVersionRow } from "@/lib/db/queries/policies";
+import { summarizeEffects } from "@/lib/services/policies/effects";
+import { summarizeDiff } from "@/lib/services/policies/line-diff";
+import { DiffView, EffectBadges } from "../code-view";
+import { ChangeWarnings } from "./policy-actions";
+
+/**
+ * Every version, newest first, each comparable with the active one; admins activate a version
+ * behind a confirmation with a reason.
+ */
+export function VersionHistory({
+  policyId,
+  name,
+  activeVersion,
+  versions,
+  canManage,
+}: {
+  policyId: string;
+  name: string;
+  activeVersion: number | null;
+  versions: PolicyVersionRow[];
+  canManage: boolean;
+}) {
+  const router = useRouter();
+  const active = versions.find((v) => v.version === activeVersion);
+  // Open on the newest version that is not in force: usually the draft someone wants to review.
+  const [compare, setCompare] = React.useState<number | null>(() => versions.find((v) => v.version !== activeVersion)?.version ?? null);
+  const [warnings, setWarnings] = React.useState<string[]>([]);
+  const shown = versions.find((v) => v.version === compare);
+
+  async function activate(version: number, reason: string) {
+    const out = await api<{ warnings: string[] }>(`/api/v1/policies/${policyId}/activate`, { body: { version, reason } });
+    setWarnings(out.warnings ?? []);
+    setCompare(null);
+    router.refresh();
+  }
+
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>Version history</CardTitle>
+        <CardDescription>A saved version does nothing until it is activated; activating one replaces the active version everywhere within a second.</CardDescription>
+      </CardHeader>
+      <CardContent className="space-y-3">
+        <ChangeWarnings warnings={warnings} />
+        <div className="rounded-md border">
+          <Table>
+            <TableHeader>
+              <TableRow>
+                <TableHead>Version</TableHead>
+                <TableHead>Comment</TableHead>
+                <TableHead>By</TableHead>
+                <TableHead>Saved</TableHead>
+                <TableHead>Effect</TableHead>
+                <TableHead>Change vs active</TableHead>
+                <TableHead className="sr-only">Actions</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {versions.map((v) => {
+                const isActive = v.version === activeVersion;
+                const diff = active && !isActive ? summarizeDiff(active.cedar, v.cedar) : null;
+                return (
+                  <TableRow key={v.id} data-state={compare === v.version ? "selected" : undefined}>
+                    <TableCell className="tabular-nums">
+                      v{v.version} {isActive ? <Badge variant="success">active</Badge> : null}
+                    </TableCell>
+                    <TableCell className="max-w-[20rem] truncate" title={v.comment}>
+                      {v.comment || <span className="text-muted-foreground">—</span>}
+                    </TableCell>
+                    <TableCell>{v.createdByName ?? <span className="text-muted-foreground">system</span>}</TableCell>
+                    <TableCell>
+                      <Time value={v.createdAt} />
+                    </TableCell>
+                    <TableCell>
+                      <EffectBadges effects={summarizeEffects(v.cedar, v.onForbid)} />
+                    </TableCell>
+                    <TableCell className="text-xs tabular-nums">
+                      {diff ? (
+                        <>
+                          <span className="text-success">+{diff.added}</span> <span className="text-destructive">−{diff.removed}</span>
+                        </>
+                      ) : (
+                        <span className="text-muted-foreground">—</span>
+                      )}
+                    </TableCell>
+                    <TableCell className="text-right">
+                      <div className="flex justify-end gap-1">
+                        {!isActive ? (
+                          <Button
+                            variant="ghost"
+                            size="sm"
+                            aria-pressed={compare === v.version}
+                            onClick={() => setCompare(compare === v.version ? null : v.version)}
+                          >
+                            {compare === v.version ? "Hide diff" : "Diff"}
+                          </Button>
+                        ) : null}
+                        {canManage && !isActive ? (
+                          <ConfirmDialog
+                            title={`Activate v${v.version} of ${name}?`}
+                            description={
+                              <>
+                                It replaces {active ? `v${active.version}` : "nothing"} in every decision on every Warden instance within a second
+                                {diff ? ` (+${diff.added} −${diff.removed} lines)` : ""}. Review the diff first.
+                              </>
+                            }
+                            confirmLabel="Activate"
+                            variant="default"
+                            trigger={
+                              <Button variant="outline" size="sm">
+                                Activate
+                              </Button>
+                            }
+                            onConfirm={(reason) => activate(v.version, reason)}
+                          />
+                        ) : null}
+                      </div>
+                    </TableCell>
+                  </TableRow>
+                );
+              })}
+            </TableBody>
+          </Table>
+        </div>
+        {shown && active ? (
+          <div className="space-y-2">
+            <h3 className="text-sm font-medium">
+              From active v{active.version} to v{shown.version}
+            </h3>
+            <DiffView before={active.cedar} after={shown.cedar} label={`Line diff from v${active.version} to v${shown.version}`} />
+            {shown.onForbid !== active.onForbid ? (
+              <p className="text-sm text-muted-foreground">
+                Unannotated forbids: {active.onForbid} → {shown.onForbid}
+              </p>
+            ) : null}
+          </div>
+        ) : null}
+      </CardContent>
+    </Card>
+  );
+}

@@ -1,0 +1,19 @@
+import { PageHeader } from "@/components/page-header";
+import { requirePagePerson } from "@/lib/auth/current";
+import { NewPolicyForm } from "./new-policy-form";
+
+export const metadata = { title: "New policy · Warden" };
+
+export default async function NewPolicyPage() {
+  await requirePagePerson("managePolicies", "/policies/new");
+  return (
+    <>
+      <PageHeader
+        title="New policy"
+        description="Its first version is active as soon as it is created (unless you create it disabled), on every Warden instance within a second."
+        breadcrumbs={[{ label: "Policies", href: "/policies" }]}
+      />
+      <NewPolicyForm />
+    </>
+  );
+}
