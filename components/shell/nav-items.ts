@@ -49,7 +49,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/credentials", label: "Credentials", icon: KeyRound, roles: CAN.readInventory, group: "main" },
   { href: "/audit", label: "Audit", icon: ShieldCheck, roles: CAN.readAudit, group: "main" },
   { href: "/policies", label: "Policies", icon: ScrollText, roles: CAN.readPolicies, group: "main" },
-  // Escalations, Findings, Policies and Reports join this list as their pages land.
+  // Escalations, Findings and Reports join this list as their pages land.
   { href: "/admin/people", label: "People", icon: Users, roles: CAN.managePeople, group: "administration" },
   { href: "/admin/identity", label: "Identity trust", icon: Fingerprint, roles: CAN.manageIdentity, group: "administration" },
   { href: "/settings/tokens", label: "API tokens", icon: KeySquare, roles: everyone, group: "administration" },

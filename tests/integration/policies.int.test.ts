@@ -146,7 +146,7 @@ describe.each(DB_KINDS)("policies as code on %s", (kind) => {
     expect((await post(activateRoute.POST, `/api/v1/policies/${id}/activate`, { version: 9, reason: "nope" }, admin, { id })).status).toBe(400);
 
     const [createdEvt] = await auditOf("policy.created", id);
-    expect(createdEvt.detail).toMatchObject({ name: "github-repo-guard", version: 1, effects: { forbid: 1 } });
+    expect(createdEvt.detail).toMatchObject({ name: "github-repo-guard", version: 1, effects: { forbid: 1 }, diff: { added: 2, removed: 0 } });
     const [addedEvt] = await auditOf("policy.version_added", id);
     expect(addedEvt.detail).toMatchObject({ version: 2, diff: { against: 1, added: expect.any(Number), removed: expect.any(Number) } });
     const [activatedEvt] = await auditOf("policy.activated", id);

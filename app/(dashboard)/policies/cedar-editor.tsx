@@ -12,15 +12,17 @@ type Checked = { ok: boolean; errors: Problem[]; warnings: Problem[] };
 const LINE_PX = 20; // leading-5: the gutter, the highlight bands and the textarea share it
 const PAD_PX = 8; // py-2
 
-/** "line 3, column 7: …" field messages from a refused save, back into positions. */
+/**
+ * "line 3, column 7: …" messages about this text from a refused save, back into positions.
+ * Problems in other policies (path "policies") point into their texts, not this one: the form
+ * shows those as its message instead.
+ */
 export function problemsFromError(err: unknown): Problem[] {
   if (!(err instanceof ApiClientError)) return [];
-  return err.fields
-    .filter((f: FieldError) => f.path === "cedar" || f.path === "policies")
-    .map((f) => {
-      const m = /^(?:policy "[^"]*" )?line (\d+), column (\d+): (.*)$/s.exec(f.message);
-      return m ? { line: Number(m[1]), column: Number(m[2]), message: m[3] } : { line: 1, column: 1, message: f.message };
-    });
+  return err.fields.flatMap((f: FieldError): Problem[] => {
+    const m = f.path === "cedar" ? /^line (\d+), column (\d+): (.*)$/s.exec(f.message) : null;
+    return m ? [{ line: Number(m[1]), column: Number(m[2]), message: m[3] }] : [];
+  });
 }
 
 const problemText = (p: Problem) => `line ${p.line}, column ${p.column}: ${p.message}${p.help ? ` (${p.help})` : ""}`;

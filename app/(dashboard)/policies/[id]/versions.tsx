@@ -38,6 +38,14 @@ export function VersionHistory({
   const [compare, setCompare] = React.useState<number | null>(() => versions.find((v) => v.version !== activeVersion)?.version ?? null);
   const [warnings, setWarnings] = React.useState<string[]>([]);
   const shown = versions.find((v) => v.version === compare);
+  // A version saved just now (the page refreshed) is what its author wants to compare next.
+  const newest = versions[0]?.version;
+  const seen = React.useRef(newest);
+  React.useEffect(() => {
+    if (newest === seen.current) return;
+    seen.current = newest;
+    if (newest !== undefined && newest !== activeVersion) setCompare(newest);
+  }, [newest, activeVersion]);
 
   async function activate(version: number, reason: string) {
     const out = await api<{ warnings: string[] }>(`/api/v1/policies/${policyId}/activate`, { body: { version, reason } });

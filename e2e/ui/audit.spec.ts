@@ -1,0 +1,44 @@
+import { expect, test } from "@playwright/test";
+import { stateFile } from "../helpers";
+
+test.describe("auditor", () => {
+  test.use({ storageState: stateFile("auditor") });
+
+  test("reads the audit trail, filters it in the URL and verifies the chain", async ({ page }) => {
+    await page.goto("/audit");
+    await expect(page.getByRole("heading", { name: "Audit", level: 1 })).toBeVisible();
+    await expect(page.getByRole("table").locator("tbody tr").first()).toBeVisible();
+    await page.getByLabel("Actor", { exact: true }).selectOption("person");
+    await expect(page).toHaveURL(/actorKind=person/);
+    await page.getByRole("button", { name: "Verify chain" }).click();
+    await expect(page.getByText(/Chain intact — [\d,]+ events/)).toBeVisible({ timeout: 30_000 });
+  });
+});
+
+test.describe("analyst", () => {
+  test.use({ storageState: stateFile("analyst") });
+  test("cannot open identity trust administration", async ({ page }) => {
+    expect((await page.goto("/admin/identity"))?.status()).toBe(404);
+  });
+});
+
+test.describe("admin", () => {
+  test.use({ storageState: stateFile("admin") });
+  test("sees the identity trust page", async ({ page }) => {
+    await page.goto("/admin/identity");
+    await expect(page.getByRole("heading", { level: 1 })).toContainText(/identity/i);
+  });
+});
+
+test.describe("policies", () => {
+  test.use({ storageState: stateFile("admin") });
+  test("an admin sees the shipped guardrails and a syntax error is reported with line and column", async ({ page }) => {
+    await page.goto("/policies");
+    await expect(page.getByRole("link", { name: /restricted-data-stays-internal/ })).toBeVisible();
+    await page.goto("/policies/new");
+    const editor = page.getByRole("textbox", { name: /cedar/i }).first();
+    await editor.fill("permit(principal, action, resource)\nwhen { context.nope == };");
+    await page.getByRole("button", { name: "Validate" }).click();
+    await expect(page.getByText(/line \d+, column \d+/).first()).toBeVisible();
+  });
+});
