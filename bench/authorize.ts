@@ -66,6 +66,7 @@ export async function benchAuthorize() {
     server = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
       env: { ...process.env, DATABASE_URL: url.toString(), PORT: String(port), NODE_ENV: "production", WARDEN_DEMO: "0" },
       stdio: ["ignore", "ignore", "inherit"],
+      detached: true, // its own process group, so the whole `npx next start` tree stops at the end
     });
     const base = `http://127.0.0.1:${port}`;
     await waitFor(`${base}/api/health`);
@@ -98,7 +99,11 @@ export async function benchAuthorize() {
     console.log(`decisions committed: ${rows[0].d.toLocaleString("en-US")}, their audit events: ${rows[0].a.toLocaleString("en-US")}`);
   } finally {
     bare.close();
-    server?.kill("SIGTERM");
+    if (server?.pid) {
+      try {
+        process.kill(-server.pid, "SIGTERM");
+      } catch {}
+    }
     await new Promise((r) => setTimeout(r, 500));
     await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
     await c.end();

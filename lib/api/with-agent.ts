@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
 import { getDb } from "@/lib/db/client";
-import { authenticateAgent, type AgentCaller } from "@/lib/services/machine/authenticate";
+import { authenticateAgent, authenticateAgentForDecision, type AgentCaller } from "@/lib/services/machine/authenticate";
 import { ApiError } from "./errors";
 import { errorResponse, json, requestMeta, type RequestMeta } from "./with-person";
 
@@ -12,11 +12,16 @@ type RouteCtx = { params: Promise<Record<string, string | string[]>> };
  * failure says only that the credentials were not accepted: which check failed is for the
  * audit trail and findings, not for whoever holds the token.
  */
-export function withAgent<P = Record<string, string>>(handler: (ctx: AgentContext<P>) => Promise<Response | object>) {
+export function withAgent<P = Record<string, string>>(
+  handler: (ctx: AgentContext<P>) => Promise<Response | object>,
+  opts: { decision?: boolean } = {},
+) {
   return async (req: NextRequest, routeCtx: RouteCtx) => {
     const meta = requestMeta(req);
     try {
-      const agent = await authenticateAgent(await getDb(), req.headers.get("authorization"));
+      // Decisions may reuse a recent authentication (their commit re-checks credential and agent).
+      const authenticate = opts.decision ? authenticateAgentForDecision : authenticateAgent;
+      const agent = await authenticate(await getDb(), req.headers.get("authorization"));
       if (!("id" in agent)) throw new ApiError("unauthenticated", "Agent credentials were not accepted");
       const params = ((await routeCtx?.params) ?? {}) as P;
       const out = await handler({ req, agent, params, meta });

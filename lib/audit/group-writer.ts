@@ -8,8 +8,8 @@ import { CHAIN_LOCK, type AuditInput } from "./record";
 export type DecisionRow = typeof decisions.$inferInsert & { id: string };
 
 /** What must still hold when the batch commits; checked inside the same transaction. */
-export type Preconditions = { agentId?: string; sessionId?: string; credentialId?: string };
-export type Violation = "agent.not_active" | "session.not_active" | "credential.revoked";
+export type Preconditions = { agentId?: string; sessionId?: string; intentVersion?: number; credentialId?: string };
+export type Violation = "agent.not_active" | "session.not_active" | "session.intent_changed" | "credential.revoked";
 
 export type Submission = {
   decision: DecisionRow;
@@ -141,15 +141,15 @@ async function findViolations(tx: Tx, batch: Submission[]): Promise<(Violation |
     ? new Set((await tx.select({ id: agents.id }).from(agents).where(and(inArray(agents.id, agentIds), eq(agents.status, "active")))).map((r) => r.id))
     : new Set<string>();
   const okSessions = sessionIds.length
-    ? new Set(
+    ? new Map(
         (
           await tx
-            .select({ id: sessions.id })
+            .select({ id: sessions.id, v: sessions.intentVersion })
             .from(sessions)
             .where(and(inArray(sessions.id, sessionIds), eq(sessions.status, "active"), gt(sessions.expiresAt, now)))
-        ).map((r) => r.id),
+        ).map((r) => [r.id, r.v]),
       )
-    : new Set<string>();
+    : new Map<string, number>();
   const okCreds = credIds.length
     ? new Set(
         (
@@ -166,6 +166,8 @@ async function findViolations(tx: Tx, batch: Submission[]): Promise<(Violation |
     if (r.credentialId && !okCreds.has(r.credentialId)) return "credential.revoked";
     if (r.agentId && !okAgents.has(r.agentId)) return "agent.not_active";
     if (r.sessionId && !okSessions.has(r.sessionId)) return "session.not_active";
+    // Decided against an intent that has since changed (e.g. narrowed): decide again.
+    if (r.sessionId && r.intentVersion !== undefined && okSessions.get(r.sessionId) !== r.intentVersion) return "session.intent_changed";
     return undefined;
   });
 }

@@ -140,7 +140,19 @@ describe.each(DB_KINDS)("the decision path on %s", (kind) => {
     expect(after.body.decision).toBe("deny");
     const s2 = await open({ goal: "again", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 600 });
     await setAgentStatus(h.db, system, agentId, "quarantined", "suspected prompt injection");
-    // Quarantine revoked its key: the agent cannot even authenticate any more.
+    // Quarantine revoked its key. A decision that reuses the moments-old authentication is
+    // still denied — the commit re-checks key and agent — and is on the record as a deny…
+    const racing = await decide(s2.body.id, { connector: "github", tool: "issues", operation: "read" });
+    if (racing.status === 200) {
+      expect(racing.body.decision).toBe("deny");
+      expect(racing.body.reasons.map((r: { code: string }) => r.code).join()).toMatch(/credential\.revoked|agent\.not_active|agent\.quarantined/);
+      const [row] = await h.db.select().from(decisions).where(eq(decisions.id, racing.body.decisionId));
+      expect(row.outcome).toBe("deny");
+    } else {
+      expect(racing.status).toBe(401);
+    }
+    // …and once that authentication is no longer reused, the key is simply refused.
+    await new Promise((r) => setTimeout(r, 2100));
     expect((await decide(s2.body.id, { connector: "github", tool: "issues", operation: "read" })).status).toBe(401);
   });
 
@@ -148,8 +160,13 @@ describe.each(DB_KINDS)("the decision path on %s", (kind) => {
     const s = await open({ goal: "triage", actions: ["github:issues.*"], maxSensitivity: "internal", ttlSeconds: 600 }, {}, otherKey);
     const change = (intent: object) =>
       call(H(intentRoute.PATCH), { token: otherKey, method: "PATCH", path: `/api/v1/sessions/${s.body.id}/intent`, params: { id: s.body.id }, body: intent });
+    // Allowed under the first intent (and the session's facts are now cached).
+    expect((await decide(s.body.id, { connector: "github", tool: "issues", operation: "write" }, otherKey)).body.decision).toBe("allow");
     const narrow = await change({ goal: "triage, read only", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 300 });
     expect(narrow.body).toMatchObject({ status: "accepted", intentVersion: 2 });
+    // What the narrowing removed is out of intent at once.
+    const removed = await decide(s.body.id, { connector: "github", tool: "issues", operation: "write" }, otherKey);
+    expect(removed.body.decision).not.toBe("allow");
     const wider = await change({ goal: "triage and fix", actions: ["github:issues.read", "github:repo.push"], maxSensitivity: "internal", ttlSeconds: 300 });
     expect(wider.body).toMatchObject({ status: "pending", intentVersion: 2 });
     expect(wider.body.escalationId).toBeTruthy();

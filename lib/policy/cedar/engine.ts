@@ -58,7 +58,12 @@ type Statement = { policyId: string; effect: "permit" | "forbid"; escalate: bool
 
 let generations = 0;
 
-export function compilePolicies(policies: readonly PolicyInput[], schema: Schema = WARDEN_SCHEMA): CompileResult {
+export type CompileOptions = {
+  /** Remember answers per distinct (pruned) request. Off only to measure raw evaluation cost. */
+  memo?: boolean;
+};
+
+export function compilePolicies(policies: readonly PolicyInput[], schema: Schema = WARDEN_SCHEMA, opts: CompileOptions = {}): CompileResult {
   const enabled = policies.filter((p) => p.enabled);
   const errors: PolicyProblem[] = [];
   const seen = new Set<string>();
@@ -90,13 +95,15 @@ export function compilePolicies(policies: readonly PolicyInput[], schema: Schema
     }
   }
   if (errors.length) return { ok: false, errors, warnings: checked.warnings };
-  return { ok: true, engine: new SlicedEngine(statements, schema), warnings: checked.warnings };
+  return { ok: true, engine: new SlicedEngine(statements, schema, opts.memo ?? true), warnings: checked.warnings };
 }
 
 function at(recordText: string, statementText: string): { line: number; column: number } {
   const i = recordText.indexOf(statementText);
   return i < 0 ? { line: 1, column: 1 } : positionOf(recordText, new TextEncoder().encode(recordText.slice(0, i)).length);
 }
+
+const MEMO_MAX = 20_000;
 
 class SlicedEngine implements PolicyEngine {
   private readonly generation = ++generations;
@@ -107,10 +114,13 @@ class SlicedEngine implements PolicyEngine {
   private readonly groupIds: Set<string>;
   private readonly seen: Uint32Array;
   private stamp = 0;
+  /** Answers by slice + pruned request (see decide); bounded, oldest dropped first. */
+  private readonly memo = new Map<string, PolicyDecision>();
 
   constructor(
     private readonly statements: Statement[],
     schema: Schema,
+    private readonly useMemo: boolean,
   ) {
     this.actionParents = actionAncestors(schema);
     this.groupIds = new Set([...this.actionParents.values()].flatMap((up) => up.map((u) => u.id)));
@@ -135,7 +145,18 @@ class SlicedEngine implements PolicyEngine {
     const slice = this.slice(this.sides(request));
     if (slice.length === 0) return noPermit(0);
     const { slot, meta } = preparsedSlice(`${this.generation}:${slice.join(",")}`, slice.length, () => this.build(slice, true));
-    return this.evaluate(toCedarRequest(request, meta.uses), slot, slice, meta.groups);
+    const cedarRequest = toCedarRequest(request, meta.uses);
+    // Cedar is a pure function of the (pruned) request and the slice: agents repeat the same
+    // calls, so most decisions are answered from this memo. The request holds only what the
+    // slice's policies can read, so a hit can never hide a difference a policy would see.
+    if (!this.useMemo) return this.evaluate(cedarRequest, slot, slice, meta.groups);
+    const memoKey = `${slot}|${JSON.stringify(cedarRequest)}|${meta.groups ? 1 : 0}`;
+    const hit = this.memo.get(memoKey);
+    if (hit) return hit;
+    const decision = this.evaluate(cedarRequest, slot, slice, meta.groups);
+    if (this.memo.size >= MEMO_MAX) this.memo.delete(this.memo.keys().next().value as string);
+    this.memo.set(memoKey, decision);
+    return decision;
   }
 
   decideUnsliced(request: PolicyRequest): PolicyDecision {

@@ -1,9 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
 import { notFound } from "@/lib/api/errors";
 import type { GroupWriter, Submission } from "@/lib/audit/group-writer";
 import type { Db } from "@/lib/db/client";
-import { connectors, connectorTools, sessions } from "@/lib/db/schema";
 import type { DiffEntry, Reason } from "@/lib/db/schema/decisions";
 import { argumentsDigest, redactedPreview } from "@/lib/policy/arguments";
 import { actionHash, actionName, checkAction, effectiveSensitivity } from "@/lib/policy/intent";
@@ -14,6 +12,7 @@ import type { ActiveEngine } from "../policies/active-engine";
 import { accessKindOf, type PolicyRequest } from "@/lib/policy/cedar/request";
 import { isExternalDestination } from "@/lib/policy/globs";
 import type { Sensitivity } from "@/lib/policy/sensitivity";
+import { connectorFacts, sessionFacts } from "./facts";
 import type { AuthorizeInput } from "./schemas";
 
 export type AuthorizeResult = {
@@ -35,7 +34,7 @@ type Meta = { requestId?: string; ip?: string | null };
 export async function authorize(db: Db, writer: GroupWriter, engine: ActiveEngine, agent: AgentCaller, input: AuthorizeInput, meta: Meta): Promise<AuthorizeResult> {
   const started = process.hrtime.bigint();
   const now = new Date();
-  const [session] = await db.select().from(sessions).where(and(eq(sessions.id, input.sessionId), eq(sessions.agentId, agent.id)));
+  const session = await sessionFacts(db, input.sessionId, agent.id);
   // Another agent's session is as unknown as a made-up id.
   if (!session) throw notFound("Session");
   const action = input.action;
@@ -57,10 +56,8 @@ export async function authorize(db: Db, writer: GroupWriter, engine: ActiveEngin
   else if (session.expiresAt <= now && ["active", "pending"].includes(session.status)) deny({ code: "session.expired", message: "The session has expired" });
   else if (session.status !== "active") deny({ code: `session.${session.status === "pending" ? "pending" : "not_active"}`, message: `The session is ${session.status}` });
 
-  const connector = await findOrRecordConnector(db, action.connector, now);
-  const [tool] = connector.id
-    ? await db.select().from(connectorTools).where(and(eq(connectorTools.connectorId, connector.id), eq(connectorTools.name, action.tool)))
-    : [];
+  const connector = await connectorFacts(db, action.connector, now);
+  const tool = connector.tools.get(action.tool);
   const defaultSensitivity = tool?.sensitivity ?? connector.sensitivity;
   const sensitivity = effectiveSensitivity(action, { defaultSensitivity });
 
@@ -154,7 +151,7 @@ export async function authorize(db: Db, writer: GroupWriter, engine: ActiveEngin
         }
       : undefined,
     // Re-checked at commit: a revocation or quarantine that lands meanwhile still wins.
-    requires: outcome === "deny" ? undefined : { agentId: agent.id, sessionId: session.id, credentialId: agent.credentialId },
+    requires: outcome === "deny" ? undefined : { agentId: agent.id, sessionId: session.id, intentVersion: session.intentVersion, credentialId: agent.credentialId },
     downgrade: (v) => {
       const r = [{ code: v, message: "Changed while the decision was being made" }];
       return { decision: decisionRow("deny", r), audit: audit("deny", r) };
@@ -169,25 +166,4 @@ export async function authorize(db: Db, writer: GroupWriter, engine: ActiveEngin
     ...(d.escalationId ? { escalationId: d.escalationId } : {}),
     ...(d.diff ? { diff: d.diff } : {}),
   };
-}
-
-type ConnectorFacts = { id: string | null; managed: boolean; kind: string; sensitivity: string; environment: string };
-
-/**
- * A connector nobody registered is recorded as unmanaged (shadow) the first time an agent
- * calls it; it is escalated until a person adopts it.
- */
-async function findOrRecordConnector(db: Db, name: string, now: Date): Promise<ConnectorFacts> {
-  const cols = { id: connectors.id, managed: connectors.managed, kind: connectors.kind, sensitivity: connectors.sensitivity, environment: connectors.environment };
-  const [c] = await db.select(cols).from(connectors).where(eq(connectors.name, name));
-  if (c) {
-    if (!c.managed) db.update(connectors).set({ lastSeenAt: now }).where(eq(connectors.id, c.id)).catch(() => {});
-    return c;
-  }
-  const [created] = await db
-    .insert(connectors)
-    .values({ name, displayName: name, kind: "other", managed: false, sensitivity: "internal", environment: "unknown", firstSeenAt: now, lastSeenAt: now, description: "First seen in a tool call; nobody registered it." })
-    .onConflictDoUpdate({ target: connectors.name, set: { lastSeenAt: sql`excluded.last_seen_at` } })
-    .returning(cols);
-  return created;
 }

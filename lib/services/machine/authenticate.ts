@@ -3,6 +3,7 @@ import { hashSecret, looksLikeSecret } from "@/lib/auth/secrets";
 import type { Db } from "@/lib/db/client";
 import { agents, credentials, findings, trustConfigs } from "@/lib/db/schema";
 import { verifyWorkloadToken, type TrustConfig } from "@/lib/identity/workload-token";
+import { TtlCache } from "../decisions/ttl-cache";
 
 export type AgentCaller = {
   id: string;
@@ -107,4 +108,22 @@ async function recordUnknownIdentity(db: Db, identity: string, trustId?: string)
       target: findings.dedupeKey,
       set: { occurrences: sql`${findings.occurrences} + 1`, lastSeenAt: new Date(), updatedAt: new Date() },
     });
+}
+
+// For POST /api/v1/authorize only: a successful authentication is reused for a moment. Safe
+// there because the decision's commit re-checks the credential and the agent (a revoked key or
+// a quarantine that landed meanwhile turns the answer into deny); every other endpoint
+// authenticates against the database each time.
+const AUTH_TTL_MS = 2000;
+const authCache = new WeakMap<Db, TtlCache<AgentCaller>>();
+
+export async function authenticateAgentForDecision(db: Db, authorization: string | null): Promise<AgentCaller | AgentAuthFailure> {
+  let cache = authCache.get(db);
+  if (!cache) authCache.set(db, (cache = new TtlCache<AgentCaller>(AUTH_TTL_MS)));
+  const key = authorization ? hashSecret(authorization) : "";
+  const hit = key ? cache.get(key) : undefined;
+  if (hit) return hit;
+  const r = await authenticateAgent(db, authorization);
+  if ("id" in r) cache.set(key, r);
+  return r;
 }

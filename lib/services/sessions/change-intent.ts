@@ -7,6 +7,7 @@ import { escalations, sessionIntents, sessions } from "@/lib/db/schema";
 import type { DiffEntry, Reason } from "@/lib/db/schema/decisions";
 import type { Intent } from "@/lib/db/schema/sessions";
 import { actionHash, checkDelegation, checkIntentWithinEnvelope, compareIntents } from "@/lib/policy/intent";
+import { forgetSession } from "../decisions/facts";
 import type { AgentCaller } from "../machine/authenticate";
 import { ESCALATION_TTL_MS } from "./open";
 
@@ -28,7 +29,7 @@ export type IntentChangeResult = {
  * current intent stays in force. Every outcome is versioned and audited.
  */
 export async function changeIntent(db: Db, agent: AgentCaller, id: string, next: Intent, meta: { requestId?: string; ip?: string | null }): Promise<IntentChangeResult> {
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx): Promise<IntentChangeResult> => {
     const [s] = await tx.select().from(sessions).where(and(eq(sessions.id, id), eq(sessions.agentId, agent.id))).for("update");
     if (!s) throw notFound("Session");
     const now = new Date();
@@ -97,4 +98,8 @@ export async function changeIntent(db: Db, agent: AgentCaller, id: string, next:
     await record("pending", cmp.widened, "session.intent_widening_requested", { escalationId, widened: cmp.widened.map((d) => d.field) });
     return { ...base, status: "pending", reasons, diff: cmp.widened, escalationId };
   });
+  // Other instances notice within a second; a decision made on the old intent meanwhile is
+  // refused at commit (the intent version is a precondition).
+  forgetSession(db, id);
+  return result;
 }

@@ -3,6 +3,7 @@ import { notFound } from "@/lib/api/errors";
 import { recordAudit } from "@/lib/audit/record";
 import type { Db } from "@/lib/db/client";
 import { credentials, sessions } from "@/lib/db/schema";
+import { forgetSession } from "../decisions/facts";
 import type { AgentCaller } from "../machine/authenticate";
 
 /**
@@ -10,7 +11,7 @@ import type { AgentCaller } from "../machine/authenticate";
  * revoked in the same transaction. Another agent's session is "not found".
  */
 export async function endSession(db: Db, agent: AgentCaller, id: string, reason: string, meta: { requestId?: string; ip?: string | null }) {
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const [s] = await tx.select().from(sessions).where(and(eq(sessions.id, id), eq(sessions.agentId, agent.id))).for("update");
     if (!s) throw notFound("Session");
     if (!["active", "pending"].includes(s.status)) {
@@ -35,5 +36,6 @@ export async function endSession(db: Db, agent: AgentCaller, id: string, reason:
     });
     return { id, status: "ended" as const, endedAt: now.toISOString(), revokedCredentials: revoked.length };
   });
+  forgetSession(db, id);
+  return result;
 }
-

@@ -21,4 +21,4 @@ export const POST = withAgent(async ({ req, agent, meta }) => {
     console.error(`[warden] decision ${meta.requestId} could not be recorded:`, err);
     return json({ decision: "deny", reasons: [{ code: "audit.unavailable", message: "The decision could not be recorded" }], decisionId: null }, 200, meta);
   }
-});
+}, { decision: true });

@@ -1,0 +1,72 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { connectors, connectorTools, sessions } from "@/lib/db/schema";
+import { TtlCache } from "./ttl-cache";
+
+// Reads of the decision path, cached briefly per database. Safe only because the group writer
+// re-checks agent, session (status, expiry, intent version) and credential inside the commit;
+// connector and tool facts may lag a registration change by at most CONNECTOR_TTL_MS.
+const SESSION_TTL_MS = 1000;
+const CONNECTOR_TTL_MS = 2000;
+
+export type SessionFacts = typeof sessions.$inferSelect;
+export type ConnectorFacts = {
+  id: string | null;
+  managed: boolean;
+  kind: string;
+  sensitivity: string;
+  environment: string;
+  tools: Map<string, { sensitivity: string | null; operations: { name: string; access: string }[] }>;
+};
+
+type Caches = { sessions: TtlCache<SessionFacts>; connectors: TtlCache<ConnectorFacts> };
+const perDb = new WeakMap<Db, Caches>();
+function caches(db: Db): Caches {
+  let c = perDb.get(db);
+  if (!c) perDb.set(db, (c = { sessions: new TtlCache(SESSION_TTL_MS), connectors: new TtlCache(CONNECTOR_TTL_MS) }));
+  return c;
+}
+
+/** The agent's own session (another agent's is undefined), fresh within a second. */
+export async function sessionFacts(db: Db, id: string, agentId: string): Promise<SessionFacts | undefined> {
+  const c = caches(db).sessions;
+  const hit = c.get(id);
+  if (hit) return hit.agentId === agentId ? hit : undefined;
+  const [s] = await db.select().from(sessions).where(eq(sessions.id, id));
+  // Only live sessions are worth keeping; anything else is read again next time.
+  if (s && s.status === "active") c.set(id, s);
+  return s && s.agentId === agentId ? s : undefined;
+}
+
+/**
+ * A connector's facts with its tools. One nobody registered is recorded as unmanaged (shadow)
+ * the first time an agent calls it, and is escalated until a person adopts it.
+ */
+export async function connectorFacts(db: Db, name: string, now: Date): Promise<ConnectorFacts> {
+  const c = caches(db).connectors;
+  const hit = c.get(name);
+  if (hit) return hit;
+  const cols = { id: connectors.id, managed: connectors.managed, kind: connectors.kind, sensitivity: connectors.sensitivity, environment: connectors.environment };
+  let [row] = await db.select(cols).from(connectors).where(eq(connectors.name, name));
+  if (!row) {
+    [row] = await db
+      .insert(connectors)
+      .values({ name, displayName: name, kind: "other", managed: false, sensitivity: "internal", environment: "unknown", firstSeenAt: now, lastSeenAt: now, description: "First seen in a tool call; nobody registered it." })
+      .onConflictDoUpdate({ target: connectors.name, set: { lastSeenAt: sql`excluded.last_seen_at` } })
+      .returning(cols);
+  } else if (!row.managed) {
+    db.update(connectors).set({ lastSeenAt: now }).where(eq(connectors.id, row.id)).catch(() => {});
+  }
+  const tools = await db
+    .select({ name: connectorTools.name, sensitivity: connectorTools.sensitivity, operations: connectorTools.operations })
+    .from(connectorTools)
+    .where(and(eq(connectorTools.connectorId, row.id)));
+  const facts: ConnectorFacts = { ...row, tools: new Map(tools.map((t) => [t.name, { sensitivity: t.sensitivity, operations: t.operations }])) };
+  c.set(name, facts);
+  return facts;
+}
+
+/** Drops a session's cached facts in this process (after an intent change or the end). */
+export function forgetSession(db: Db, id: string) {
+  caches(db).sessions.delete(id);
+}
