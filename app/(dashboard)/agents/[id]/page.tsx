@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { AgentStatusActions, RevokeCredentialButton } from "@/components/agents/agent-actions";
 import { RiskBadge, StatusBadge } from "@/components/agents/badges";
 import { IssueKeyDialog } from "@/components/agents/issue-key-dialog";
+import { DetailList } from "@/components/detail-list";
 import { PageHeader } from "@/components/page-header";
 import { Time } from "@/components/time";
 import { Badge } from "@/components/ui/badge";
@@ -62,32 +63,18 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
             <CardTitle>Identity</CardTitle>
           </CardHeader>
           <CardContent>
-            <dl className="grid grid-cols-[9rem_1fr] gap-x-3 gap-y-2 text-sm">
-              <dt className="text-muted-foreground">Workload identity</dt>
-              <dd className="break-all font-mono text-xs">{agent.identity}</dd>
-              <dt className="text-muted-foreground">Kind</dt>
-              <dd>{agent.identityKind === "spiffe" ? "SPIFFE ID" : agent.identityKind === "oidc" ? "OIDC subject" : "Bootstrap key only"}</dd>
-              <dt className="text-muted-foreground">Team</dt>
-              <dd>{agent.team}</dd>
-              <dt className="text-muted-foreground">Owner</dt>
-              <dd>{owner ? `${owner.name} (${owner.email})` : "—"}</dd>
-              <dt className="text-muted-foreground">Risk tier</dt>
-              <dd>
-                <RiskBadge tier={agent.riskTier} />
-              </dd>
-              <dt className="text-muted-foreground">Status</dt>
-              <dd>
-                <StatusBadge status={agent.status} />
-              </dd>
-              <dt className="text-muted-foreground">Registered</dt>
-              <dd>
-                <Time value={agent.createdAt} />
-              </dd>
-              <dt className="text-muted-foreground">Last seen</dt>
-              <dd>
-                <Time value={agent.lastSeenAt} />
-              </dd>
-            </dl>
+            <DetailList
+              items={[
+                { label: "Workload identity", value: agent.identity, mono: true },
+                { label: "Kind", value: agent.identityKind === "spiffe" ? "SPIFFE ID" : agent.identityKind === "oidc" ? "OIDC subject" : "Bootstrap key only" },
+                { label: "Team", value: agent.team },
+                { label: "Owner", value: owner ? `${owner.name} (${owner.email})` : "—" },
+                { label: "Risk tier", value: <RiskBadge tier={agent.riskTier} /> },
+                { label: "Status", value: <StatusBadge status={agent.status} /> },
+                { label: "Registered", value: <Time value={agent.createdAt} /> },
+                { label: "Last seen", value: <Time value={agent.lastSeenAt} /> },
+              ]}
+            />
           </CardContent>
         </Card>
         <Card>
@@ -95,24 +82,26 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
             <CardTitle>Baseline envelope</CardTitle>
           </CardHeader>
           <CardContent>
-            <dl className="grid grid-cols-[9rem_1fr] gap-x-3 gap-y-2 text-sm">
-              <dt className="text-muted-foreground">Actions</dt>
-              <dd className="flex flex-wrap gap-1">
-                {env.actions.map((a) => (
-                  <Badge key={a} variant="outline" className="font-mono">
-                    {a}
-                  </Badge>
-                ))}
-              </dd>
-              <dt className="text-muted-foreground">Resources</dt>
-              <dd className="font-mono text-xs">{env.resources?.length ? env.resources.join(", ") : "any"}</dd>
-              <dt className="text-muted-foreground">Max sensitivity</dt>
-              <dd>{env.maxSensitivity}</dd>
-              <dt className="text-muted-foreground">Destinations</dt>
-              <dd className="font-mono text-xs">{env.destinations?.length ? env.destinations.join(", ") : "none declared"}</dd>
-              <dt className="text-muted-foreground">Longest session</dt>
-              <dd>{Math.round(env.maxTtlSeconds / 60)} min</dd>
-            </dl>
+            <DetailList
+              items={[
+                {
+                  label: "Actions",
+                  value: (
+                    <span className="flex flex-wrap gap-1">
+                      {env.actions.map((a) => (
+                        <Badge key={a} variant="outline" className="font-mono">
+                          {a}
+                        </Badge>
+                      ))}
+                    </span>
+                  ),
+                },
+                { label: "Resources", value: env.resources?.length ? env.resources.join(", ") : "any", mono: true },
+                { label: "Max sensitivity", value: env.maxSensitivity },
+                { label: "Destinations", value: env.destinations?.length ? env.destinations.join(", ") : "none declared", mono: true },
+                { label: "Longest session", value: `${Math.round(env.maxTtlSeconds / 60)} min` },
+              ]}
+            />
           </CardContent>
         </Card>
       </div>

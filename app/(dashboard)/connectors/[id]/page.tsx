@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { connectorKindLabel, ManagedBadge, OperationBadge, SensitivityBadge } from "@/components/connectors/badges";
 import { RemoveToolButton, ToolDialog } from "@/components/connectors/tool-dialog";
 import { credentialKindLabel, CredentialStatusBadge, JitBadge } from "@/components/credentials/badges";
+import { DetailList } from "@/components/detail-list";
 import { PageHeader } from "@/components/page-header";
 import { Time } from "@/components/time";
 import { Button } from "@/components/ui/button";
@@ -69,36 +70,21 @@ export default async function ConnectorPage({ params }: { params: Promise<{ id: 
           <CardTitle as="h2">Registration</CardTitle>
         </CardHeader>
         <CardContent>
-          <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[9rem_1fr_9rem_1fr]">
-            <dt className="text-muted-foreground">Name</dt>
-            <dd className="font-mono">{c.name}</dd>
-            <dt className="text-muted-foreground">Kind</dt>
-            <dd>{connectorKindLabel(c.kind)}</dd>
-            <dt className="text-muted-foreground">Sensitivity</dt>
-            <dd>
-              <SensitivityBadge level={c.sensitivity} />
-            </dd>
-            <dt className="text-muted-foreground">Environment</dt>
-            <dd>{c.environment}</dd>
-            <dt className="text-muted-foreground">Owner</dt>
-            <dd>{owner ? `${owner.name} (${owner.email})` : muted}</dd>
-            <dt className="text-muted-foreground">Owning team</dt>
-            <dd>{c.ownerTeam ?? muted}</dd>
-            <dt className="text-muted-foreground">Endpoint</dt>
-            <dd className="break-all font-mono text-xs">{c.endpoint ?? muted}</dd>
-            <dt className="text-muted-foreground">Registered</dt>
-            <dd>
-              <Time value={c.createdAt} />
-            </dd>
-            <dt className="text-muted-foreground">First seen</dt>
-            <dd>
-              <Time value={c.firstSeenAt} />
-            </dd>
-            <dt className="text-muted-foreground">Last seen</dt>
-            <dd>
-              <Time value={c.lastSeenAt} />
-            </dd>
-          </dl>
+          <DetailList
+            className="grid-cols-[9rem_1fr] gap-x-6 sm:grid-cols-[9rem_1fr_9rem_1fr]"
+            items={[
+              { label: "Name", value: c.name, mono: true },
+              { label: "Kind", value: connectorKindLabel(c.kind) },
+              { label: "Sensitivity", value: <SensitivityBadge level={c.sensitivity} /> },
+              { label: "Environment", value: c.environment },
+              { label: "Owner", value: owner ? `${owner.name} (${owner.email})` : muted },
+              { label: "Owning team", value: c.ownerTeam ?? muted },
+              { label: "Endpoint", value: c.endpoint ?? muted, mono: true },
+              { label: "Registered", value: <Time value={c.createdAt} /> },
+              { label: "First seen", value: <Time value={c.firstSeenAt} /> },
+              { label: "Last seen", value: <Time value={c.lastSeenAt} /> },
+            ]}
+          />
         </CardContent>
       </Card>
 

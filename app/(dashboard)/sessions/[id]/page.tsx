@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { DetailList } from "@/components/detail-list";
 import { PageHeader } from "@/components/page-header";
 import { OutcomeBadge, SessionStatusBadge } from "@/components/sessions/session-status-badge";
 import { Time } from "@/components/time";
@@ -38,36 +39,35 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
           <CardTitle>Declared intent (version {s.intentVersion})</CardTitle>
         </CardHeader>
         <CardContent>
-          <dl className="grid grid-cols-[9rem_1fr] gap-x-3 gap-y-2 text-sm">
-            <dt className="text-muted-foreground">Actions</dt>
-            <dd className="flex flex-wrap gap-1">
-              {intent.actions.map((a) => (
-                <Badge key={a} variant="outline" className="font-mono">
-                  {a}
-                </Badge>
-              ))}
-            </dd>
-            <dt className="text-muted-foreground">Max sensitivity</dt>
-            <dd>{intent.maxSensitivity}</dd>
-            <dt className="text-muted-foreground">Destinations</dt>
-            <dd className="font-mono text-xs">{intent.destinations?.join(", ") || "none"}</dd>
-            <dt className="text-muted-foreground">Resources</dt>
-            <dd className="font-mono text-xs">{intent.resources?.join(", ") || "any"}</dd>
-            <dt className="text-muted-foreground">Expires</dt>
-            <dd>
-              <Time value={s.expiresAt} />
-            </dd>
-            {s.parentSessionId ? (
-              <>
-                <dt className="text-muted-foreground">Delegated from</dt>
-                <dd>
+          <DetailList
+            items={[
+              {
+                label: "Actions",
+                value: (
+                  <span className="flex flex-wrap gap-1">
+                    {intent.actions.map((a) => (
+                      <Badge key={a} variant="outline" className="font-mono">
+                        {a}
+                      </Badge>
+                    ))}
+                  </span>
+                ),
+              },
+              { label: "Max sensitivity", value: intent.maxSensitivity },
+              { label: "Destinations", value: intent.destinations?.join(", ") || "none", mono: true },
+              { label: "Resources", value: intent.resources?.join(", ") || "any", mono: true },
+              { label: "Expires", value: <Time value={s.expiresAt} /> },
+              {
+                label: "Delegated from",
+                hidden: !s.parentSessionId,
+                value: (
                   <Link className="hover:underline" href={`/sessions/${s.parentSessionId}`}>
                     parent session
                   </Link>
-                </dd>
-              </>
-            ) : null}
-          </dl>
+                ),
+              },
+            ]}
+          />
         </CardContent>
       </Card>
       <Card>
