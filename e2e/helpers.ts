@@ -19,6 +19,3 @@ export async function signInAs(page: Page, role: Role) {
   await signIn(page, p.email, p.password);
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
 }
-
-/** Headers a same-origin browser fetch would send; cookie-authenticated mutations need them. */
-export const sameOrigin = (baseURL: string) => ({ origin: new URL(baseURL).origin });

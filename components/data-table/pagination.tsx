@@ -47,25 +47,7 @@ export function Pagination({ total, defaultPageSize = DEFAULT_PAGE_SIZE, classNa
       </p>
 
       <div className="flex flex-wrap items-center gap-3">
-        <div className="flex items-center gap-1.5">
-          <label htmlFor={`${id}-size`} className="text-xs font-medium text-muted-foreground">
-            Rows per page
-          </label>
-          <NativeSelect
-            id={`${id}-size`}
-            value={String(pageSize)}
-            // The page size resets the page (the hook does that for any non-page change).
-            onChange={(e) => setParams({ [PAGE_SIZE_PARAM]: Number(e.target.value) === defaultPageSize ? null : e.target.value })}
-            wrapperClassName="w-auto"
-            className="w-20"
-          >
-            {PAGE_SIZE_OPTIONS.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </NativeSelect>
-        </div>
+        <PageSizeSelect pageSize={pageSize} defaultPageSize={defaultPageSize} />
 
         <span className="tabular text-sm text-muted-foreground">
           Page {count.format(page)} of {count.format(lastPage)}
@@ -94,7 +76,7 @@ export function Pagination({ total, defaultPageSize = DEFAULT_PAGE_SIZE, classNa
  * aria-disabled instead of disabled: a button that becomes disabled (reaching the last page) would
  * drop keyboard focus to <body>; this keeps focus in place and still refuses the click.
  */
-function PageButton({
+export function PageButton({
   label,
   disabled,
   onClick,
@@ -117,5 +99,32 @@ function PageButton({
     >
       {children}
     </Button>
+  );
+}
+
+/** "Rows per page", kept in the URL; changing it goes back to the first page. */
+export function PageSizeSelect({ pageSize, defaultPageSize = DEFAULT_PAGE_SIZE }: { pageSize: number; defaultPageSize?: number }) {
+  const id = React.useId();
+  const { setParams } = useUrlState();
+  return (
+    <div className="flex items-center gap-1.5">
+      <label htmlFor={`${id}-size`} className="text-xs font-medium text-muted-foreground">
+        Rows per page
+      </label>
+      <NativeSelect
+        id={`${id}-size`}
+        value={String(pageSize)}
+        // The page size resets the page (the hook does that for any non-page change).
+        onChange={(e) => setParams({ [PAGE_SIZE_PARAM]: Number(e.target.value) === defaultPageSize ? null : e.target.value })}
+        wrapperClassName="w-auto"
+        className="w-20"
+      >
+        {PAGE_SIZE_OPTIONS.map((n) => (
+          <option key={n} value={n}>
+            {n}
+          </option>
+        ))}
+      </NativeSelect>
+    </div>
   );
 }

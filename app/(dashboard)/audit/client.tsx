@@ -3,17 +3,17 @@
 import { useMutation } from "@tanstack/react-query";
 import { ChevronLeft, ChevronRight, ChevronsLeft, LoaderCircle, ShieldCheck, X } from "lucide-react";
 import Link from "next/link";
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useState } from "react";
 import { FilterBar, optionsOf } from "@/components/data-table/filter-bar";
-import { PAGE_PARAM, PAGE_SIZE_OPTIONS, PAGE_SIZE_PARAM, DEFAULT_PAGE_SIZE, readPaging } from "@/components/data-table/list-params";
+import { PAGE_PARAM, readPaging } from "@/components/data-table/list-params";
 import { ListView } from "@/components/data-table/list-view";
+import { PageButton, PageSizeSelect } from "@/components/data-table/pagination";
 import { useUrlState } from "@/components/data-table/use-url-state";
 import { Time } from "@/components/time";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
-import { NativeSelect } from "@/components/ui/native-select";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import type { VerifyResponse } from "@/app/api/v1/audit/verify/route";
 import { api } from "@/lib/client/api";
@@ -200,21 +200,7 @@ function CappedPager({ atLeast, rows }: { atLeast: number; rows: AuditRow[] }) {
         <span className="font-medium text-foreground">{count.format(atLeast)}+</span>
       </p>
       <div className="flex flex-wrap items-center gap-3">
-        <label className="flex items-center gap-1.5 text-xs font-medium text-muted-foreground">
-          Rows per page
-          <NativeSelect
-            value={String(pageSize)}
-            onChange={(e) => setParams({ [PAGE_SIZE_PARAM]: Number(e.target.value) === DEFAULT_PAGE_SIZE ? null : e.target.value })}
-            wrapperClassName="w-auto"
-            className="w-20"
-          >
-            {PAGE_SIZE_OPTIONS.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </NativeSelect>
-        </label>
+        <PageSizeSelect pageSize={pageSize} />
         <div className="flex items-center gap-1">
           <PageButton label="First page" disabled={page <= 1} onClick={() => goTo(1)}>
             <ChevronsLeft aria-hidden="true" />
@@ -236,23 +222,6 @@ function CappedPager({ atLeast, rows }: { atLeast: number; rows: AuditRow[] }) {
         </div>
       </div>
     </nav>
-  );
-}
-
-/** aria-disabled, as in the shared Pagination: a button that turns disabled would drop focus to <body>. */
-function PageButton({ label, disabled, onClick, children }: { label: string; disabled: boolean; onClick: () => void; children: ReactNode }) {
-  return (
-    <Button
-      variant="outline"
-      size="icon"
-      aria-label={label}
-      title={label}
-      aria-disabled={disabled || undefined}
-      onClick={() => !disabled && onClick()}
-      className="aria-disabled:pointer-events-auto aria-disabled:cursor-not-allowed"
-    >
-      {children}
-    </Button>
   );
 }
 

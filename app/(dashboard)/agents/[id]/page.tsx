@@ -5,6 +5,7 @@ import { RiskBadge, StatusBadge } from "@/components/agents/badges";
 import { IssueKeyDialog } from "@/components/agents/issue-key-dialog";
 import { DetailList } from "@/components/detail-list";
 import { PageHeader } from "@/components/page-header";
+import { PatternBadges } from "@/components/pattern-badges";
 import { Time } from "@/components/time";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -86,15 +87,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
               items={[
                 {
                   label: "Actions",
-                  value: (
-                    <span className="flex flex-wrap gap-1">
-                      {env.actions.map((a) => (
-                        <Badge key={a} variant="outline" className="font-mono">
-                          {a}
-                        </Badge>
-                      ))}
-                    </span>
-                  ),
+                  value: <PatternBadges patterns={env.actions} />,
                 },
                 { label: "Resources", value: env.resources?.length ? env.resources.join(", ") : "any", mono: true },
                 { label: "Max sensitivity", value: env.maxSensitivity },

@@ -4,8 +4,8 @@ import { RevokeCredentialButton } from "@/components/agents/agent-actions";
 import { ManagedBadge } from "@/components/connectors/badges";
 import { credentialKindLabel, CredentialStatusBadge, JitBadge } from "@/components/credentials/badges";
 import { PageHeader } from "@/components/page-header";
+import { PatternBadges } from "@/components/pattern-badges";
 import { Time } from "@/components/time";
-import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { isUuid } from "@/lib/api/with-person";
 import { requirePagePerson } from "@/lib/auth/current";
@@ -143,14 +143,8 @@ export default async function CredentialPage({ params }: { params: Promise<{ id:
                 <Time value={c.lastUsedAt} />
               </dd>
               <dt className="text-muted-foreground">Operations</dt>
-              <dd className="flex flex-wrap gap-1">
-                {ops.length
-                  ? ops.map((o) => (
-                      <Badge key={o} variant="outline" className="font-mono">
-                        {o}
-                      </Badge>
-                    ))
-                  : none}
+              <dd>
+                <PatternBadges patterns={ops} empty={none} />
               </dd>
               <dt className="text-muted-foreground">Resources</dt>
               <dd className="font-mono text-xs">{resources.length ? resources.join(", ") : "any"}</dd>

@@ -2,9 +2,9 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { DetailList } from "@/components/detail-list";
 import { PageHeader } from "@/components/page-header";
+import { PatternBadges } from "@/components/pattern-badges";
 import { OutcomeBadge, SessionStatusBadge } from "@/components/sessions/session-status-badge";
 import { Time } from "@/components/time";
-import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { isUuid } from "@/lib/api/with-person";
@@ -43,15 +43,7 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
             items={[
               {
                 label: "Actions",
-                value: (
-                  <span className="flex flex-wrap gap-1">
-                    {intent.actions.map((a) => (
-                      <Badge key={a} variant="outline" className="font-mono">
-                        {a}
-                      </Badge>
-                    ))}
-                  </span>
-                ),
+                value: <PatternBadges patterns={intent.actions} />,
               },
               { label: "Max sensitivity", value: intent.maxSensitivity },
               { label: "Destinations", value: intent.destinations?.join(", ") || "none", mono: true },
