@@ -41,7 +41,7 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `npx next start -p ${PORT} -H 127.0.0.1`,
+      command: `node .next/warden-server.cjs -p ${PORT} -H 127.0.0.1`,
       url: `${baseURL}/api/health`,
       timeout: 120_000,
       reuseExistingServer: false,
@@ -58,7 +58,7 @@ export default defineConfig({
       },
     },
     {
-      command: `npx next start -p ${EMBEDDED_PORT} -H 127.0.0.1`,
+      command: `node .next/warden-server.cjs -p ${EMBEDDED_PORT} -H 127.0.0.1`,
       url: `${embeddedURL}/api/health`,
       timeout: 120_000,
       reuseExistingServer: false,

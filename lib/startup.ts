@@ -27,12 +27,16 @@ export async function startWarden() {
   }
 }
 
-/** A server that cannot reach or migrate its database must not serve requests. */
-export async function startWardenOrExit() {
-  try {
-    await startWarden();
-  } catch (err) {
+/**
+ * A server that cannot reach or migrate its database must not serve requests. Once per process:
+ * server.ts runs it before listening and Next's instrumentation hook runs it again from its own
+ * bundle, so the promise lives on globalThis.
+ */
+export function startWardenOrExit(): Promise<void> {
+  const g = globalThis as unknown as { __wardenStartup?: Promise<void> };
+  g.__wardenStartup ??= startWarden().catch((err) => {
     console.error("[warden] startup failed:", err);
     process.exit(1);
-  }
+  });
+  return g.__wardenStartup;
 }

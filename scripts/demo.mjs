@@ -4,15 +4,15 @@
 import { spawnSync, spawn } from "node:child_process";
 import fs from "node:fs";
 
-if (!fs.existsSync(".next/BUILD_ID") || process.env.WARDEN_REBUILD === "1") {
+if (!fs.existsSync(".next/warden-server.cjs") || process.env.WARDEN_REBUILD === "1") {
   console.log("[warden] building (first run only)…");
-  const b = spawnSync("npx", ["next", "build"], { stdio: "inherit" });
+  const b = spawnSync("npm", ["run", "build"], { stdio: "inherit" });
   if (b.status !== 0) process.exit(b.status ?? 1);
 }
 const port = process.env.PORT ?? "3000";
 const env = { ...process.env, PORT: port, WARDEN_DEMO: "1", NODE_ENV: "production" };
 delete env.DATABASE_URL; // the demo always runs on the embedded database
 console.log(`[warden] starting on http://localhost:${port}`);
-const child = spawn("npx", ["next", "start", "-p", port], { stdio: "inherit", env });
+const child = spawn("node", ["--enable-source-maps", ".next/warden-server.cjs", "-p", port], { stdio: "inherit", env });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code) => process.exit(code ?? 0));

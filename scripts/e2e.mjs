@@ -13,9 +13,9 @@ if (!["127.0.0.1", "localhost", "::1", ""].includes(host)) {
   console.error(`refusing to create test databases on non-local host ${host}`);
   process.exit(2);
 }
-if (!fs.existsSync(".next/BUILD_ID")) {
-  console.log("[e2e] no production build found, running next build");
-  const b = spawnSync("npx", ["next", "build"], { stdio: "inherit" });
+if (!fs.existsSync(".next/warden-server.cjs")) {
+  console.log("[e2e] no production build found, running npm run build");
+  const b = spawnSync("npm", ["run", "build"], { stdio: "inherit" });
   if (b.status !== 0) process.exit(b.status ?? 1);
 }
 const name = `warden_e2e_${Date.now()}_${process.pid}`;

@@ -24,6 +24,6 @@ npx tsc --noEmit
 echo "[test] unit + integration"
 npx vitest run
 echo "[test] production build"
-npx next build
+npm run build
 echo "[test] end-to-end (Playwright, Chromium)"
 node scripts/e2e.mjs

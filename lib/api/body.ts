@@ -8,13 +8,21 @@ export const DEFAULT_MAX_BODY = 64 * 1024;
  * schemas (zod objects strip by default); every problem names its field.
  */
 export async function readJson<S extends z.ZodType>(req: Request, schema: S, maxBytes = DEFAULT_MAX_BODY): Promise<z.infer<S>> {
-  const type = req.headers.get("content-type") ?? "";
-  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
+  checkJsonHeaders(req.headers.get("content-type"), req.headers.get("content-length"), maxBytes);
+  return parseJsonText(await readLimited(req, maxBytes), schema);
+}
+
+/** Content-Type must be JSON; a declared length over the limit is refused before reading. */
+export function checkJsonHeaders(contentType: string | null | undefined, contentLength: string | null | undefined, maxBytes: number) {
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(contentType ?? "")) {
     throw new ApiError("unsupported_media_type", "Send the body as JSON with Content-Type: application/json");
   }
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new ApiError("payload_too_large", `Body exceeds ${maxBytes} bytes`);
-  const text = await readLimited(req, maxBytes);
+  if (Number(contentLength ?? "0") > maxBytes) throw tooLarge(maxBytes);
+}
+
+export const tooLarge = (maxBytes: number) => new ApiError("payload_too_large", `Body exceeds ${maxBytes} bytes`);
+
+export function parseJsonText<S extends z.ZodType>(text: string, schema: S): z.infer<S> {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -46,7 +54,7 @@ async function readLimited(req: Request, maxBytes: number): Promise<string> {
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel().catch(() => {});
-      throw new ApiError("payload_too_large", `Body exceeds ${maxBytes} bytes`);
+      throw tooLarge(maxBytes);
     }
     chunks.push(value);
   }

@@ -1,23 +1,16 @@
-import { randomUUID } from "node:crypto";
 import type { NextRequest } from "next/server";
 import { personFromApiToken, personFromSessionCookie, type Person } from "@/lib/auth/current";
 import { can, type Capability } from "@/lib/auth/roles";
 import { sessionCookieName } from "@/lib/auth/secret";
 import { ApiError, errorBody } from "./errors";
+import { requestMeta, type RequestMeta } from "./meta";
 
-export type RequestMeta = { requestId: string; ip: string | null };
+export { metaFrom, requestMeta, type RequestMeta } from "./meta";
+
 export type PersonContext<P> = { req: NextRequest; person: Person; params: P; meta: RequestMeta };
 type RouteCtx = { params: Promise<Record<string, string | string[]>> };
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-
-export function requestMeta(req: Request): RequestMeta {
-  const given = req.headers.get("x-request-id");
-  // Echoed as given (AuthZEN requires it) when it is plain printable ASCII of sane length.
-  const requestId = given && /^[\x20-\x7e]{1,256}$/.test(given) ? given : randomUUID();
-  const ip = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || null;
-  return { requestId, ip };
-}
 
 export function json(data: unknown, status = 200, meta?: RequestMeta) {
   return Response.json(data, {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalJson, eventHash, GENESIS_HASH, verifyRun, type ChainedFields } from "./chain";
+import { canonicalJson, eventHash, eventPayload, eventPayloadGeneric, GENESIS_HASH, verifyRun, type ChainedFields } from "./chain";
 
 const ev = (i: number): ChainedFields => ({
   id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
@@ -49,5 +49,28 @@ describe("audit hash chain", () => {
     const rows = chain(5);
     rows.splice(1, 1);
     expect(verifyRun(GENESIS_HASH, rows)).toMatchObject({ ok: false, break: { seq: 3, problem: "prev_hash_mismatch" } });
+  });
+});
+
+describe("the fast event payload", () => {
+  it("is byte for byte the generic canonical form, for varied and awkward events", () => {
+    const awkward = ["", "ü\u2028\"\\", "$$'", "null", "{}", "\u0001"];
+    for (let i = 0; i < 200; i++) {
+      const pick = <T,>(xs: T[]) => xs[i % xs.length];
+      const e: ChainedFields = {
+        ...ev(i),
+        actorKind: pick(["person", "agent", "system"]),
+        actorId: pick([null, "u1", awkward[i % awkward.length]]),
+        actorLabel: pick(awkward),
+        targetKind: pick([null, "decision"]),
+        targetId: pick([null, awkward[(i + 1) % awkward.length]]),
+        agentId: pick([null, "00000000-0000-4000-8000-000000000001"]),
+        sessionId: pick([null, "00000000-0000-4000-8000-000000000002"]),
+        detail: pick([{}, { z: [1, { b: null, a: "x" }], a: awkward[i % awkward.length] }, { nested: { deep: { k: 1.5, j: true } } }]),
+        requestId: pick([null, "req-1", awkward[(i + 2) % awkward.length]]),
+        ip: pick([null, "10.0.0.1"]),
+      };
+      expect(eventPayload(e)).toBe(eventPayloadGeneric(e));
+    }
   });
 });

@@ -38,8 +38,32 @@ const CHAINED_KEYS = [
 
 /** Hash of exactly the chained fields (rows from the database carry more columns). */
 export function eventHash(prevHash: string, e: ChainedFields): string {
+  return chainHash(prevHash, eventPayload(e));
+}
+
+/**
+ * The canonical text an event's hash covers: canonicalJson of exactly the chained fields, keys
+ * sorted. Spelled out field by field because every decision pays for it; chain.test.ts holds
+ * it byte for byte against the generic form. Independent of the chain, so computable early.
+ */
+export function eventPayload(e: ChainedFields): string {
+  const j = JSON.stringify;
+  return (
+    `{"action":${j(e.action ?? null)},"actorId":${j(e.actorId ?? null)},"actorKind":${j(e.actorKind ?? null)},"actorLabel":${j(e.actorLabel ?? null)},` +
+    `"agentId":${j(e.agentId ?? null)},"detail":${canonicalJson(e.detail ?? null)},"id":${j(e.id ?? null)},"ip":${j(e.ip ?? null)},` +
+    `"occurredAt":${j(e.occurredAt.toISOString())},"requestId":${j(e.requestId ?? null)},"sessionId":${j(e.sessionId ?? null)},` +
+    `"targetId":${j(e.targetId ?? null)},"targetKind":${j(e.targetKind ?? null)}}`
+  );
+}
+
+/** The same text, built generically from CHAINED_KEYS (the reference for eventPayload). */
+export function eventPayloadGeneric(e: ChainedFields): string {
   const picked = Object.fromEntries(CHAINED_KEYS.map((k) => [k, e[k] ?? null]));
-  const payload = canonicalJson({ ...picked, occurredAt: e.occurredAt.toISOString() });
+  return canonicalJson({ ...picked, occurredAt: e.occurredAt.toISOString() });
+}
+
+/** Links a payload to the event before it. */
+export function chainHash(prevHash: string, payload: string): string {
   return createHash("sha256").update(prevHash).update("\n").update(payload).digest("hex");
 }
 

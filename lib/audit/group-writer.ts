@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
-import type { Db, Tx } from "@/lib/db/client";
-import { agents, auditEvents, credentials, decisions, escalations, sessions } from "@/lib/db/schema";
-import { eventHash, GENESIS_HASH, type ChainedFields } from "./chain";
-import { CHAIN_LOCK, type AuditInput } from "./record";
+import type { Db } from "@/lib/db/client";
+import { batchTransaction, type RunStatements, type Statement } from "@/lib/db/raw";
+import type { decisions, escalations } from "@/lib/db/schema";
+import { chainHash, eventPayload, type ChainedFields } from "./chain";
+import type { AuditInput } from "./record";
 
 export type DecisionRow = typeof decisions.$inferInsert & { id: string };
+type EscalationRow = typeof escalations.$inferInsert;
 
 /** What must still hold when the batch commits; checked inside the same transaction. */
 export type Preconditions = { agentId?: string; sessionId?: string; intentVersion?: number; credentialId?: string };
@@ -15,29 +16,33 @@ export type Submission = {
   decision: DecisionRow;
   audit: AuditInput;
   /** An escalation raised by this decision; written in the same transaction, never without it. */
-  escalation?: typeof escalations.$inferInsert;
+  escalation?: EscalationRow;
   requires?: Preconditions;
   /**
    * Called when a precondition no longer holds at commit time (a revocation committed while the
-   * decision was being computed): returns the deny that is written and answered instead.
+   * decision was being computed): returns the deny that is written and answered instead, or
+   * "retry" to write nothing and let the caller decide again on fresh facts.
    */
-  downgrade?: (v: Violation) => { decision: DecisionRow; audit: AuditInput; escalation?: undefined };
+  downgrade?: (v: Violation) => { decision: DecisionRow; audit: AuditInput; escalation?: undefined } | "retry";
 };
 
-export type Committed = { decision: DecisionRow; auditId: string; violation?: Violation };
+/** `retry`: nothing was written for this submission (its downgrade asked to decide again). */
+export type Committed = { decision: DecisionRow; auditId: string | null; violation?: Violation; retry?: boolean };
 
 type Pending = Submission & { resolve: (c: Committed) => void; reject: (e: unknown) => void };
 
 /**
  * Group commit for the decision hot path. Every decision and its audit event are committed
  * before anyone is answered, but many concurrent decisions share one transaction (one fsync,
- * one chain lock, multi-row inserts), so durability costs little throughput. A failed batch
- * rejects every caller in it, and callers answer deny (fail closed).
+ * one chain lock, multi-row inserts), so durability costs little throughput. One batch is in
+ * flight at a time: what arrives meanwhile forms the next batch, so batches grow with load and
+ * an idle writer commits a lone decision at once. A failed batch rejects every caller in it,
+ * and callers answer deny (fail closed).
  */
 export class GroupWriter {
   private queue: Pending[] = [];
   private flushing = false;
-  private timer: NodeJS.Timeout | null = null;
+  private scheduled: { now: boolean; cancel: () => void } | null = null;
 
   constructor(
     private db: Db,
@@ -47,8 +52,7 @@ export class GroupWriter {
   submit(s: Submission): Promise<Committed> {
     return new Promise((resolve, reject) => {
       this.queue.push({ ...s, resolve, reject });
-      if (this.queue.length >= (this.opts.maxBatch ?? 512)) this.kick(0);
-      else this.kick(this.opts.maxDelayMs ?? 1);
+      this.kick(this.queue.length >= (this.opts.maxBatch ?? 512) ? 0 : (this.opts.maxDelayMs ?? 0));
     });
   }
 
@@ -59,15 +63,20 @@ export class GroupWriter {
 
   private kick(delay: number) {
     if (this.flushing) return; // the running flush picks the queue up when it finishes
-    if (delay === 0) {
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = null;
+    if (this.scheduled && (delay > 0 || this.scheduled.now)) return;
+    this.scheduled?.cancel();
+    const run = () => {
+      this.scheduled = null;
       void this.flush();
-    } else if (!this.timer) {
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        void this.flush();
-      }, delay);
+    };
+    // "Now" still waits for this turn of the event loop, so callers that arrive together share
+    // a transaction.
+    if (delay === 0) {
+      const h = setImmediate(run);
+      this.scheduled = { now: true, cancel: () => clearImmediate(h) };
+    } else {
+      const h = setTimeout(run, delay);
+      this.scheduled = { now: false, cancel: () => clearTimeout(h) };
     }
   }
 
@@ -76,7 +85,7 @@ export class GroupWriter {
     this.flushing = true;
     const batch = this.queue.splice(0, this.opts.maxBatch ?? 512);
     try {
-      const results = await this.db.transaction((tx) => writeBatch(tx, batch));
+      const results = await batchTransaction(this.db, (run) => writeBatch(run, batch));
       batch.forEach((p, i) => p.resolve(results[i]));
     } catch (err) {
       for (const p of batch) p.reject(err);
@@ -88,95 +97,104 @@ export class GroupWriter {
 }
 
 /**
- * Lock order matters with several instances and with people's changes on the same rows: row
- * locks (session counters) first, in a fixed order, and the chain lock last — the same order a
- * person's transaction takes (its change, then recordAudit) — so no two can wait on each other.
+ * One batch in two round trips (see batchTransaction). Locks are taken in the order every other
+ * writer takes them (its change first, then the chain lock in recordAudit), so no two
+ * transactions can wait on each other:
+ *  1. the preconditions, locking the batch's session rows in id order (so the counters below
+ *     cannot deadlock with another batch or instance, and the state read stays true to commit),
+ *     then the chain lock and the chain head (warden_chain_head, migration 0005);
+ *  2. escalations, decisions, session counters and the audit events, hashed here onto that
+ *     head (warden_write_batch, migration 0007), and COMMIT.
+ * Both steps are SQL functions so Postgres plans their statements once per connection.
  */
-async function writeBatch(tx: Tx, batch: Submission[]): Promise<Committed[]> {
-  const broken = await findViolations(tx, batch);
-  const final = batch.map((s, i) => {
+async function writeBatch(run: RunStatements, batch: Submission[]): Promise<Committed[]> {
+  const now = new Date();
+  const [found, [{ head }]] = (await run([preconditionQuery(batch, now), { text: "select warden_chain_head() as head" }])) as [Found[], { head: string }[]];
+  const broken = violations(batch, found);
+  const final: (Submission & { violation?: Violation; retry?: boolean })[] = batch.map((s, i) => {
     const v = broken[i];
-    if (!v) return { ...s, violation: undefined };
+    if (!v) return s;
     if (!s.downgrade) throw new Error(`precondition ${v} failed and the submission cannot be downgraded`);
-    return { ...s.downgrade(v), violation: v };
+    const d = s.downgrade(v);
+    return d === "retry" ? { ...s, violation: v, retry: true } : { ...d, violation: v };
   });
-  const raised = final.flatMap((f) => (f.escalation ? [f.escalation] : []));
-  if (raised.length) await tx.insert(escalations).values(raised);
-  await tx.insert(decisions).values(final.map((f) => f.decision));
-  await bumpSessionCounters(tx, final.map((f) => f.decision));
-  await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`);
-  const [last] = await tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
-  let prev = last?.hash ?? GENESIS_HASH;
-  const auditRows = final.map((f) => {
-    const fields: ChainedFields = {
-      id: randomUUID(),
-      occurredAt: f.audit.occurredAt ?? new Date(),
-      actorKind: f.audit.actor.kind,
-      actorId: f.audit.actor.id ?? null,
-      actorLabel: f.audit.actor.label,
-      action: f.audit.action,
-      targetKind: f.audit.target?.kind ?? null,
-      targetId: f.audit.target?.id ?? null,
-      agentId: f.audit.agentId ?? null,
-      sessionId: f.audit.sessionId ?? null,
-      detail: f.audit.detail ?? {},
-      requestId: f.audit.requestId ?? null,
-      ip: f.audit.ip ?? null,
-    };
-    const hash = eventHash(prev, fields);
-    const row = { ...fields, actorKind: f.audit.actor.kind, prevHash: prev, hash };
+  const written = final.filter((f) => !f.retry);
+  // The canonical payload each hash covers is also the row sent to the database (its keys are
+  // the chained fields), extended with the two chain columns: one serialisation, not two.
+  let prev = head;
+  const auditIds: string[] = [];
+  const auditJson = written.map((f) => {
+    const fields = chainedFields(f.audit, now);
+    auditIds.push(fields.id);
+    const payload = eventPayload(fields);
+    const hash = chainHash(prev, payload);
+    const row = `${payload.slice(0, -1)},"prevHash":"${prev}","hash":"${hash}"}`;
     prev = hash;
     return row;
   });
-  await tx.insert(auditEvents).values(auditRows);
-  return final.map((f, i) => ({ decision: f.decision, auditId: auditRows[i].id, violation: f.violation }));
+  const raised = written.flatMap((f) => (f.escalation ? [escalationRecord(f.escalation, now)] : []));
+  await run(
+    written.length
+      ? [
+          {
+            text: "select warden_write_batch($1::json, $2::json, $3::json, $4::json)",
+            params: [
+              JSON.stringify(raised),
+              JSON.stringify(written.map((f) => decisionRecord(f.decision, now))),
+              JSON.stringify(sessionCounters(written.map((f) => f.decision))),
+              `[${auditJson.join(",")}]`,
+            ],
+          },
+        ]
+      : [],
+    { commit: true },
+  );
+  let w = 0;
+  return final.map((f) => (f.retry ? { decision: f.decision, auditId: null, violation: f.violation, retry: true } : { decision: f.decision, auditId: auditIds[w++], violation: f.violation }));
 }
 
-/** One query per kind of precondition for the whole batch, at commit time. */
-async function findViolations(tx: Tx, batch: Submission[]): Promise<(Violation | undefined)[]> {
-  const ids = (k: keyof Preconditions) => [...new Set(batch.map((s) => s.requires?.[k]).filter((x): x is string => !!x))];
-  const [agentIds, sessionIds, credIds] = [ids("agentId"), ids("sessionId"), ids("credentialId")];
-  const now = new Date();
-  const okAgents = agentIds.length
-    ? new Set((await tx.select({ id: agents.id }).from(agents).where(and(inArray(agents.id, agentIds), eq(agents.status, "active")))).map((r) => r.id))
-    : new Set<string>();
-  const okSessions = sessionIds.length
-    ? new Map(
-        (
-          await tx
-            .select({ id: sessions.id, v: sessions.intentVersion })
-            .from(sessions)
-            .where(and(inArray(sessions.id, sessionIds), eq(sessions.status, "active"), gt(sessions.expiresAt, now)))
-        ).map((r) => [r.id, r.v]),
-      )
-    : new Map<string, number>();
-  const okCreds = credIds.length
-    ? new Set(
-        (
-          await tx
-            .select({ id: credentials.id })
-            .from(credentials)
-            .where(and(inArray(credentials.id, credIds), isNull(credentials.revokedAt), or(isNull(credentials.expiresAt), gt(credentials.expiresAt, now))))
-        ).map((r) => r.id),
-      )
-    : new Set<string>();
+type Found = { kind: "a" | "c" | "s"; ref: string; version: number };
+
+// Ids are UUIDs (validated on the way in, or generated here), so the array literal is plain.
+const uuidArray = (ids: Iterable<string>) => `{${[...new Set(ids)].join(",")}}`;
+
+/**
+ * One call for every kind of precondition in the batch. Session rows (all the batch touches,
+ * for the counters) are locked in id order; an end, quarantine or intent change
+ * committed before this point is seen, and one that comes later waits for this batch.
+ */
+function preconditionQuery(batch: Submission[], now: Date): Statement {
+  const req = (k: keyof Preconditions) => batch.flatMap((s) => (typeof s.requires?.[k] === "string" ? [s.requires[k] as string] : []));
+  const sessionIds = [...req("sessionId"), ...batch.flatMap((s) => (s.decision.sessionId ? [s.decision.sessionId] : []))];
+  return {
+    text: "select kind, ref, version from warden_batch_preconditions($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz)",
+    params: [uuidArray(req("agentId")), uuidArray(req("credentialId")), uuidArray(sessionIds), now.toISOString()],
+  };
+}
+
+function violations(batch: Submission[], found: Found[]): (Violation | undefined)[] {
+  const ok = { a: new Set<string>(), c: new Set<string>(), s: new Map<string, number>() };
+  for (const r of found) {
+    if (r.kind === "s") ok.s.set(r.ref, Number(r.version));
+    else ok[r.kind].add(r.ref);
+  }
   return batch.map((s) => {
     const r = s.requires;
     if (!r) return undefined;
-    if (r.credentialId && !okCreds.has(r.credentialId)) return "credential.revoked";
-    if (r.agentId && !okAgents.has(r.agentId)) return "agent.not_active";
-    if (r.sessionId && !okSessions.has(r.sessionId)) return "session.not_active";
+    if (r.credentialId && !ok.c.has(r.credentialId)) return "credential.revoked";
+    if (r.agentId && !ok.a.has(r.agentId)) return "agent.not_active";
+    if (r.sessionId && !ok.s.has(r.sessionId)) return "session.not_active";
     // Decided against an intent that has since changed (e.g. narrowed): decide again.
-    if (r.sessionId && r.intentVersion !== undefined && okSessions.get(r.sessionId) !== r.intentVersion) return "session.intent_changed";
+    if (r.sessionId && r.intentVersion !== undefined && ok.s.get(r.sessionId) !== r.intentVersion) return "session.intent_changed";
     return undefined;
   });
 }
 
-async function bumpSessionCounters(tx: Tx, rows: DecisionRow[]) {
-  const per = new Map<string, { n: number; deny: number; esc: number; last: Date }>();
+function sessionCounters(rows: DecisionRow[]) {
+  const per = new Map<string, { id: string; n: number; deny: number; esc: number; last: Date }>();
   for (const d of rows) {
     if (!d.sessionId) continue;
-    const c = per.get(d.sessionId) ?? { n: 0, deny: 0, esc: 0, last: new Date(0) };
+    const c = per.get(d.sessionId) ?? { id: d.sessionId, n: 0, deny: 0, esc: 0, last: new Date(0) };
     c.n++;
     if (d.outcome === "deny") c.deny++;
     if (d.escalationId) c.esc++; // escalation_count counts escalation rows
@@ -184,16 +202,68 @@ async function bumpSessionCounters(tx: Tx, rows: DecisionRow[]) {
     if (at > c.last) c.last = at;
     per.set(d.sessionId, c);
   }
-  // Sorted so concurrent batches on several instances lock session rows in the same order.
-  for (const [id, c] of [...per.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    await tx
-      .update(sessions)
-      .set({
-        decisionCount: sql`${sessions.decisionCount} + ${c.n}`,
-        denyCount: sql`${sessions.denyCount} + ${c.deny}`,
-        escalationCount: sql`${sessions.escalationCount} + ${c.esc}`,
-        lastActivityAt: sql`greatest(${sessions.lastActivityAt}, ${c.last})`,
-      })
-      .where(eq(sessions.id, id));
-  }
+  return [...per.values()];
+}
+
+function decisionRecord(d: DecisionRow, now: Date) {
+  return {
+    id: d.id,
+    session_id: d.sessionId ?? null,
+    agent_id: d.agentId ?? null,
+    connector_id: d.connectorId ?? null,
+    connector: d.connector,
+    tool: d.tool,
+    operation: d.operation,
+    resource: d.resource ?? null,
+    sensitivity: d.sensitivity ?? null,
+    destination: d.destination ?? null,
+    args_digest: d.argsDigest ?? null,
+    args_preview: d.argsPreview ?? null,
+    outcome: d.outcome,
+    reasons: d.reasons ?? [],
+    diff: d.diff ?? null,
+    policy_version: d.policyVersion ?? null,
+    escalation_id: d.escalationId ?? null,
+    grant_id: d.grantId ?? null,
+    latency_us: d.latencyUs ?? null,
+    created_at: d.createdAt ?? now,
+  };
+}
+
+function escalationRecord(e: EscalationRow, now: Date) {
+  return {
+    id: e.id ?? randomUUID(),
+    kind: e.kind,
+    session_id: e.sessionId,
+    agent_id: e.agentId,
+    decision_id: e.decisionId ?? null,
+    action: e.action,
+    action_hash: e.actionHash,
+    risk: e.risk,
+    required_approvals: e.requiredApprovals ?? 1,
+    reasons: e.reasons ?? [],
+    diff: e.diff ?? null,
+    status: e.status ?? "pending",
+    requested_by: e.requestedBy ?? null,
+    expires_at: e.expiresAt,
+    created_at: e.createdAt ?? now,
+  };
+}
+
+function chainedFields(a: AuditInput, now: Date): ChainedFields {
+  return {
+    id: randomUUID(),
+    occurredAt: a.occurredAt ?? now,
+    actorKind: a.actor.kind,
+    actorId: a.actor.id ?? null,
+    actorLabel: a.actor.label,
+    action: a.action,
+    targetKind: a.target?.kind ?? null,
+    targetId: a.target?.id ?? null,
+    agentId: a.agentId ?? null,
+    sessionId: a.sessionId ?? null,
+    detail: a.detail ?? {},
+    requestId: a.requestId ?? null,
+    ip: a.ip ?? null,
+  };
 }

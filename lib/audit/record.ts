@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { desc, sql } from "drizzle-orm";
-import type { Db, Executor, Tx } from "@/lib/db/client";
+import { sql } from "drizzle-orm";
+import { rows, type Db, type Executor, type Tx } from "@/lib/db/client";
 import { auditEvents } from "@/lib/db/schema";
-import { eventHash, GENESIS_HASH, type ChainedFields } from "./chain";
+import { eventHash, type ChainedFields } from "./chain";
 
 export type Actor =
   | { kind: "person"; id: string; label: string }
@@ -34,8 +34,8 @@ export async function recordAudit(tx: Executor, input: AuditInput): Promise<{ id
   // could read the same last hash and fork the chain. Duck-typed, not instanceof: Next loads
   // drizzle once per bundle, so the handle may come from another copy of the class.
   if (!isTransaction(tx)) return (tx as Db).transaction((t) => recordAudit(t, input));
-  await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`);
-  const [last] = await tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
+  // Takes CHAIN_LOCK, then reads the head with a fresh snapshot (migration 0005).
+  const [{ head }] = rows<{ head: string }>(await tx.execute(sql`select warden_chain_head() as head`));
   const fields: ChainedFields = {
     id: randomUUID(),
     occurredAt: input.occurredAt ?? new Date(),
@@ -51,7 +51,7 @@ export async function recordAudit(tx: Executor, input: AuditInput): Promise<{ id
     requestId: input.requestId ?? null,
     ip: input.ip ?? null,
   };
-  const prevHash = last?.hash ?? GENESIS_HASH;
+  const prevHash = head;
   const hash = eventHash(prevHash, fields);
   await tx.insert(auditEvents).values({ ...fields, actorKind: fields.actorKind as Actor["kind"], prevHash, hash });
   return { id: fields.id, hash };

@@ -22,7 +22,8 @@ export function redactedPreview(args: unknown, depth = 0): unknown {
     if (depth >= MAX_DEPTH) return "<object>";
     const out: Record<string, unknown> = {};
     const keys = Object.keys(args as object);
-    for (const k of keys.slice(0, MAX_PREVIEW_KEYS)) out[k.slice(0, 100)] = redactedPreview((args as Record<string, unknown>)[k], depth + 1);
+    // Keys are kept, so they must be storable: Postgres jsonb cannot hold NUL.
+    for (const k of keys.slice(0, MAX_PREVIEW_KEYS)) out[k.slice(0, 100).replaceAll("\u0000", "\ufffd")] = redactedPreview((args as Record<string, unknown>)[k], depth + 1);
     if (keys.length > MAX_PREVIEW_KEYS) out["…"] = `<${keys.length - MAX_PREVIEW_KEYS} more keys>`;
     return out;
   }

@@ -184,6 +184,25 @@ describe.each(DB_KINDS)("the decision path on %s", (kind) => {
     expect(foreign.status).toBe(404);
   });
 
+  it("decides again, against the new intent, when another instance changed it under a cached session", async () => {
+    const s = await open({ goal: "triage", actions: ["github:issues.*"], maxSensitivity: "internal", ttlSeconds: 600 }, {}, otherKey);
+    // This process now holds the session (intent version 1) in its short-lived cache.
+    expect((await decide(s.body.id, { connector: "github", tool: "issues", operation: "write" }, otherKey)).body.decision).toBe("allow");
+    // Another instance narrows the intent: this process is not told (no forgetSession here).
+    const narrowed = { goal: "triage, read only", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 600 };
+    await h.db.execute(sql`update sessions set intent = ${JSON.stringify(narrowed)}::jsonb, intent_version = 2 where id = ${s.body.id}`);
+    const before = (await h.db.select({ n: sql<number>`count(*)::int` }).from(decisions).where(eq(decisions.sessionId, s.body.id)))[0].n;
+    const d = await decide(s.body.id, { connector: "github", tool: "issues", operation: "write" }, otherKey);
+    // Not a stale allow, and not a blanket deny for the race: the call is out of the new intent.
+    expect(d.body.decision).toBe("escalate");
+    expect(d.body.reasons.map((r: { code: string }) => r.code)).toContain("intent.operation_not_declared");
+    // One call, one decision on the record: the discarded attempt wrote nothing.
+    const rows = await h.db.select().from(decisions).where(eq(decisions.sessionId, s.body.id));
+    expect(rows).toHaveLength(before + 1);
+    expect(await auditFor(d.body.decisionId)).toHaveLength(1);
+    expect((await verifyAuditChain(h.db)).ok).toBe(true);
+  });
+
   it("never answers a random body with a 500 or an allow", async () => {
     const s = await open({ goal: "fuzz", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 600 }, {}, otherKey);
     let seed = 42;

@@ -82,7 +82,7 @@ describe.each(DB_KINDS)("group commit on %s", (kind) => {
     expect(r.decision.outcome).toBe("deny");
     const [row] = await h.db.select().from(decisions).where(eq(decisions.id, r.decision.id));
     expect(row.outcome).toBe("deny");
-    const [ev] = await h.db.select().from(auditEvents).where(eq(auditEvents.id, r.auditId));
+    const [ev] = await h.db.select().from(auditEvents).where(eq(auditEvents.id, r.auditId!));
     expect(ev.action).toBe("decision.deny");
   });
 
@@ -91,7 +91,7 @@ describe.each(DB_KINDS)("group commit on %s", (kind) => {
     const w = new GroupWriter(h.db, { maxDelayMs: 5 });
     const good = submission("allow");
     const bad = submission("allow");
-    bad.decision.sessionId = randomUUID(); // foreign key violation
+    bad.decision.sensitivity = "top-secret" as "restricted"; // not a value of the enum: the insert fails
     const results = await Promise.allSettled([w.submit(good), w.submit(bad)]);
     expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
     expect([await count(h, decisions), await count(h, auditEvents)]).toEqual(before);

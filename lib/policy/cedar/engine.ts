@@ -105,6 +105,18 @@ function at(recordText: string, statementText: string): { line: number; column: 
 
 const MEMO_MAX = 20_000;
 
+/** Every field of the request, in a fixed order: equal keys mean equal requests. */
+export function requestKey(r: PolicyRequest): string {
+  const a = r.agent;
+  const c = r.connector;
+  return JSON.stringify([
+    a.name, a.riskTier, a.team, a.status, a.identity,
+    c.name, c.managed, c.kind, c.sensitivity, c.environment,
+    r.tool, r.operation, r.access, r.resource ?? null, r.sensitivity, r.destination ?? null,
+    r.destinationExternal, r.intentMatch, r.sessionAgeSeconds, r.escalationCount, r.denialCount,
+  ]);
+}
+
 class SlicedEngine implements PolicyEngine {
   private readonly generation = ++generations;
   private readonly buckets = new Map<string, number[]>();
@@ -116,6 +128,8 @@ class SlicedEngine implements PolicyEngine {
   private stamp = 0;
   /** Answers by slice + pruned request (see decide); bounded, oldest dropped first. */
   private readonly memo = new Map<string, PolicyDecision>();
+  /** Answers by the complete request (see decide). */
+  private readonly exact = new Map<string, PolicyDecision>();
 
   constructor(
     private readonly statements: Statement[],
@@ -142,6 +156,19 @@ class SlicedEngine implements PolicyEngine {
   }
 
   decide(request: PolicyRequest): PolicyDecision {
+    if (!this.useMemo) return this.decideSliced(request);
+    // First level: the whole request, keyed cheaply. Most calls repeat one another exactly
+    // (within a second: the session's age is part of it), so this skips slicing and pruning.
+    const key = requestKey(request);
+    const hit = this.exact.get(key);
+    if (hit) return hit;
+    const decision = this.decideSliced(request);
+    if (this.exact.size >= MEMO_MAX) this.exact.delete(this.exact.keys().next().value as string);
+    this.exact.set(key, decision);
+    return decision;
+  }
+
+  private decideSliced(request: PolicyRequest): PolicyDecision {
     const slice = this.slice(this.sides(request));
     if (slice.length === 0) return noPermit(0);
     const { slot, meta } = preparsedSlice(`${this.generation}:${slice.join(",")}`, slice.length, () => this.build(slice, true));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compilePolicies } from "./engine";
+import { compilePolicies, requestKey } from "./engine";
 import { guardrailPolicies } from "./guardrails";
 import type { PolicyRequest } from "./request";
 
@@ -34,5 +34,44 @@ describe("the answer memo", () => {
       outcomes.add(a.decision);
     }
     expect([...outcomes].sort()).toEqual(["allow", "deny", "escalate"]);
+  });
+});
+
+describe("the exact-request memo key", () => {
+  it("changes when any single field of the request changes", () => {
+    const base: PolicyRequest = {
+      agent: { name: "a", riskTier: "low", team: "t", status: "active", identity: "i" },
+      connector: { name: "c", managed: true, kind: "database", sensitivity: "internal", environment: "production" },
+      tool: "tool",
+      operation: "op",
+      access: "read",
+      resource: "r",
+      sensitivity: "internal",
+      destination: "internal:x",
+      destinationExternal: false,
+      intentMatch: true,
+      sessionAgeSeconds: 1,
+      escalationCount: 0,
+      denialCount: 0,
+    };
+    // Every leaf of the request, found by walking it, so a field added later is covered too.
+    const leaves: string[][] = [];
+    const walk = (o: object, path: string[]) => {
+      for (const [k, v] of Object.entries(o)) (v && typeof v === "object" ? walk(v, [...path, k]) : leaves.push([...path, k]));
+    };
+    walk(base, []);
+    expect(leaves.length).toBe(21);
+    const key = requestKey(base);
+    for (const path of leaves) {
+      const copy = structuredClone(base) as unknown as Record<string, unknown>;
+      let o = copy;
+      for (const k of path.slice(0, -1)) o = o[k] as Record<string, unknown>;
+      const last = path[path.length - 1];
+      const v = o[last];
+      o[last] = typeof v === "boolean" ? !v : typeof v === "number" ? v + 1 : `${v}x`;
+      expect(requestKey(copy as unknown as PolicyRequest), path.join(".")).not.toBe(key);
+    }
+    // An absent optional field differs from the text "null".
+    expect(requestKey({ ...base, resource: undefined })).not.toBe(requestKey({ ...base, resource: "null" }));
   });
 });

@@ -12,7 +12,7 @@ import type { ActiveEngine } from "../policies/active-engine";
 import { accessKindOf, type PolicyRequest } from "@/lib/policy/cedar/request";
 import { isExternalDestination } from "@/lib/policy/globs";
 import type { Sensitivity } from "@/lib/policy/sensitivity";
-import { connectorFacts, sessionFacts } from "./facts";
+import { connectorFacts, forgetSession, sessionFacts } from "./facts";
 import type { AuthorizeInput } from "./schemas";
 
 export type AuthorizeResult = {
@@ -31,7 +31,7 @@ type Meta = { requestId?: string; ip?: string | null };
  * (group commit) before this returns; if that write fails the caller gets an error and the
  * route answers deny — no allow ever exists without its audit record.
  */
-export async function authorize(db: Db, writer: GroupWriter, engine: ActiveEngine, agent: AgentCaller, input: AuthorizeInput, meta: Meta): Promise<AuthorizeResult> {
+export async function authorize(db: Db, writer: GroupWriter, engine: ActiveEngine, agent: AgentCaller, input: AuthorizeInput, meta: Meta, attempt = 1): Promise<AuthorizeResult> {
   const started = process.hrtime.bigint();
   const now = new Date();
   const session = await sessionFacts(db, input.sessionId, agent.id);
@@ -153,11 +153,18 @@ export async function authorize(db: Db, writer: GroupWriter, engine: ActiveEngin
     // Re-checked at commit: a revocation or quarantine that lands meanwhile still wins.
     requires: outcome === "deny" ? undefined : { agentId: agent.id, sessionId: session.id, intentVersion: session.intentVersion, credentialId: agent.credentialId },
     downgrade: (v) => {
+      // The intent changed under a cached session (another instance, or mid-decision): decide
+      // once more against the current one rather than deny a call the new intent may allow.
+      if (v === "session.intent_changed" && attempt === 1) return "retry";
       const r = [{ code: v, message: "Changed while the decision was being made" }];
       return { decision: decisionRow("deny", r), audit: audit("deny", r) };
     },
   };
   const committed = await writer.submit(submission);
+  if (committed.retry) {
+    forgetSession(db, session.id);
+    return authorize(db, writer, engine, agent, input, meta, attempt + 1);
+  }
   const d = committed.decision;
   return {
     decision: d.outcome as AuthorizeResult["decision"],

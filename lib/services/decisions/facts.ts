@@ -20,7 +20,10 @@ export type ConnectorFacts = {
 };
 
 type Caches = { sessions: TtlCache<SessionFacts>; connectors: TtlCache<ConnectorFacts> };
-const perDb = new WeakMap<Db, Caches>();
+// On globalThis: the machine listener (server.ts) and Next's route bundles each load this
+// module, and an intent change or end served by one must drop the entry the other reads.
+const g = globalThis as unknown as { __wardenFacts?: WeakMap<Db, Caches> };
+const perDb = (g.__wardenFacts ??= new WeakMap<Db, Caches>());
 function caches(db: Db): Caches {
   let c = perDb.get(db);
   if (!c) perDb.set(db, (c = { sessions: new TtlCache(SESSION_TTL_MS), connectors: new TtlCache(CONNECTOR_TTL_MS) }));

@@ -9,13 +9,16 @@ const name = (what: string) =>
     .max(120)
     .regex(/^[a-z0-9][a-z0-9_\-/]*$/, `${what}: lower-case letters, digits, '-', '_' or '/'`);
 
+// Postgres text cannot hold NUL: refused here with a clear 400, not failed at the write.
+const text = (max: number) => z.string().max(max).refine((s) => !s.includes("\u0000"), "must not contain NUL characters");
+
 export const actionSchema = z.object({
   connector: name("connector"),
   tool: name("tool"),
   operation: name("operation"),
-  resource: z.string().max(500).optional(),
+  resource: text(500).optional(),
   sensitivity: z.enum(SENSITIVITIES).optional(),
-  destination: z.string().max(500).optional(),
+  destination: text(500).optional(),
   arguments: z.unknown().optional(),
 });
 

@@ -115,7 +115,8 @@ async function recordUnknownIdentity(db: Db, identity: string, trustId?: string)
 // a quarantine that landed meanwhile turns the answer into deny); every other endpoint
 // authenticates against the database each time.
 const AUTH_TTL_MS = 2000;
-const authCache = new WeakMap<Db, TtlCache<AgentCaller>>();
+// Shared across module copies (see facts.ts) so that every copy forgets the same entries.
+const authCache = ((globalThis as unknown as { __wardenAuth?: WeakMap<Db, TtlCache<AgentCaller>> }).__wardenAuth ??= new WeakMap());
 
 export async function authenticateAgentForDecision(db: Db, authorization: string | null): Promise<AgentCaller | AgentAuthFailure> {
   let cache = authCache.get(db);

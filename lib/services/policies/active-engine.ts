@@ -7,11 +7,11 @@ import type { PolicyRequest } from "@/lib/policy/cedar/request";
 
 export type ActiveEngine = { version: string; decide(req: PolicyRequest): PolicyDecision };
 
-// How stale a policy change may be on any instance: every decision checks (at most this often,
-// with one cheap query) whether the policy set changed, and recompiles if it did.
+// How stale a policy change may be on any instance: the set is re-checked (one cheap query) at
+// least this often, and recompiled when it changed.
 const REFRESH_MS = 500;
 
-type State = { db: Db; marker: string; checkedAt: number; engine: ActiveEngine; loading?: Promise<ActiveEngine> };
+type State = { db: Db; marker: string; checkedAt: number; engine: ActiveEngine; timer?: ReturnType<typeof setInterval> };
 const g = globalThis as unknown as { __wardenPolicy?: State };
 
 /** Nothing compiled and nothing to fall back on: every decision is deny. */
@@ -53,27 +53,46 @@ async function load(db: Db, marker: string): Promise<ActiveEngine> {
 
 /**
  * The compiled active policy set for this process. A compile failure keeps serving the last
- * good set; with none, decisions fail closed.
+ * good set; with none, decisions fail closed. A timer re-checks the change marker every
+ * POLL_MS, so decisions normally find a fresh set without waiting on the database; if the timer
+ * fell behind (a slow database), the decision waits for the check rather than use a set older
+ * than REFRESH_MS. Concurrent checks share one query.
  */
 export async function getActiveEngine(db: Db): Promise<ActiveEngine> {
   const s = g.__wardenPolicy;
-  const now = Date.now();
-  if (s && s.db === db && now - s.checkedAt < REFRESH_MS) return s.engine;
-  const marker = await changeMarker(db);
-  if (s && s.db === db && s.marker === marker) {
-    s.checkedAt = now;
-    return s.engine;
+  if (s && s.db === db && Date.now() - s.checkedAt < REFRESH_MS) return s.engine;
+  return refresh(db);
+}
+
+const POLL_MS = REFRESH_MS / 2;
+const checks = new WeakMap<Db, Promise<ActiveEngine>>();
+
+function refresh(db: Db): Promise<ActiveEngine> {
+  let p = checks.get(db);
+  if (!p) {
+    p = check(db).finally(() => checks.delete(db));
+    checks.set(db, p);
   }
-  if (s?.loading && s.db === db) return s.loading;
-  const loading = load(db, marker);
-  if (s && s.db === db) s.loading = loading;
+  return p;
+}
+
+async function check(db: Db): Promise<ActiveEngine> {
+  const s = g.__wardenPolicy;
+  const started = Date.now();
   try {
-    const engine = await loading;
-    g.__wardenPolicy = { db, marker, checkedAt: Date.now(), engine };
+    const marker = await changeMarker(db);
+    if (s && s.db === db && s.marker === marker) {
+      s.checkedAt = started;
+      return s.engine;
+    }
+    const engine = await load(db, marker);
+    const timer = s?.db === db && s.timer ? s.timer : setInterval(() => void refresh(db).catch(() => {}), POLL_MS);
+    timer.unref?.();
+    if (s && s.db !== db) clearInterval(s.timer);
+    g.__wardenPolicy = { db, marker, checkedAt: started, engine, timer };
     return engine;
   } catch {
     if (s && s.db === db) {
-      s.loading = undefined;
       s.checkedAt = Date.now();
       return s.engine;
     }

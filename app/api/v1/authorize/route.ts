@@ -1,24 +1,14 @@
+import type { NextRequest } from "next/server";
+import { answerAuthorize, AUTHORIZE_MAX_BODY } from "@/lib/api/authorize-endpoint";
 import { readJson } from "@/lib/api/body";
-import { withAgent } from "@/lib/api/with-agent";
-import { json } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
-import { authorize } from "@/lib/services/decisions/authorize";
-import { getDecisionRuntime } from "@/lib/services/decisions/runtime";
+import { requestMeta } from "@/lib/api/meta";
 import { authorizeSchema } from "@/lib/services/decisions/schemas";
 
-// Bodies hold one tool call; arguments are digested, so 64 KiB is plenty.
-const MAX_BODY = 64 * 1024;
-
-export const POST = withAgent(async ({ req, agent, meta }) => {
-  const input = await readJson(req, authorizeSchema, MAX_BODY);
-  const db = await getDb();
-  const { writer, engine } = await getDecisionRuntime(db);
-  try {
-    return await authorize(db, writer, engine, agent, input, meta);
-  } catch (err) {
-    if ((err as { code?: string }).code === "not_found") throw err;
-    // Fail closed: no decision could be recorded, so nothing is allowed.
-    console.error(`[warden] decision ${meta.requestId} could not be recorded:`, err);
-    return json({ decision: "deny", reasons: [{ code: "audit.unavailable", message: "The decision could not be recorded" }], decisionId: null }, 200, meta);
-  }
-}, { decision: true });
+// In production the node:http machine listener (server.ts) answers this path before Next sees
+// it; this route serves `next dev` and anything that runs Next without server.ts. Both answer
+// through answerAuthorize.
+export async function POST(req: NextRequest) {
+  const meta = requestMeta(req);
+  const a = await answerAuthorize(req.headers.get("authorization"), () => readJson(req, authorizeSchema, AUTHORIZE_MAX_BODY), meta);
+  return Response.json(a.body, { status: a.status, headers: a.headers });
+}

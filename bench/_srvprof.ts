@@ -1,0 +1,43 @@
+import { spawn } from "node:child_process";
+import autocannon from "autocannon";
+import pg from "pg";
+import { openDatabase } from "../lib/db/client";
+import { createAgent } from "../lib/services/agents/create";
+import { issueAgentKey } from "../lib/services/agents/keys";
+import { createConnector } from "../lib/services/connectors/create";
+import { connectorCreateSchema } from "../lib/services/connectors/schemas";
+import { ensureGuardrails } from "../lib/services/policies/guardrails";
+const admin = "postgres://postgres@127.0.0.1:5432/postgres";
+async function main() {
+  const name = `warden_sp_${Date.now()}`;
+  const c = new pg.Client({ connectionString: admin }); await c.connect();
+  await c.query(`CREATE DATABASE ${name}`);
+  const url = `postgres://postgres@127.0.0.1:5432/${name}`;
+  const h = await openDatabase({ kind: "postgres", url, poolSize: 2 });
+  await ensureGuardrails(h.db);
+  const system = { actor: { kind: "system" as const, label: "bench" } };
+  await createConnector(h.db, system, connectorCreateSchema.parse({ name: "github", displayName: "GitHub", kind: "saas_api", sensitivity: "internal", tools: [{ name: "issues", operations: [{ name: "read", access: "read" }] }] }));
+  const a = await createAgent(h.db, system, { name: "bench-bot", identityKind: "key", team: "bench", purpose: "", riskTier: "medium", envelope: { actions: ["github:*"], maxSensitivity: "internal", maxTtlSeconds: 86_400 } });
+  const { secret } = await issueAgentKey(h.db, system, a!.id, { name: "bench", expiresInDays: 1 });
+  if (process.env.EXP) for (const q of process.env.EXP.split(";")) await new pg.Client({ connectionString: url }).connect().then(async (cc: any) => { await cc.query(q); await cc.end(); });
+  await h.close();
+  const args = [...(process.env.PROF ? ["--cpu-prof", "--cpu-prof-dir=/tmp/prof"] : []), ".next/warden-server.cjs", "-p", "3222", "-H", "127.0.0.1"];
+  const server = spawn("node", args, { env: { ...process.env, DATABASE_URL: url, NODE_ENV: "production", WARDEN_DEMO: "0" }, stdio: ["ignore", "ignore", "inherit"] });
+  const base = "http://127.0.0.1:3222";
+  for (let i = 0; i < 100; i++) { if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break; await new Promise((r) => setTimeout(r, 300)); }
+  const headers = { authorization: `Bearer ${secret}`, "content-type": "application/json" };
+  const s = await fetch(`${base}/api/v1/sessions`, { method: "POST", headers, body: JSON.stringify({ intent: { goal: "bench", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 86_400 } }) }).then((r) => r.json());
+  const body = JSON.stringify({ sessionId: s.id, action: { connector: "github", tool: "issues", operation: "read", resource: "repo:acme/api" } });
+  const fs = await import("node:fs");
+  const cpu = (pid: number) => { const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" "); return (Number(f[11]) + Number(f[12])) * 10; };
+  const pgCpu = () => { let t = 0; for (const d of fs.readdirSync("/proc")) { if (!/^\d+$/.test(d)) continue; try { const st = fs.readFileSync(`/proc/${d}/stat`, "utf8"); if (st.includes("(postgres)")) { const f = st.split(") ")[1].split(" "); t += (Number(f[11]) + Number(f[12])) * 10; } } catch {} } return t; };
+  const c0 = cpu(server.pid!), p0 = pgCpu(), s0 = process.cpuUsage();
+  const r: any = await new Promise((res, rej) => autocannon({ url: `${base}/api/v1/authorize`, method: "POST", headers, body, connections: Number(process.env.CONN ?? 50), duration: Number(process.env.SECS ?? 8), ...(process.env.RATE ? { overallRate: Number(process.env.RATE) } : {}) }, (e, x) => (e ? rej(e) : res(x))));
+  const n = r.requests.total; const sc = (process.cpuUsage(s0).user + process.cpuUsage(s0).system) / 1000;
+  console.log(`cpu per request: server ${((cpu(server.pid!) - c0) * 1000 / n).toFixed(0)} us, postgres ${((pgCpu() - p0) * 1000 / n).toFixed(0)} us, load generator ${(sc * 1000 / n).toFixed(0)} us`);
+  console.log(`rps ${r.requests.average} p50 ${r.latency.p50} p99 ${r.latency.p99} non2xx ${r.non2xx} errors ${r.errors}`);
+  server.kill("SIGTERM");
+  await new Promise((r) => server.on("exit", r));
+  await c.query(`DROP DATABASE ${name} WITH (FORCE)`); await c.end();
+}
+main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });

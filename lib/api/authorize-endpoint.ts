@@ -1,0 +1,52 @@
+import { getDb } from "@/lib/db/client";
+import { authorize } from "@/lib/services/decisions/authorize";
+import { getDecisionRuntime } from "@/lib/services/decisions/runtime";
+import type { AuthorizeInput } from "@/lib/services/decisions/schemas";
+import { authenticateAgentForDecision } from "@/lib/services/machine/authenticate";
+import { ApiError, ERROR_STATUS, errorBody } from "./errors";
+import type { RequestMeta } from "./meta";
+
+// Bodies hold one tool call; arguments are digested, so 64 KiB is plenty.
+export const AUTHORIZE_MAX_BODY = 64 * 1024;
+
+export type Answer = { status: number; body: unknown; headers: Record<string, string> };
+
+/**
+ * POST /api/v1/authorize, independent of the HTTP stack: the Next route (dev server) and the
+ * node:http machine listener (production, lib/api/machine-listener.ts) both answer through it,
+ * so the two can never disagree. Agent first, then the body; a deny is a 200.
+ */
+export async function answerAuthorize(authorization: string | null, readInput: () => Promise<AuthorizeInput>, meta: RequestMeta): Promise<Answer> {
+  const headers: Record<string, string> = { "cache-control": "no-store", "x-request-id": meta.requestId };
+  try {
+    const db = await getDb();
+    // Reuses a recent authentication: the decision's commit re-checks credential and agent.
+    const agent = await authenticateAgentForDecision(db, authorization);
+    if (!("id" in agent)) throw new ApiError("unauthenticated", "Agent credentials were not accepted");
+    const input = await readInput();
+    const { writer, engine } = await getDecisionRuntime(db);
+    try {
+      return { status: 200, body: await authorize(db, writer, engine, agent, input, meta), headers };
+    } catch (err) {
+      if (isApiError(err)) throw err; // e.g. an unknown session: 404, nothing was decided
+      // Fail closed: no decision could be recorded, so nothing is allowed.
+      console.error(`[warden] decision ${meta.requestId} could not be recorded:`, err);
+      return { status: 200, body: { decision: "deny", reasons: [{ code: "audit.unavailable", message: "The decision could not be recorded" }], decisionId: null }, headers };
+    }
+  } catch (err) {
+    if (!isApiError(err)) {
+      console.error(`[warden] request ${meta.requestId} failed:`, err);
+      return { status: 500, body: errorBody(new ApiError("internal", "Internal error"), meta.requestId), headers };
+    }
+    // RFC 6750: a refused bearer credential names the scheme.
+    if (err.code === "unauthenticated") headers["www-authenticate"] = 'Bearer realm="warden"';
+    if (err.code === "payload_too_large") headers.connection = "close"; // do not read the rest
+    return { status: err.status, body: errorBody(err, meta.requestId), headers };
+  }
+}
+
+// Duck-typed: the listener and Next's route bundles each load their own copy of the class.
+function isApiError(err: unknown): err is ApiError {
+  const code = (err as { code?: unknown })?.code;
+  return err instanceof Error && typeof code === "string" && code in ERROR_STATUS;
+}

@@ -1,0 +1,15 @@
+import { randomUUID } from "node:crypto";
+
+export type RequestMeta = { requestId: string; ip: string | null };
+
+export function requestMeta(req: Request): RequestMeta {
+  return metaFrom(req.headers.get("x-request-id"), req.headers.get("x-forwarded-for"));
+}
+
+/** The same, from raw header values (the node:http machine listener has no Request). */
+export function metaFrom(requestIdHeader: string | null | undefined, forwardedFor: string | null | undefined): RequestMeta {
+  // Echoed as given (AuthZEN requires it) when it is plain printable ASCII of sane length.
+  const requestId = requestIdHeader && /^[\x20-\x7e]{1,256}$/.test(requestIdHeader) ? requestIdHeader : randomUUID();
+  const ip = forwardedFor?.split(",")[0]?.trim() || null;
+  return { requestId, ip };
+}

@@ -1,0 +1,82 @@
+import { randomBytes } from "node:crypto";
+import type { Db } from "./client";
+
+/** One parameterised statement ($1, $2, ...). */
+export type Statement = { text: string; params?: string[] };
+/**
+ * Runs statements in order inside the open transaction and returns each one's rows. With
+ * `commit`, the transaction commits right after them, in the same round trip where the driver
+ * allows it.
+ */
+export type RunStatements = (statements: Statement[], opts?: { commit?: boolean }) => Promise<Record<string, unknown>[][]>;
+
+type PgResult = { rows: Record<string, unknown>[] };
+type PgClient = { query(text: string, params?: unknown[]): Promise<PgResult | PgResult[]>; release(err?: Error | boolean): void };
+type PgPool = { connect(): Promise<PgClient> };
+type PGliteLike = { transaction<T>(fn: (tx: { query(text: string, params?: unknown[]): Promise<PgResult> }) => Promise<T>): Promise<T> };
+
+/**
+ * A transaction of hand-written SQL on the driver under a drizzle handle, for the decision hot
+ * path only. Building a 500-row insert through the query builder costs more CPU than storing
+ * it, and every round trip is time the batch holds its locks while this process's event loop
+ * is busy with requests, so on Postgres the statements of one call travel together as one
+ * simple-protocol query (BEGIN with the first call, COMMIT with the last). Parameters are then
+ * inlined as dollar-quoted literals under a random tag the value does not contain: the value
+ * cannot end the literal, so it cannot become SQL. PGlite is in-process: statements go one by
+ * one, with real parameters, inside its own transaction.
+ */
+export async function batchTransaction<T>(db: Db, fn: (run: RunStatements) => Promise<T>): Promise<T> {
+  const client = (db as unknown as { $client: PgPool | PGliteLike }).$client;
+  if (!("connect" in client)) {
+    return client.transaction((tx) =>
+      fn(async (statements, opts) => {
+        void opts; // PGlite commits when fn returns
+        const out: Record<string, unknown>[][] = [];
+        for (const s of statements) out.push((await tx.query(s.text, s.params)).rows);
+        return out;
+      }),
+    );
+  }
+  const c = await client.connect();
+  let begun = false;
+  let committed = false;
+  const run: RunStatements = async (statements, opts = {}) => {
+    const parts = statements.map(inline);
+    if (!begun) parts.unshift("BEGIN");
+    if (opts.commit) parts.push("COMMIT");
+    const wasBegun = begun;
+    begun = true;
+    const res = await c.query(parts.join(";\n"));
+    if (opts.commit) committed = true;
+    const results = Array.isArray(res) ? res : [res];
+    return results.slice(wasBegun ? 0 : 1, (wasBegun ? 0 : 1) + statements.length).map((r) => r.rows);
+  };
+  try {
+    const out = await fn(run);
+    if (!committed) await c.query("COMMIT");
+    c.release();
+    return out;
+  } catch (err) {
+    // A connection whose rollback failed is in an unknown state: destroy it, never reuse it.
+    const rolledBack = await c.query("ROLLBACK").then(() => true, () => false);
+    c.release(rolledBack ? undefined : true);
+    throw err;
+  }
+}
+
+/** `$n` placeholders replaced by dollar-quoted literals (the casts in the text still apply). */
+export function inline(s: Statement): string {
+  if (!s.params?.length) return s.text;
+  return s.text.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = s.params![Number(n) - 1];
+    if (value === undefined) throw new Error(`statement has no parameter $${n}`);
+    return dollarQuote(value);
+  });
+}
+
+export function dollarQuote(value: string): string {
+  for (;;) {
+    const tag = `$w${randomBytes(6).toString("hex")}$`;
+    if (!value.includes(tag)) return `${tag}${value}${tag}`;
+  }
+}
