@@ -66,3 +66,15 @@ export function readQuery<S extends z.ZodType>(req: Request, schema: S): z.infer
   const params = Object.fromEntries(new URL(req.url).searchParams);
   return parseWith(schema, params);
 }
+
+/**
+ * A body sent either as a form (application/x-www-form-urlencoded, as OAuth endpoints such as
+ * RFC 7662 and RFC 7009 expect) or as JSON, validated by the same schema.
+ */
+export async function readFormOrJson<S extends z.ZodType>(req: Request, schema: S, maxBytes = 8 * 1024): Promise<z.infer<S>> {
+  const type = req.headers.get("content-type") ?? "";
+  if (!/^application\/x-www-form-urlencoded\b/i.test(type)) return readJson(req, schema, maxBytes);
+  if (Number(req.headers.get("content-length") ?? "0") > maxBytes) throw tooLarge(maxBytes);
+  const form = new URLSearchParams(await readLimited(req, maxBytes));
+  return parseWith(schema, Object.fromEntries(form));
+}

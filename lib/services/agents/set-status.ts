@@ -4,6 +4,7 @@ import { ApiError, notFound } from "@/lib/api/errors";
 import type { Db } from "@/lib/db/client";
 import { agents, credentials } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
+import { retireRolesOf } from "../credentials/postgres-backend";
 
 type Status = "active" | "quarantined" | "retired";
 
@@ -13,7 +14,7 @@ type Status = "active" | "quarantined" | "retired";
  * Retirement is final.
  */
 export async function setAgentStatus(db: Db, caller: Caller, id: string, status: Status, reason: string) {
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const [agent] = await tx.select().from(agents).where(eq(agents.id, id)).for("update");
     if (!agent) throw notFound("Agent");
     if (agent.status === status) throw new ApiError("conflict", `Agent is already ${status}`);
@@ -45,6 +46,9 @@ export async function setAgentStatus(db: Db, caller: Caller, id: string, status:
       agentId: id,
       detail: { from: agent.status, to: status, reason, revokedCredentials: revoked.map((r) => r.id) },
     });
-    return { agent: updated, revokedCredentials: revoked.length };
+    return { agent: updated, revokedCredentials: revoked.length, revokedIds: revoked.map((r) => r.id) };
   });
+  await retireRolesOf(db, result.revokedIds);
+  const { revokedIds: _ids, ...out } = result;
+  return out;
 }

@@ -5,6 +5,7 @@ import type { Db } from "@/lib/db/client";
 import { credentials } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
 import { BULK_REVOKE_MAX } from "./constants";
+import { retireRolesOf } from "./postgres-backend";
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -27,7 +28,7 @@ export async function bulkRevokeCredentials(db: Db, caller: Caller, ids: string[
   }
   const malformed = wanted.filter((id) => !UUID_RE.test(id));
   if (malformed.length) throw unknownIds(malformed);
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx): Promise<BulkRevokeResult> => {
     // Lock in id order so two overlapping bulk revocations cannot deadlock.
     const rows = await tx
       .select({
@@ -75,6 +76,8 @@ export async function bulkRevokeCredentials(db: Db, caller: Caller, ids: string[
         .map((r) => ({ id: r.id, reason: "already_revoked" as const })),
     };
   });
+  await retireRolesOf(db, result.revoked);
+  return result;
 }
 
 function unknownIds(ids: string[]) {

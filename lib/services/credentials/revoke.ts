@@ -4,13 +4,14 @@ import { ApiError, notFound } from "@/lib/api/errors";
 import type { Db } from "@/lib/db/client";
 import { credentials } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
+import { retireRolesOf } from "./postgres-backend";
 
 /**
  * Revokes one credential with a reason. Checks read revoked_at from the database on every use,
  * so the revocation holds on every app instance as soon as this transaction commits.
  */
 export async function revokeCredential(db: Db, caller: Caller, id: string, reason: string) {
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const [cred] = await tx.select().from(credentials).where(eq(credentials.id, id)).for("update");
     if (!cred) throw notFound("Credential");
     if (cred.revokedAt) throw new ApiError("conflict", "Credential is already revoked");
@@ -31,4 +32,6 @@ export async function revokeCredential(db: Db, caller: Caller, id: string, reaso
     const { secretHash: _omit, ...rest } = updated;
     return rest;
   });
+  await retireRolesOf(db, [id]);
+  return result;
 }

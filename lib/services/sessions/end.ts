@@ -5,6 +5,7 @@ import type { Db } from "@/lib/db/client";
 import { credentials, sessions } from "@/lib/db/schema";
 import { forgetSession } from "../decisions/facts";
 import type { AgentCaller } from "../machine/authenticate";
+import { retireRolesOf } from "../credentials/postgres-backend";
 
 /**
  * Ends the agent's own session: it decides nothing more, and every credential issued to it is
@@ -15,7 +16,7 @@ export async function endSession(db: Db, agent: AgentCaller, id: string, reason:
     const [s] = await tx.select().from(sessions).where(and(eq(sessions.id, id), eq(sessions.agentId, agent.id))).for("update");
     if (!s) throw notFound("Session");
     if (!["active", "pending"].includes(s.status)) {
-      return { id, status: s.status, endedAt: s.endedAt?.toISOString() ?? null, revokedCredentials: 0 };
+      return { id, status: s.status, endedAt: s.endedAt?.toISOString() ?? null, revokedCredentials: 0, revokedIds: [] as string[] };
     }
     const now = new Date();
     await tx.update(sessions).set({ status: "ended", endedAt: now, endReason: reason }).where(eq(sessions.id, id));
@@ -34,8 +35,10 @@ export async function endSession(db: Db, agent: AgentCaller, id: string, reason:
       requestId: meta.requestId,
       ip: meta.ip,
     });
-    return { id, status: "ended" as const, endedAt: now.toISOString(), revokedCredentials: revoked.length };
+    return { id, status: "ended" as const, endedAt: now.toISOString(), revokedCredentials: revoked.length, revokedIds: revoked.map((r) => r.id) };
   });
   forgetSession(db, id);
-  return result;
+  await retireRolesOf(db, result.revokedIds ?? []);
+  const { revokedIds: _ids, ...out } = result;
+  return out;
 }

@@ -1,8 +1,12 @@
+import type { NextRequest } from "next/server";
 import { readJson, readQuery } from "@/lib/api/body";
+import { isAgentRequest, withAgent } from "@/lib/api/with-agent";
 import { json, withPerson } from "@/lib/api/with-person";
 import { getDb } from "@/lib/db/client";
 import { listCredentials } from "@/lib/db/queries/credentials";
 import { personCaller } from "@/lib/services/context";
+import { issueJitCredential } from "@/lib/services/credentials/issue-jit";
+import { issueJitSchema } from "@/lib/services/credentials/jit-schemas";
 import { recordStandingCredential } from "@/lib/services/credentials/record";
 import { credentialListSchema, credentialRecordSchema } from "@/lib/services/credentials/schemas";
 
@@ -12,10 +16,22 @@ export const GET = withPerson(
 );
 
 // A person records a standing secret held elsewhere (no secret is sent or stored).
-export const POST = withPerson(
+const recordStanding = withPerson(
   async ({ req, person, meta }) => {
     const input = await readJson(req, credentialRecordSchema);
     return json(await recordStandingCredential(await getDb(), personCaller(person, meta), input), 201, meta);
   },
   { can: "writeInventory" },
 );
+
+// An agent asks for a just-in-time credential for its session's task: 201 with the secret
+// (shown once) when the scope lies inside the intent, else 200 with an escalate or a deny.
+const issueJit = withAgent(async ({ req, agent, meta }) => {
+  const input = await readJson(req, issueJitSchema);
+  const result = await issueJitCredential(await getDb(), agent, input, meta);
+  return json(result, result.decision === "allow" ? 201 : 200, meta);
+});
+
+export async function POST(req: NextRequest, ctx: { params: Promise<Record<string, string | string[]>> }) {
+  return isAgentRequest(req) ? issueJit(req, ctx) : recordStanding(req, ctx);
+}

@@ -1,0 +1,59 @@
+import { and, isNull, lte, sql } from "drizzle-orm";
+import { recordAudit } from "@/lib/audit/record";
+import type { Db } from "@/lib/db/client";
+import { credentials } from "@/lib/db/schema";
+import { dropRetiredDatabaseRoles } from "./postgres-backend";
+
+const BATCH = 500;
+
+/**
+ * One pass of the credential sweeper. Expiry itself needs no sweeper (every check compares
+ * expires_at with the clock); this puts each expiry on the record once (an audit event, so it
+ * shows on the session timeline) and drops the database roles of expired or revoked
+ * credentials that are still there. Safe to run on several instances at once: the marking is
+ * one conditional UPDATE, and dropping a role that is gone is a no-op.
+ */
+export async function sweepCredentials(db: Db, now = new Date()): Promise<{ expired: number; rolesDropped: number }> {
+  const expired = await db.transaction(async (tx) => {
+    const rows = await tx
+      .update(credentials)
+      .set({ metadata: sql`${credentials.metadata} || ${JSON.stringify({ expiryRecordedAt: now.toISOString() })}::jsonb` })
+      .where(
+        and(
+          lte(credentials.expiresAt, now),
+          isNull(credentials.revokedAt),
+          sql`not (${credentials.metadata} ? 'expiryRecordedAt')`,
+          sql`${credentials.id} in (select id from credentials where expires_at <= ${now.toISOString()}::timestamptz and revoked_at is null and not (metadata ? 'expiryRecordedAt') limit ${BATCH} for update skip locked)`,
+        ),
+      )
+      .returning({ id: credentials.id, agentId: credentials.agentId, sessionId: credentials.sessionId, kind: credentials.kind, prefix: credentials.prefix, expiresAt: credentials.expiresAt });
+    for (const c of rows) {
+      await recordAudit(tx, {
+        actor: { kind: "system", label: "credential sweeper" },
+        action: "credential.expired",
+        target: { kind: "credential", id: c.id },
+        agentId: c.agentId,
+        sessionId: c.sessionId,
+        detail: { kind: c.kind, prefix: c.prefix, expiresAt: c.expiresAt?.toISOString() ?? null },
+      });
+    }
+    return rows.length;
+  });
+  const rolesDropped = await dropRetiredDatabaseRoles(db);
+  return { expired, rolesDropped };
+}
+
+/** Runs the sweeper every `seconds` in the background of this process (once per process). */
+export function startCredentialSweeper(db: Db, seconds = Number(process.env.WARDEN_SWEEP_SECONDS ?? 30)) {
+  const g = globalThis as unknown as { __wardenSweeper?: ReturnType<typeof setInterval> };
+  if (g.__wardenSweeper || !(seconds > 0)) return;
+  let running = false;
+  g.__wardenSweeper = setInterval(() => {
+    if (running) return;
+    running = true;
+    sweepCredentials(db)
+      .catch((err) => console.error("[warden] credential sweep failed:", (err as Error).message))
+      .finally(() => (running = false));
+  }, seconds * 1000);
+  g.__wardenSweeper.unref?.();
+}
