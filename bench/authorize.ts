@@ -2,7 +2,6 @@
 // audit) under 50 concurrent connections, against a bare node:http server answering constant
 // JSON on the same machine, plus p99 at a steady 1,000 decisions/s. Needs `npm run build` first;
 // uses a fresh local Postgres database that it drops afterwards.
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import autocannon from "autocannon";
@@ -13,8 +12,8 @@ import { issueAgentKey } from "../lib/services/agents/keys";
 import { createConnector } from "../lib/services/connectors/create";
 import { connectorCreateSchema } from "../lib/services/connectors/schemas";
 import { ensureGuardrails } from "../lib/services/policies/guardrails";
+import { freshDatabase, startServer, type Server } from "./servers";
 
-const admin = process.env.WARDEN_TEST_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
 
@@ -99,23 +98,10 @@ function postgresCpuMs(): number {
   return total;
 }
 
-async function waitFor(url: string) {
-  for (let i = 0; i < 120; i++) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
 export async function benchAuthorize() {
-  if (!fs.existsSync(".next/warden-server.cjs")) throw new Error("run `npm run build` first");
-  const name = `warden_bench_authz_${Date.now()}`;
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  await c.query(`CREATE DATABASE ${name}`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  let server: ChildProcess | undefined;
+  const database = await freshDatabase("warden_bench_authz");
+  const url = database.url;
+  let server: Server | undefined;
   const bare = http.createServer((req, res) => {
     req.resume();
     req.on("end", () => {
@@ -124,7 +110,7 @@ export async function benchAuthorize() {
     });
   });
   try {
-    const h = await openDatabase({ kind: "postgres", url: url.toString(), poolSize: 2 });
+    const h = await openDatabase({ kind: "postgres", url, poolSize: 2 });
     await ensureGuardrails(h.db);
     const system = { actor: { kind: "system" as const, label: "bench" } };
     await createConnector(h.db, system, connectorCreateSchema.parse({ name: "github", displayName: "GitHub", kind: "saas_api", sensitivity: "internal", tools: [{ name: "issues", operations: [{ name: "read", access: "read" }] }] }));
@@ -132,14 +118,8 @@ export async function benchAuthorize() {
     const { secret } = await issueAgentKey(h.db, system, a!.id, { name: "bench", expiresInDays: 1 });
     await h.close();
 
-    const port = 3210;
-    server = spawn("node", [".next/warden-server.cjs", "-p", String(port), "-H", "127.0.0.1"], {
-      env: { ...process.env, DATABASE_URL: url.toString(), PORT: String(port), NODE_ENV: "production", WARDEN_DEMO: "0" },
-      stdio: ["ignore", "ignore", "inherit"],
-      detached: true, // its own process group, so the whole tree stops at the end
-    });
-    const base = `http://127.0.0.1:${port}`;
-    await waitFor(`${base}/api/health`);
+    server = await startServer(url, 3210);
+    const base = server.base;
     const headers = { authorization: `Bearer ${secret}`, "content-type": "application/json" };
     const s = await fetch(`${base}/api/v1/sessions`, {
       method: "POST",
@@ -158,20 +138,20 @@ export async function benchAuthorize() {
     results.push(await steady("warden authorize, steady 1,000/s (open loop)", `${base}/api/v1/authorize`, headers, body, 1000, DURATION));
     // The same sender against the bare server: what the sender and the machine add on their own.
     results.push(await steady("bare node:http, steady 1,000/s (open loop)", "http://127.0.0.1:3211/", headers, body, 1000, DURATION));
-    const before = { server: cpuMs(server.pid!), postgres: postgresCpuMs(), bench: process.cpuUsage() };
+    const before = { server: cpuMs(server.pid), postgres: postgresCpuMs(), bench: process.cpuUsage() };
     results.push(await run(`warden authorize, ${CONNECTIONS} connections`, { url: `${base}/api/v1/authorize`, method: "POST", headers, body, connections: CONNECTIONS, duration: DURATION }));
     const saturated = results[results.length - 1];
     const served = saturated.rps * DURATION;
     const benchCpu = process.cpuUsage(before.bench);
     const perDecision = {
-      server: ((cpuMs(server.pid!) - before.server) * 1000) / served,
+      server: ((cpuMs(server.pid) - before.server) * 1000) / served,
       postgres: ((postgresCpuMs() - before.postgres) * 1000) / served,
       load: (benchCpu.user + benchCpu.system) / served,
     };
     const bareRun = await run(`bare node:http, ${CONNECTIONS} connections`, { url: "http://127.0.0.1:3211/", method: "POST", headers, body, connections: CONNECTIONS, duration: DURATION });
     results.push(bareRun);
 
-    const count = new pg.Client({ connectionString: url.toString() });
+    const count = new pg.Client({ connectionString: url });
     await count.connect();
     const { rows } = await count.query("select (select count(*) from decisions)::int as d, (select count(*) from audit_events where action like 'decision.%')::int as a");
     await count.end();
@@ -184,13 +164,7 @@ export async function benchAuthorize() {
     console.log(`decisions committed: ${rows[0].d.toLocaleString("en-US")}, their audit events: ${rows[0].a.toLocaleString("en-US")}`);
   } finally {
     bare.close();
-    if (server?.pid) {
-      try {
-        process.kill(-server.pid, "SIGTERM");
-      } catch {}
-    }
-    await new Promise((r) => setTimeout(r, 500));
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
-    await c.end();
+    await server?.stop();
+    await database.drop();
   }
 }

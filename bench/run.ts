@@ -4,6 +4,7 @@ import os from "node:os";
 import { benchAuthorize } from "./authorize";
 import { benchLists } from "./lists";
 import { benchPolicies } from "./policy";
+import { benchRevocation } from "./revocation";
 
 async function main() {
   console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
@@ -11,6 +12,7 @@ async function main() {
   if (!only || only === "policies") await benchPolicies();
   if (!only || only === "lists") await benchLists();
   if (!only || only === "authorize") await benchAuthorize();
+  if (!only || only === "revocation") await benchRevocation();
 }
 
 main().then(

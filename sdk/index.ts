@@ -32,6 +32,16 @@ export type Decision = {
 };
 export type Session = { id: string; status: "active" | "pending" | "denied"; intentVersion: number; expiresAt: string; reasons: Reason[]; escalationId?: string };
 export type Escalation = { id: string; status: "pending" | "approved" | "denied" | "expired" };
+export type CredentialRequest = { connector: string; operations: string[]; resources?: string[]; ttlSeconds?: number; name?: string };
+export type IssuedCredential =
+  | {
+      decision: "allow";
+      /** Shown once: a Warden token for the tool to introspect, or a database connection string. */
+      secret: string;
+      credential: { id: string; prefix: string; connector: string; scope: { operations: string[]; resources?: string[] }; expiresAt: string; sessionId: string };
+    }
+  | { decision: "escalate"; reasons: Reason[]; escalationId: string }
+  | { decision: "deny"; reasons: Reason[] };
 
 export class WardenError extends Error {
   constructor(
@@ -87,6 +97,19 @@ export class Warden {
 
   authorize(sessionId: string, action: Action): Promise<Decision> {
     return this.call("POST", "/api/v1/authorize", { sessionId, action });
+  }
+
+  /**
+   * A just-in-time credential for this session's task: one connector, operations inside the
+   * intent ("tool.operation"), revoked when the session ends. Beyond the intent it escalates.
+   */
+  requestCredential(sessionId: string, request: CredentialRequest): Promise<IssuedCredential> {
+    return this.call("POST", "/api/v1/credentials", { sessionId, ...request });
+  }
+
+  /** Gives a just-in-time credential back as soon as the task no longer needs it (RFC 7009). */
+  async returnCredential(secret: string): Promise<void> {
+    await this.call("POST", "/api/v1/credentials/revoke", { token: secret });
   }
 
   /** Long-polls one escalation (up to 25 s per request). */

@@ -1,0 +1,57 @@
+// Shared by the HTTP benchmarks: a fresh local Postgres database that is dropped afterwards,
+// and production servers (`npm start`'s bundle) on it.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import pg from "pg";
+
+const admin = process.env.WARDEN_TEST_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+export async function freshDatabase(prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${Date.now()}`;
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  await c.query(`CREATE DATABASE ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+      await c.end();
+    },
+  };
+}
+
+export type Server = { base: string; pid: number; stop: () => Promise<void> };
+
+/** Starts `.next/warden-server.cjs` on `port` against `databaseUrl` and waits until it answers. */
+export async function startServer(databaseUrl: string, port: number): Promise<Server> {
+  if (!fs.existsSync(".next/warden-server.cjs")) throw new Error("run `npm run build` first");
+  const child: ChildProcess = spawn("node", [".next/warden-server.cjs", "-p", String(port), "-H", "127.0.0.1"], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), NODE_ENV: "production", WARDEN_DEMO: "0" },
+    stdio: ["ignore", "ignore", "inherit"],
+    detached: true, // its own process group, so the whole tree stops at the end
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
+    if (i > 120) throw new Error(`${base} did not come up`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return {
+    base,
+    pid: child.pid!,
+    stop: async () => {
+      try {
+        process.kill(-child.pid!, "SIGTERM");
+      } catch {}
+      await new Promise((r) => setTimeout(r, 500));
+    },
+  };
+}
+
+export function quantiles(xs: number[]) {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number) => Math.round(s[Math.min(s.length - 1, Math.floor(s.length * p))] * 100) / 100;
+  return { p50: q(0.5), p99: q(0.99), max: Math.round(s[s.length - 1] * 100) / 100 };
+}
