@@ -21,7 +21,7 @@ export async function answerAuthorize(authorization: string | null, readInput: (
   try {
     const db = await getDb();
     // Reuses a recent authentication: the decision's commit re-checks credential and agent.
-    const agent = await authenticateAgentForDecision(db, authorization);
+    const agent = await authenticateAgentForDecision(db, authorization, meta.ip);
     if (!("id" in agent)) throw new ApiError("unauthenticated", "Agent credentials were not accepted");
     const input = await readInput();
     const { writer, engine } = await getDecisionRuntime(db);

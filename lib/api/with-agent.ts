@@ -21,7 +21,7 @@ export function withAgent<P = Record<string, string>>(
     try {
       // Decisions may reuse a recent authentication (their commit re-checks credential and agent).
       const authenticate = opts.decision ? authenticateAgentForDecision : authenticateAgent;
-      const agent = await authenticate(await getDb(), req.headers.get("authorization"));
+      const agent = await authenticate(await getDb(), req.headers.get("authorization"), meta.ip);
       if (!("id" in agent)) throw new ApiError("unauthenticated", "Agent credentials were not accepted");
       const params = ((await routeCtx?.params) ?? {}) as P;
       const out = await handler({ req, agent, params, meta });

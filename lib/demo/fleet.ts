@@ -890,15 +890,7 @@ export const AGENTS: DemoAgent[] = [
 // ---------------------------------------------------------------------------------------------
 // Findings: the framework references each kind maps to.
 
-export const FINDING_REFS: Record<string, string[]> = {
-  intent_drift: ["OWASP-ASI01", "OWASP-LLM01", "NIST-AI-RMF:MEASURE-2.4", "CSA-MAESTRO:L7"],
-  retry_after_deny: ["OWASP-ASI02", "OWASP-ASI10", "NIST-AI-RMF:MANAGE-2.4"],
-  unmanaged_connector: ["OWASP-ASI04", "OWASP-LLM03", "NIST-AI-RMF:GOVERN-1.6", "NIST-AI-RMF:MANAGE-3.1", "CSA-MAESTRO:L7"],
-  standing_secret: ["OWASP-NHI7", "OWASP-ASI03", "NIST-AI-RMF:GOVERN-1.6"],
-  stale_credential: ["OWASP-NHI1", "OWASP-NHI7", "NIST-AI-RMF:GOVERN-1.7"],
-  privilege_accumulation: ["OWASP-ASI03", "OWASP-NHI5", "OWASP-LLM06", "NIST-AI-RMF:MANAGE-2.4"],
-  delegation_widening: ["OWASP-ASI03", "OWASP-ASI07", "CSA-MAESTRO:L7"],
-};
+export { FINDING_REFS } from "@/lib/services/findings/refs";
 
 /** Guardrail names that `forbid` deviations cite in their policy.forbid reasons. */
 export const GUARDRAIL_DESCRIPTIONS: Record<string, string> = {

@@ -7,9 +7,12 @@ import * as holderRevokeRoute from "../../app/api/v1/credentials/revoke/route";
 import * as personRevokeRoute from "../../app/api/v1/credentials/[id]/revoke/route";
 import * as endRoute from "../../app/api/v1/sessions/[id]/end/route";
 import * as sessionsRoute from "../../app/api/v1/sessions/route";
+import * as sessionRevokeAll from "../../app/api/v1/sessions/[id]/revoke-credentials/route";
+import * as agentRevokeAll from "../../app/api/v1/agents/[id]/revoke-credentials/route";
+import * as connectorRevokeAll from "../../app/api/v1/connectors/[id]/revoke-credentials/route";
 import { verifyAuditChain } from "../../lib/audit/verify";
 import type { DatabaseHandle } from "../../lib/db/client";
-import { auditEvents, credentials, escalations } from "../../lib/db/schema";
+import { auditEvents, connectors, credentials, escalations } from "../../lib/db/schema";
 import { createAgent } from "../../lib/services/agents/create";
 import { issueAgentKey } from "../../lib/services/agents/keys";
 import { setAgentStatus } from "../../lib/services/agents/set-status";
@@ -34,6 +37,7 @@ describe.each(DB_KINDS)("just-in-time credentials on %s", (kind) => {
   let agentId: string;
   let analyst: string;
   let approver: string;
+  let auditor: string;
 
   const open = (intent: object, token = key) => call(H(sessionsRoute.POST), { token, path: "/api/v1/sessions", body: { intent } });
   const issue = async (body: object, token = key) => {
@@ -64,6 +68,7 @@ describe.each(DB_KINDS)("just-in-time credentials on %s", (kind) => {
     await createConnector(h.db, system, connectorCreateSchema.parse({ name: "github", displayName: "GitHub", kind: "saas_api", sensitivity: "internal", tools: [{ name: "issues", operations: [{ name: "read", access: "read" }, { name: "write", access: "write" }] }] }));
     analyst = (await personWithToken(h.db, `analyst-jit-${kind}@example.com`, "analyst")).token;
     approver = (await personWithToken(h.db, `approver-jit-${kind}@example.com`, "approver")).token;
+    auditor = (await personWithToken(h.db, `auditor-jit-${kind}@example.com`, "auditor")).token;
   });
   afterAll(async () => h?.close());
 
@@ -169,6 +174,51 @@ describe.each(DB_KINDS)("just-in-time credentials on %s", (kind) => {
     expect((await introspect(e.secret)).body).toEqual({ active: false });
     await setAgentStatus(h.db, system, agentId, "active", "false alarm");
     expect((await verifyAuditChain(h.db)).ok).toBe(true);
+    // Quarantine revoked the agent's key too; the tests after this one need a new one.
+    key = (await issueAgentKey(h.db, system, agentId, { name: "k-reactivated", expiresInDays: 1 })).secret;
+    secrets.push(key);
+  });
+
+  it("revokes all of a session's, an agent's, or a connector's credentials (break glass), each with a reason and audited", async () => {
+    const s1 = await open({ goal: "a", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 600 });
+    const s2 = await open({ goal: "b", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 600 });
+    const get = async (sid: string) => (await issue({ sessionId: sid, connector: "github", operations: ["issues.read"] })).body;
+    const [a, b, c] = [await get(s1.body.id), await get(s1.body.id), await get(s2.body.id)];
+    const revokeAll = (handler: unknown, kindPath: string, id: string, reason: string, token = approver) =>
+      call(H(handler), { token, path: `/api/v1/${kindPath}/${id}/revoke-credentials`, params: { id }, body: { reason } });
+
+    // An auditor may not; a reason is required.
+    expect((await revokeAll(sessionRevokeAll.POST, "sessions", s1.body.id, "nope", auditor)).status).toBe(403);
+    expect((await revokeAll(sessionRevokeAll.POST, "sessions", s1.body.id, "")).status).toBe(400);
+
+    const r = await revokeAll(sessionRevokeAll.POST, "sessions", s1.body.id, "session looked hijacked");
+    expect(r.status).toBe(200);
+    expect(r.body.revoked).toBe(2);
+    expect((await introspect(a.secret)).body.active).toBe(false);
+    expect((await introspect(b.secret)).body.active).toBe(false);
+    expect((await introspect(c.secret)).body.active).toBe(true);
+    // Nothing left to revoke is a clear conflict, not a silent success.
+    expect((await revokeAll(sessionRevokeAll.POST, "sessions", s1.body.id, "again")).status).toBe(409);
+
+    const [github] = await h.db.select().from(connectors).where(eq(connectors.name, "github"));
+    const glass = await revokeAll(connectorRevokeAll.POST, "connectors", github.id, "GitHub token leak: break glass");
+    expect(glass.status).toBe(200);
+    expect((await introspect(c.secret)).body.active).toBe(false);
+    const [evt] = await h.db.select().from(auditEvents).where(eq(auditEvents.action, "connector.break_glass"));
+    expect(evt.detail).toMatchObject({ reason: "GitHub token leak: break glass" });
+    const perCred = await h.db.select().from(auditEvents).where(eq(auditEvents.targetId, c.credential.id));
+    expect(perCred.map((e) => e.action)).toEqual(["credential.issued", "credential.revoked"]);
+    expect(perCred[1].sessionId).toBe(s2.body.id);
+
+    const d = await get(s2.body.id);
+    const all = await revokeAll(agentRevokeAll.POST, "agents", agentId, "rotate everything this agent holds");
+    expect(all.status).toBe(200);
+    expect(all.body.credentials).toContain(d.credential.id);
+    expect((await introspect(d.secret)).body.active).toBe(false);
+    expect((await revokeAll(agentRevokeAll.POST, "agents", crypto.randomUUID(), "x-x-x")).status).toBe(404);
+    // The agent's own key went with it: it has to be issued a new one.
+    key = (await issueAgentKey(h.db, system, agentId, { name: "k-after", expiresInDays: 1 })).secret;
+    secrets.push(key);
   });
 
   it("answers unknown, malformed or foreign tokens with active false, and refuses introspection without a Warden token", async () => {

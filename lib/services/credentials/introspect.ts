@@ -3,6 +3,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { hashSecret, looksLikeSecret } from "@/lib/auth/secrets";
 import type { Db } from "@/lib/db/client";
 import { agents, connectors, credentials, sessions } from "@/lib/db/schema";
+import { recordForeignCredential } from "../findings/credential-hygiene";
 import type { AgentCaller } from "../machine/authenticate";
 
 export type Introspection =
@@ -30,7 +31,7 @@ const INACTIVE = { active: false } as const;
  * run. Anything unknown, malformed, expired or revoked is just `active: false`: nothing that
  * helps guessing, and the token itself is never logged or stored.
  */
-export async function introspectCredential(db: Db, token: string): Promise<Introspection> {
+export async function introspectCredential(db: Db, token: string, meta: { ip?: string | null } = {}): Promise<Introspection> {
   if (!looksLikeSecret(token, "jit")) return INACTIVE;
   const now = new Date();
   const [row] = await db
@@ -55,7 +56,11 @@ export async function introspectCredential(db: Db, token: string): Promise<Intro
     .leftJoin(sessions, eq(sessions.id, credentials.sessionId))
     .leftJoin(connectors, eq(connectors.id, credentials.connectorId))
     .where(and(eq(credentials.secretHash, hashSecret(token)), eq(credentials.jit, true)));
-  if (!row || row.revokedAt || !row.expiresAt || row.expiresAt <= now) return INACTIVE;
+  if (!row) {
+    await noteIfNeverIssued(db, token, "just-in-time credential", meta.ip ?? null);
+    return INACTIVE;
+  }
+  if (row.revokedAt || !row.expiresAt || row.expiresAt <= now) return INACTIVE;
   if (row.agentStatus !== "active") return INACTIVE;
   if (row.sessionId && (row.sessionStatus !== "active" || !row.sessionExpiresAt || row.sessionExpiresAt <= now)) return INACTIVE;
   // last_used_at at minute granularity: enough for the unused-credential finding, no write per call.
@@ -104,4 +109,18 @@ export async function revokeByHolder(db: Db, agent: AgentCaller, token: string, 
       ip: meta.ip,
     });
   });
+}
+
+/**
+ * A token of Warden's format that matches no credential at all (not a revoked or expired one):
+ * someone holds a credential Warden never issued. Raises a finding; never throws.
+ */
+export async function noteIfNeverIssued(db: Db, token: string, kind: "agent key" | "just-in-time credential", ip: string | null) {
+  try {
+    const hash = hashSecret(token);
+    const [known] = await db.select({ id: credentials.id }).from(credentials).where(eq(credentials.secretHash, hash)).limit(1);
+    if (!known) await recordForeignCredential(db, kind, hash.slice(0, 12), ip);
+  } catch (err) {
+    console.error("[warden] could not record a foreign credential:", (err as Error).message);
+  }
 }

@@ -2,6 +2,7 @@ import { and, isNull, lte, sql } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
 import type { Db } from "@/lib/db/client";
 import { credentials } from "@/lib/db/schema";
+import { detectCredentialFindings } from "../findings/credential-hygiene";
 import { dropRetiredDatabaseRoles } from "./postgres-backend";
 
 const BATCH = 500;
@@ -43,17 +44,28 @@ export async function sweepCredentials(db: Db, now = new Date()): Promise<{ expi
   return { expired, rolesDropped };
 }
 
-/** Runs the sweeper every `seconds` in the background of this process (once per process). */
+/**
+ * Runs the sweeper every `seconds` in the background of this process (once per process), and
+ * the standing-privilege detectors (lib/services/findings/credential-hygiene.ts) at start and
+ * then every WARDEN_HYGIENE_MINUTES (default 10).
+ */
 export function startCredentialSweeper(db: Db, seconds = Number(process.env.WARDEN_SWEEP_SECONDS ?? 30)) {
   const g = globalThis as unknown as { __wardenSweeper?: ReturnType<typeof setInterval> };
   if (g.__wardenSweeper || !(seconds > 0)) return;
+  const hygieneEveryMs = Number(process.env.WARDEN_HYGIENE_MINUTES ?? 10) * 60_000;
+  let lastHygiene = 0;
   let running = false;
-  g.__wardenSweeper = setInterval(() => {
+  const tick = () => {
     if (running) return;
     running = true;
+    const hygiene = Date.now() - lastHygiene >= hygieneEveryMs;
+    if (hygiene) lastHygiene = Date.now();
     sweepCredentials(db)
+      .then(() => (hygiene ? detectCredentialFindings(db) : undefined))
       .catch((err) => console.error("[warden] credential sweep failed:", (err as Error).message))
       .finally(() => (running = false));
-  }, seconds * 1000);
+  };
+  g.__wardenSweeper = setInterval(tick, seconds * 1000);
   g.__wardenSweeper.unref?.();
+  setTimeout(tick, 2000).unref?.();
 }

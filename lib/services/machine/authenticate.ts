@@ -3,6 +3,7 @@ import { hashSecret, looksLikeSecret } from "@/lib/auth/secrets";
 import type { Db } from "@/lib/db/client";
 import { agents, credentials, findings, trustConfigs } from "@/lib/db/schema";
 import { verifyWorkloadToken, type TrustConfig } from "@/lib/identity/workload-token";
+import { noteIfNeverIssued } from "../credentials/introspect";
 import { TtlCache } from "../decisions/ttl-cache";
 
 export type AgentCaller = {
@@ -40,16 +41,16 @@ const agentColumns = {
  * Retired agents and anything unverifiable are refused; a quarantined agent authenticates (its
  * decisions are denies, with the reason) so that what it tries is still on the record.
  */
-export async function authenticateAgent(db: Db, authorization: string | null): Promise<AgentCaller | AgentAuthFailure> {
+export async function authenticateAgent(db: Db, authorization: string | null, ip: string | null = null): Promise<AgentCaller | AgentAuthFailure> {
   const m = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization) : null;
   if (!m) return { code: "auth.missing" };
   const raw = m[1];
-  if (looksLikeSecret(raw, "ak")) return byKey(db, raw);
+  if (looksLikeSecret(raw, "ak")) return byKey(db, raw, ip);
   if (raw.split(".").length === 3) return byToken(db, raw);
   return { code: "auth.malformed" };
 }
 
-async function byKey(db: Db, raw: string): Promise<AgentCaller | AgentAuthFailure> {
+async function byKey(db: Db, raw: string, ip: string | null): Promise<AgentCaller | AgentAuthFailure> {
   const now = new Date();
   const [row] = await db
     .select({ credentialId: credentials.id, lastUsedAt: credentials.lastUsedAt, ...agentColumns })
@@ -63,7 +64,12 @@ async function byKey(db: Db, raw: string): Promise<AgentCaller | AgentAuthFailur
         or(isNull(credentials.expiresAt), gt(credentials.expiresAt, now)),
       ),
     );
-  if (!row || row.status === "retired") return { code: "auth.invalid_key" };
+  if (!row) {
+    // Revoked, expired or someone else's kind of secret: refused. Never issued at all: a finding.
+    await noteIfNeverIssued(db, raw, "agent key", ip);
+    return { code: "auth.invalid_key" };
+  }
+  if (row.status === "retired") return { code: "auth.invalid_key" };
   // last_used_at at minute granularity: enough for stale-credential findings, no write per call.
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
     db.update(credentials).set({ lastUsedAt: now }).where(eq(credentials.id, row.credentialId)).catch(() => {});
@@ -118,13 +124,13 @@ const AUTH_TTL_MS = 2000;
 // Shared across module copies (see facts.ts) so that every copy forgets the same entries.
 const authCache = ((globalThis as unknown as { __wardenAuth?: WeakMap<Db, TtlCache<AgentCaller>> }).__wardenAuth ??= new WeakMap());
 
-export async function authenticateAgentForDecision(db: Db, authorization: string | null): Promise<AgentCaller | AgentAuthFailure> {
+export async function authenticateAgentForDecision(db: Db, authorization: string | null, ip: string | null = null): Promise<AgentCaller | AgentAuthFailure> {
   let cache = authCache.get(db);
   if (!cache) authCache.set(db, (cache = new TtlCache<AgentCaller>(AUTH_TTL_MS)));
   const key = authorization ? hashSecret(authorization) : "";
   const hit = key ? cache.get(key) : undefined;
   if (hit) return hit;
-  const r = await authenticateAgent(db, authorization);
+  const r = await authenticateAgent(db, authorization, ip);
   if ("id" in r) cache.set(key, r);
   return r;
 }

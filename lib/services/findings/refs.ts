@@ -1,0 +1,16 @@
+// Which framework items each kind of finding relates to. The notation (OWASP-ASI03,
+// OWASP-NHI7, NIST-AI-RMF:GOVERN-1.6, CSA-MAESTRO:L7) is the one the demo seed and the finding
+// pages use; the catalog of record is ../shared/reference/frameworks.json.
+export const FINDING_REFS: Record<string, string[]> = {
+  intent_drift: ["OWASP-ASI01", "OWASP-LLM01", "NIST-AI-RMF:MEASURE-2.4", "CSA-MAESTRO:L7"],
+  retry_after_deny: ["OWASP-ASI02", "OWASP-ASI10", "NIST-AI-RMF:MANAGE-2.4"],
+  unmanaged_connector: ["OWASP-ASI04", "OWASP-LLM03", "NIST-AI-RMF:GOVERN-1.6", "NIST-AI-RMF:MANAGE-3.1", "CSA-MAESTRO:L7"],
+  standing_secret: ["OWASP-NHI7", "OWASP-ASI03", "NIST-AI-RMF:GOVERN-1.6"],
+  stale_credential: ["OWASP-NHI1", "OWASP-NHI7", "NIST-AI-RMF:GOVERN-1.7"],
+  privilege_accumulation: ["OWASP-ASI03", "OWASP-NHI5", "OWASP-LLM06", "NIST-AI-RMF:MANAGE-2.4"],
+  delegation_widening: ["OWASP-ASI03", "OWASP-ASI07", "CSA-MAESTRO:L7"],
+  over_scoped_credential: ["OWASP-NHI5", "OWASP-ASI03", "NIST-AI-RMF:MANAGE-2.4"],
+  unmanaged_connector_credential: ["OWASP-ASI04", "OWASP-NHI5", "NIST-AI-RMF:GOVERN-1.6"],
+  foreign_credential: ["OWASP-NHI2", "OWASP-NHI4", "OWASP-ASI03"],
+  unknown_workload_identity: ["OWASP-ASI03", "OWASP-NHI4"],
+};
