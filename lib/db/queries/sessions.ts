@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "@/lib/db/client";
-import { agents, decisions, sessionIntents, sessions } from "@/lib/db/schema";
+import { agents, connectors, credentials, decisions, sessionIntents, sessions } from "@/lib/db/schema";
 import { listQuery, offsetOf, orderBy, searchAny, type Page } from "./list";
 
 export const sessionListSchema = listQuery.extend({
@@ -83,10 +83,29 @@ export async function getSessionDetail(db: Executor, id: string) {
     .innerJoin(agents, eq(agents.id, sessions.agentId))
     .where(eq(sessions.id, id));
   if (!s) return undefined;
-  const [intents, events, children] = await Promise.all([
+  const [intents, events, children, creds] = await Promise.all([
     db.select().from(sessionIntents).where(eq(sessionIntents.sessionId, id)).orderBy(sessionIntents.version),
     db.select().from(decisions).where(eq(decisions.sessionId, id)).orderBy(desc(decisions.createdAt)).limit(500),
     db.select({ id: sessions.id, goal: sessions.goal, status: sessions.status }).from(sessions).where(eq(sessions.parentSessionId, id)),
+    // Credentials issued for this session's task, with how each one ended.
+    db
+      .select({
+        id: credentials.id,
+        name: credentials.name,
+        kind: credentials.kind,
+        prefix: credentials.prefix,
+        scope: credentials.scope,
+        connector: connectors.name,
+        issuedAt: credentials.issuedAt,
+        expiresAt: credentials.expiresAt,
+        revokedAt: credentials.revokedAt,
+        revokedByKind: credentials.revokedByKind,
+        revokeReason: credentials.revokeReason,
+      })
+      .from(credentials)
+      .leftJoin(connectors, eq(connectors.id, credentials.connectorId))
+      .where(eq(credentials.sessionId, id))
+      .orderBy(desc(credentials.issuedAt)),
   ]);
-  return { ...s, intents, decisions: events, children };
+  return { ...s, intents, decisions: events, children, credentials: creds };
 }

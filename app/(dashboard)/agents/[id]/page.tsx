@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { AgentStatusActions, RevokeCredentialButton } from "@/components/agents/agent-actions";
 import { RiskBadge, StatusBadge } from "@/components/agents/badges";
 import { IssueKeyDialog } from "@/components/agents/issue-key-dialog";
+import { RevokeAllButton } from "@/components/credentials/revoke-all-button";
 import { DetailList } from "@/components/detail-list";
 import { PageHeader } from "@/components/page-header";
 import { PatternBadges } from "@/components/pattern-badges";
@@ -26,6 +27,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
   const { agent, owner, credentials, connectorsUsed, recentSessions } = detail;
   const canWrite = can(person.role, "writeInventory") && agent.status !== "retired";
   const canRevoke = can(person.role, "revokeCredentials");
+  const canRevokeAll = canRevoke && credentials.some((c) => !c.revokedAt && (!c.expiresAt || c.expiresAt.getTime() > Date.now()));
   const env = agent.envelope;
   const now = Date.now();
 
@@ -36,12 +38,15 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
         description={agent.purpose || undefined}
         breadcrumbs={[{ label: "Agents", href: "/agents" }]}
         actions={
-          canWrite ? (
+          canWrite || canRevokeAll ? (
             <div className="flex flex-wrap gap-2">
-              <Button asChild variant="outline" size="sm">
-                <Link href={`/agents/${agent.id}/edit`}>Edit</Link>
-              </Button>
-              <AgentStatusActions agentId={agent.id} name={agent.name} status={agent.status} />
+              {canWrite ? (
+                <Button asChild variant="outline" size="sm">
+                  <Link href={`/agents/${agent.id}/edit`}>Edit</Link>
+                </Button>
+              ) : null}
+              {canRevokeAll ? <RevokeAllButton scope="agent" id={agent.id} /> : null}
+              {canWrite ? <AgentStatusActions agentId={agent.id} name={agent.name} status={agent.status} /> : null}
             </div>
           ) : null
         }

@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { connectorKindLabel, ManagedBadge, OperationBadge, SensitivityBadge } from "@/components/connectors/badges";
 import { RemoveToolButton, ToolDialog } from "@/components/connectors/tool-dialog";
 import { credentialKindLabel, CredentialStatusBadge, JitBadge } from "@/components/credentials/badges";
+import { RevokeAllButton } from "@/components/credentials/revoke-all-button";
 import { DetailList } from "@/components/detail-list";
 import { PageHeader } from "@/components/page-header";
 import { Time } from "@/components/time";
@@ -25,6 +26,8 @@ export default async function ConnectorPage({ params }: { params: Promise<{ id: 
   if (!detail) notFound();
   const { connector: c, owner, tools, credentials, agentsUsed } = detail;
   const canManage = can(person.role, "manageConnectors");
+  // Break glass: only offered while some credential for it is still live.
+  const canBreakGlass = can(person.role, "revokeCredentials") && credentials.some((cr) => cr.status === "active");
 
   return (
     <div className="space-y-4">
@@ -38,16 +41,19 @@ export default async function ConnectorPage({ params }: { params: Promise<{ id: 
         description={c.description || undefined}
         breadcrumbs={[{ label: "Connectors", href: "/connectors" }]}
         actions={
-          canManage ? (
+          canManage || canBreakGlass ? (
             <>
-              <Button asChild variant="outline" size="sm">
-                <Link href={`/connectors/${c.id}/edit`}>Edit</Link>
-              </Button>
-              {!c.managed ? (
+              {canManage ? (
+                <Button asChild variant="outline" size="sm">
+                  <Link href={`/connectors/${c.id}/edit`}>Edit</Link>
+                </Button>
+              ) : null}
+              {canManage && !c.managed ? (
                 <Button asChild size="sm">
                   <Link href={`/connectors/${c.id}/edit?adopt=1`}>Adopt</Link>
                 </Button>
               ) : null}
+              {canBreakGlass ? <RevokeAllButton scope="connector" id={c.id} /> : null}
             </>
           ) : null
         }

@@ -1,25 +1,32 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { RevokeCredentialButton } from "@/components/agents/agent-actions";
+import { RevokeAllButton } from "@/components/credentials/revoke-all-button";
 import { DetailList } from "@/components/detail-list";
 import { PageHeader } from "@/components/page-header";
 import { PatternBadges } from "@/components/pattern-badges";
 import { OutcomeBadge, SessionStatusBadge } from "@/components/sessions/session-status-badge";
 import { Time } from "@/components/time";
+import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { isUuid } from "@/lib/api/with-person";
 import { requirePagePerson } from "@/lib/auth/current";
+import { can } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
 import { getSessionDetail } from "@/lib/db/queries/sessions";
 
 export default async function SessionPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  await requirePagePerson("readInventory", `/sessions/${id}`);
+  const person = await requirePagePerson("readInventory", `/sessions/${id}`);
   if (!isUuid(id)) notFound();
   const d = await getSessionDetail(await getDb(), id);
   if (!d) notFound();
   const s = d.session;
   const intent = s.intent;
+  const now = Date.now();
+  const liveCredentials = d.credentials.filter((c) => !c.revokedAt && (!c.expiresAt || c.expiresAt.getTime() > now));
+  const canRevoke = can(person.role, "revokeCredentials");
   return (
     <div className="space-y-4">
       <PageHeader
@@ -33,6 +40,7 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
             · started <Time value={s.startedAt} /> · <SessionStatusBadge status={s.status} />
           </>
         }
+        actions={canRevoke && liveCredentials.length > 0 ? <RevokeAllButton scope="session" id={s.id} /> : null}
       />
       <Card>
         <CardHeader>
@@ -60,6 +68,70 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
               },
             ]}
           />
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Credentials issued for this task ({d.credentials.length})</CardTitle>
+        </CardHeader>
+        <CardContent>
+          {d.credentials.length === 0 ? (
+            <p className="text-sm text-muted-foreground">No just-in-time credentials were issued in this session.</p>
+          ) : (
+            <Table aria-label="Credentials issued for this task">
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Credential</TableHead>
+                  <TableHead>Connector and scope</TableHead>
+                  <TableHead>Issued</TableHead>
+                  <TableHead>Expires</TableHead>
+                  <TableHead>Status</TableHead>
+                  <TableHead className="sr-only">Actions</TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {d.credentials.map((c) => {
+                  const expired = !c.revokedAt && c.expiresAt && c.expiresAt.getTime() <= now;
+                  return (
+                    <TableRow key={c.id}>
+                      <TableCell>
+                        <Link className="hover:underline" href={`/credentials/${c.id}`}>
+                          {c.name}
+                        </Link>
+                        <div className="font-mono text-xs text-muted-foreground">{c.prefix ?? "—"}</div>
+                      </TableCell>
+                      <TableCell className="font-mono text-xs">
+                        {c.connector ?? "—"}: {(c.scope.operations ?? []).join(", ") || "—"}
+                      </TableCell>
+                      <TableCell>
+                        <Time value={c.issuedAt} />
+                      </TableCell>
+                      <TableCell>
+                        <Time value={c.expiresAt} />
+                      </TableCell>
+                      <TableCell className="whitespace-normal">
+                        {c.revokedAt ? (
+                          <>
+                            <Badge variant="muted">revoked</Badge>{" "}
+                            <span className="text-xs text-muted-foreground">
+                              <Time value={c.revokedAt} /> by {c.revokedByKind ?? "—"}: {c.revokeReason ?? "no reason recorded"}
+                            </span>
+                          </>
+                        ) : expired ? (
+                          <Badge variant="muted">expired</Badge>
+                        ) : (
+                          <Badge variant="success">active</Badge>
+                        )}
+                      </TableCell>
+                      <TableCell className="text-right">
+                        {canRevoke && !c.revokedAt && !expired ? <RevokeCredentialButton credentialId={c.id} label={c.name} /> : null}
+                      </TableCell>
+                    </TableRow>
+                  );
+                })}
+              </TableBody>
+            </Table>
+          )}
         </CardContent>
       </Card>
       <Card>
