@@ -45,7 +45,7 @@ test("register an agent, issue a key shown once, revoke it, quarantine the agent
   await expect(page.getByText(secret)).toHaveCount(0); // shown exactly once
   await expect(page.getByText(secret.slice(0, 14))).toBeVisible(); // the display prefix stays
 
-  await page.getByRole("button", { name: "Revoke" }).click();
+  await page.getByRole("button", { name: "Revoke", exact: true }).click();
   const dialog = page.getByRole("alertdialog");
   await expect(dialog.getByRole("button", { name: "Revoke" })).toBeDisabled(); // a reason is required
   await dialog.getByLabel("Reason").fill("key leaked in a CI log");
