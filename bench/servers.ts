@@ -24,12 +24,16 @@ export async function freshDatabase(prefix: string): Promise<{ url: string; drop
 
 export type Server = { base: string; pid: number; stop: () => Promise<void> };
 
-/** Starts `.next/warden-server.cjs` on `port` against `databaseUrl` and waits until it answers. */
+/**
+ * Starts `.next/warden-server.cjs` on `port` against `databaseUrl` and waits until it answers.
+ * For diagnosis: BENCH_NODE_ARGS adds node flags (e.g. "--trace-gc", "--cpu-prof"), and
+ * BENCH_SERVER_LOG names a file for the server's stdout.
+ */
 export async function startServer(databaseUrl: string, port: number): Promise<Server> {
   if (!fs.existsSync(".next/warden-server.cjs")) throw new Error("run `npm run build` first");
-  const child: ChildProcess = spawn("node", [".next/warden-server.cjs", "-p", String(port), "-H", "127.0.0.1"], {
+  const child: ChildProcess = spawn("node", [...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? []), ".next/warden-server.cjs", "-p", String(port), "-H", "127.0.0.1"], {
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), NODE_ENV: "production", WARDEN_DEMO: "0" },
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", process.env.BENCH_SERVER_LOG ? fs.openSync(process.env.BENCH_SERVER_LOG, "w") : "ignore", "inherit"],
     detached: true, // its own process group, so the whole tree stops at the end
   });
   const base = `http://127.0.0.1:${port}`;
