@@ -96,7 +96,9 @@ export function Time({ value, show = "both", className }: TimeProps) {
   const iso = date.toISOString();
   const mounted = current !== null;
   const absolute = mounted ? formatLocal(date) : formatStable(iso);
-  const relative = mounted ? formatRelative(date, current) : null;
+  // The shared clock ticks every 30 s; a value newer than its last tick (a call decided a moment
+  // ago) is measured against the real now, so it never reads "in <1 min".
+  const relative = mounted ? formatRelative(date, Math.max(current, Date.now())) : null;
 
   return (
     <time dateTime={iso} title={iso} className={cn("tabular whitespace-nowrap", className)}>

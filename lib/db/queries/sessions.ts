@@ -83,9 +83,8 @@ export async function getSessionDetail(db: Executor, id: string) {
     .innerJoin(agents, eq(agents.id, sessions.agentId))
     .where(eq(sessions.id, id));
   if (!s) return undefined;
-  const [intents, events, children, creds] = await Promise.all([
+  const [intents, children, creds] = await Promise.all([
     db.select().from(sessionIntents).where(eq(sessionIntents.sessionId, id)).orderBy(sessionIntents.version),
-    db.select().from(decisions).where(eq(decisions.sessionId, id)).orderBy(desc(decisions.createdAt)).limit(500),
     db.select({ id: sessions.id, goal: sessions.goal, status: sessions.status }).from(sessions).where(eq(sessions.parentSessionId, id)),
     // Credentials issued for this session's task, with how each one ended.
     db
@@ -107,5 +106,5 @@ export async function getSessionDetail(db: Executor, id: string) {
       .where(eq(credentials.sessionId, id))
       .orderBy(desc(credentials.issuedAt)),
   ]);
-  return { ...s, intents, decisions: events, children, credentials: creds };
+  return { ...s, intents, children, credentials: creds };
 }

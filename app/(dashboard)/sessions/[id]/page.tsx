@@ -5,7 +5,8 @@ import { RevokeAllButton } from "@/components/credentials/revoke-all-button";
 import { DetailList } from "@/components/detail-list";
 import { PageHeader } from "@/components/page-header";
 import { PatternBadges } from "@/components/pattern-badges";
-import { OutcomeBadge, SessionStatusBadge } from "@/components/sessions/session-status-badge";
+import { SessionStatusBadge } from "@/components/sessions/session-status-badge";
+import { SessionTimeline } from "@/components/sessions/session-timeline";
 import { Time } from "@/components/time";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
@@ -15,13 +16,17 @@ import { requirePagePerson } from "@/lib/auth/current";
 import { can } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
 import { getSessionDetail } from "@/lib/db/queries/sessions";
+import { sessionTimeline, TIMELINE_PAGE } from "@/lib/db/queries/timeline";
 
 export default async function SessionPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const person = await requirePagePerson("readInventory", `/sessions/${id}`);
   if (!isUuid(id)) notFound();
-  const d = await getSessionDetail(await getDb(), id);
+  const db = await getDb();
+  const d = await getSessionDetail(db, id);
   if (!d) notFound();
+  // First paint on the server; the timeline then stays live in the browser.
+  const timeline = await sessionTimeline(db, id, { limit: TIMELINE_PAGE });
   const s = d.session;
   const intent = s.intent;
   const now = Date.now();
@@ -136,51 +141,13 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
       </Card>
       <Card>
         <CardHeader>
-          <CardTitle>Tool calls ({d.decisions.length})</CardTitle>
+          <CardTitle>Tool calls ({s.decisionCount.toLocaleString("en-US")})</CardTitle>
         </CardHeader>
         <CardContent>
-          {d.decisions.length === 0 ? (
-            <p className="text-sm text-muted-foreground">No tool calls in this session yet.</p>
-          ) : (
-            <Table>
-              <TableHeader>
-                <TableRow>
-                  <TableHead>Time</TableHead>
-                  <TableHead>Action</TableHead>
-                  <TableHead>Decision</TableHead>
-                  <TableHead>Reasons</TableHead>
-                  <TableHead>Outside the intent</TableHead>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {d.decisions.map((e) => (
-                  <TableRow key={e.id} data-outcome={e.outcome}>
-                    <TableCell>
-                      <Time value={e.createdAt} />
-                    </TableCell>
-                    <TableCell className="font-mono text-xs">
-                      {e.connector}:{e.tool}.{e.operation}
-                      {e.resource ? <span className="text-muted-foreground"> {e.resource}</span> : null}
-                    </TableCell>
-                    <TableCell>
-                      <OutcomeBadge outcome={e.outcome} />
-                    </TableCell>
-                    <TableCell className="text-xs">{e.reasons.map((r) => r.code).join(", ") || "—"}</TableCell>
-                    <TableCell className="whitespace-normal text-xs">
-                      {e.diff?.length
-                        ? e.diff.map((x) => (
-                            <div key={x.field}>
-                              <strong>{x.field}</strong>: declared <code>{JSON.stringify(x.declared)}</code>, got{" "}
-                              <code className="text-destructive">{JSON.stringify(x.actual)}</code>
-                            </div>
-                          ))
-                        : "—"}
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          )}
+          <SessionTimeline
+            sessionId={s.id}
+            initial={{ ...timeline, items: timeline.items.map((e) => ({ ...e, createdAt: e.createdAt.toISOString() })) }}
+          />
         </CardContent>
       </Card>
     </div>

@@ -1,0 +1,41 @@
+import { expect, request, test } from "@playwright/test";
+import { Warden } from "../../sdk";
+import { stateFile } from "../helpers";
+
+test.use({ storageState: stateFile("analyst") });
+
+// Issue 5: the session page is live. An agent acts through the SDK while an analyst watches;
+// each call appears without a reload, and the out-of-intent one is marked with what it exceeded.
+test("tool calls appear on an open session page as they are decided, the out-of-intent one highlighted", async ({ page, baseURL }) => {
+  const analyst = await request.newContext({ baseURL, storageState: stateFile("analyst"), extraHTTPHeaders: { origin: baseURL! } });
+  const agent = await (
+    await analyst.post("/api/v1/agents", { data: { name: `live-${Date.now()}`, identityKind: "key", team: "devex", riskTier: "medium", envelope: { actions: ["github:*"], maxSensitivity: "internal", maxTtlSeconds: 3600 } } })
+  ).json();
+  const key = await (await analyst.post(`/api/v1/agents/${agent.id}/keys`, { data: { name: "live", expiresInDays: 1 } })).json();
+  const warden = new Warden({ baseUrl: baseURL!, token: key.secret });
+  const s = await warden.openSession({ goal: "watch me triage", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 900 });
+
+  await page.goto(`/sessions/${s.id}`);
+  const list = page.getByRole("list", { name: "Tool calls, newest first" });
+  // One row per call (a row may hold its own list of exceeded fields).
+  const rows = list.locator("[role=listitem][data-outcome]");
+  await expect(page.getByText("No tool calls in this session yet.")).toBeVisible();
+  await expect(page.getByText("Live: new calls appear as they are decided")).toBeVisible();
+
+  expect((await warden.authorize(s.id, { connector: "github", tool: "issues", operation: "read", resource: "repo:acme/api" })).decision).toBe("allow");
+  await expect(rows).toHaveCount(1, { timeout: 5000 });
+  await expect(rows.first()).toContainText("github:issues.read");
+
+  const out = await warden.authorize(s.id, { connector: "github", tool: "issues", operation: "close", resource: "repo:acme/api" });
+  expect(out.decision).toBe("escalate");
+  await expect(rows).toHaveCount(2, { timeout: 5000 });
+  const newest = rows.first();
+  await expect(newest).toHaveAttribute("data-out-of-intent", "true");
+  await expect(newest).toContainText("github:issues.close");
+  await expect(newest.getByRole("list", { name: "Outside the declared intent" })).toContainText('declared ["github:issues.read"], got "github:issues.close"');
+  await expect(newest).toContainText("intent.operation_not_declared");
+  // The one inside the intent is not marked.
+  await expect(rows.nth(1)).not.toHaveAttribute("data-out-of-intent", "true");
+  await expect(newest.locator("time")).toContainText("just now");
+  await analyst.dispose();
+});

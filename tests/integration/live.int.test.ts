@@ -1,0 +1,133 @@
+import { randomUUID } from "node:crypto";
+import { NextRequest } from "next/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as streamRoute from "../../app/api/v1/stream/route";
+import * as timelineRoute from "../../app/api/v1/sessions/[id]/timeline/route";
+import { GroupWriter, type Submission } from "../../lib/audit/group-writer";
+import { recordAudit } from "../../lib/audit/record";
+import type { DatabaseHandle } from "../../lib/db/client";
+import { agents, sessions } from "../../lib/db/schema";
+import { subscribe, type Change } from "../../lib/realtime/hub";
+import { DB_KINDS, openTestDatabase } from "./db";
+import { personWithToken, routeCaller, type RouteHandler } from "./route-helpers";
+
+const call = routeCaller(() => {});
+const H = (h: unknown) => h as RouteHandler;
+
+describe.each(DB_KINDS)("live views on %s", (kind) => {
+  let h: DatabaseHandle;
+  let agentId: string;
+  let sessionId: string;
+  let otherSession: string;
+  let token: string;
+  let writer: GroupWriter;
+
+  const decision = (sid: string, at: Date, outcome: "allow" | "deny" = "allow"): Submission => {
+    const id = randomUUID();
+    return {
+      decision: { id, sessionId: sid, agentId, connector: "github", tool: "issues", operation: outcome === "allow" ? "read" : "write", outcome, reasons: [], createdAt: at },
+      audit: { actor: { kind: "agent", id: agentId, label: "live-bot" }, action: `decision.${outcome}`, target: { kind: "decision", id }, agentId, sessionId: sid, occurredAt: at },
+    };
+  };
+
+  beforeAll(async () => {
+    h = await openTestDatabase(kind);
+    const [a] = await h.db.insert(agents).values({ name: "live-bot", identity: `spiffe://t/live-${kind}`, identityKind: "spiffe", team: "t", riskTier: "low", envelope: { actions: ["*"], maxSensitivity: "internal", maxTtlSeconds: 3600 } }).returning();
+    agentId = a.id;
+    const mk = async () =>
+      (await h.db.insert(sessions).values({ agentId, status: "active", goal: "g", intent: { goal: "g", actions: ["*"], maxSensitivity: "internal", ttlSeconds: 3600 }, expiresAt: new Date(Date.now() + 3600_000) }).returning())[0].id;
+    sessionId = await mk();
+    otherSession = await mk();
+    token = (await personWithToken(h.db, `analyst-live-${kind}@example.com`, "analyst")).token;
+    writer = new GroupWriter(h.db);
+  });
+  afterAll(async () => h?.close());
+
+  it("feeds every committed audit append to listeners, naming sessions and agents, and nothing rolled back", async () => {
+    const seen: Change[] = [];
+    const stop = await subscribe((c) => seen.push(c));
+    await writer.submit(decision(sessionId, new Date()));
+    await recordAudit(h.db, { actor: { kind: "person", id: randomUUID(), label: "p@x" }, action: "agent.updated", agentId });
+    await h.db.transaction(async (tx) => {
+      await recordAudit(tx, { actor: { kind: "system", label: "t" }, action: "never.committed", sessionId: otherSession });
+      tx.rollback();
+    }).catch(() => {});
+    await new Promise((r) => setTimeout(r, 300));
+    stop();
+    expect(seen.some((c) => c.sessions.includes(sessionId) && c.actions.includes("decision.allow"))).toBe(true);
+    expect(seen.some((c) => c.agents.includes(agentId) && c.actions.includes("agent.updated"))).toBe(true);
+    expect(seen.some((c) => c.actions.includes("never.committed"))).toBe(false);
+  });
+
+  it("streams a change event to a session's page for its own decisions only", async () => {
+    const controller = new AbortController();
+    const req = new NextRequest(`http://localhost/api/v1/stream?session=${sessionId}`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
+    const res = await H(streamRoute.GET)(req, { params: Promise.resolve({}) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const reader = res.body!.getReader();
+    const dec = new TextDecoder();
+    let text = "";
+    // One read in flight at a time, kept across waits, so a chunk that arrives after a wait gave
+    // up is not lost.
+    let pending: Promise<ReadableStreamReadResult<Uint8Array>> | null = null;
+    const until = async (pattern: RegExp, ms: number) => {
+      const deadline = Date.now() + ms;
+      while (!pattern.test(text) && Date.now() < deadline) {
+        pending ??= reader.read();
+        const r = await Promise.race([pending, new Promise<null>((ok) => setTimeout(() => ok(null), deadline - Date.now()))]);
+        if (!r) break;
+        pending = null;
+        if (r.done) break;
+        text += dec.decode(r.value);
+      }
+      return pattern.test(text);
+    };
+    expect(await until(/event: ready/, 2000)).toBe(true);
+    await writer.submit(decision(otherSession, new Date())); // another session: no event
+    expect(await until(/event: change/, 700)).toBe(false);
+    await writer.submit(decision(sessionId, new Date(), "deny"));
+    expect(await until(/event: change\ndata: \{"seq":\d+,"actions":\["decision.deny"\]\}/, 3000)).toBe(true);
+    controller.abort();
+    await reader.cancel().catch(() => {});
+  });
+
+  it("refuses the stream without a person, and with a malformed filter", async () => {
+    const anon = await H(streamRoute.GET)(new NextRequest("http://localhost/api/v1/stream"), { params: Promise.resolve({}) });
+    expect(anon.status).toBe(401);
+    const bad = await H(streamRoute.GET)(new NextRequest("http://localhost/api/v1/stream?session=nope", { headers: { authorization: `Bearer ${token}` } }), { params: Promise.resolve({}) });
+    expect(bad.status).toBe(400);
+  });
+
+  it("pages a long timeline newest first and catches up with what is newer than a cursor", async () => {
+    const sid = otherSession;
+    const t0 = Date.now() - 3600_000;
+    // 450 calls, a few sharing a millisecond (ids break the tie).
+    await Promise.all(Array.from({ length: 450 }, (_, i) => writer.submit(decision(sid, new Date(t0 + Math.floor(i / 3) * 1000)))));
+    const get = (q: string) => call(H(timelineRoute.GET), { token, path: `/api/v1/sessions/${sid}/timeline${q}`, params: { id: sid } });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const r = await get(cursor ? `?before=${encodeURIComponent(cursor)}` : "");
+      expect(r.status).toBe(200);
+      seen.push(...r.body.items.map((i: { id: string }) => i.id));
+      cursor = r.body.nextCursor;
+      pages++;
+    } while (cursor && pages < 10);
+    const total = seen.length;
+    expect(new Set(seen).size).toBe(total); // no call twice across pages
+    expect(total).toBeGreaterThanOrEqual(450);
+    const first = (await get("")).body.items;
+    const times = first.map((i: { createdAt: string }) => Date.parse(i.createdAt));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    const top = `${first[0].createdAt}|${first[0].id}`;
+    expect((await get(`?after=${encodeURIComponent(top)}`)).body.items).toEqual([]);
+    const newer = decision(sid, new Date());
+    await writer.submit(newer);
+    const caught = (await get(`?after=${encodeURIComponent(top)}`)).body.items;
+    expect(caught.map((i: { id: string }) => i.id)).toEqual([newer.decision.id]);
+    expect((await get("?before=garbage")).status).toBe(400);
+    expect((await call(H(timelineRoute.GET), { token, path: `/api/v1/sessions/${randomUUID()}/timeline`, params: { id: randomUUID() } })).status).toBe(404);
+  });
+});
