@@ -39,3 +39,24 @@ test("tool calls appear on an open session page as they are decided, the out-of-
   await expect(newest.locator("time")).toContainText("just now");
   await analyst.dispose();
 });
+
+test("a new session appears on the sessions list without a reload, and the drift filter finds it", async ({ page, baseURL }) => {
+  const analyst = await request.newContext({ baseURL, storageState: stateFile("analyst"), extraHTTPHeaders: { origin: baseURL! } });
+  const agent = await (
+    await analyst.post("/api/v1/agents", { data: { name: `live-list-${Date.now()}`, identityKind: "key", team: "devex", riskTier: "medium", envelope: { actions: ["github:*"], maxSensitivity: "internal", maxTtlSeconds: 3600 } } })
+  ).json();
+  const key = await (await analyst.post(`/api/v1/agents/${agent.id}/keys`, { data: { name: "live", expiresInDays: 1 } })).json();
+  const warden = new Warden({ baseUrl: baseURL!, token: key.secret });
+  const goal = `live list check ${Date.now()}`;
+
+  await page.goto(`/sessions?q=${encodeURIComponent(goal)}`);
+  await expect(page.getByText("No sessions match")).toBeVisible();
+  const s = await warden.openSession({ goal, actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 900 });
+  await expect(page.getByRole("link", { name: goal })).toBeVisible({ timeout: 5000 });
+
+  await page.goto(`/sessions?q=${encodeURIComponent(goal)}&hasDrift=true`);
+  await expect(page.getByText("No sessions match")).toBeVisible();
+  await warden.authorize(s.id, { connector: "github", tool: "issues", operation: "delete" });
+  await expect(page.getByRole("link", { name: goal })).toBeVisible({ timeout: 5000 });
+  await analyst.dispose();
+});

@@ -2,6 +2,8 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
+import { useRef } from "react";
+import { useLiveChanges } from "./use-live";
 import type { Page } from "@/lib/db/queries/list";
 import { api } from "./api";
 
@@ -13,16 +15,32 @@ export type InitialPage<T> = { key: string; data: Page<T> };
  * every change of filters, sort or page refetches from the JSON API (keeping the old rows on
  * screen until the new ones arrive).
  */
-export function useListQuery<T>(resource: string, initial: InitialPage<T>, opts: { liveMs?: number } = {}) {
+export function useListQuery<T>(resource: string, initial: InitialPage<T>, opts: { liveMs?: number; live?: boolean } = {}) {
   const sp = useSearchParams();
   const key = sp.toString();
-  return useQuery({
+  const liveRef = useRef(false); // set below, once the stream hook has run
+  const query = useQuery({
     queryKey: [resource, key],
     queryFn: ({ signal }) => api<Page<T>>(`/api/v1/${resource}${key ? `?${key}` : ""}`, { signal }),
     initialData: key === initial.key ? initial.data : undefined,
     placeholderData: keepPreviousData,
-    // Live lists poll while the tab is visible (react-query pauses in background tabs).
-    refetchInterval: opts.liveMs ?? false,
+    // Live lists poll while the tab is visible (react-query pauses in background tabs); pushed
+    // lists poll only while their change stream is down.
+    refetchInterval: () => (opts.live ? (liveRef.current ? false : 5000) : (opts.liveMs ?? false)),
   });
+  // A busy fleet changes something every few milliseconds: refetch at most once a second.
+  const last = useRef(0);
+  const trailing = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const refetch = () => {
+    const wait = 1000 - (Date.now() - last.current);
+    if (trailing.current) return;
+    trailing.current = setTimeout(() => {
+      trailing.current = null;
+      last.current = Date.now();
+      void query.refetch();
+    }, Math.max(0, wait));
+  };
+  liveRef.current = useLiveChanges(opts.live ? {} : null, refetch);
+  return query;
 }
 

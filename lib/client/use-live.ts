@@ -3,19 +3,21 @@
 import * as React from "react";
 
 /**
- * Subscribes a view to the server's change stream (GET /api/v1/stream). `onChange` runs on every
+ * Subscribes a view to the server's change stream (GET /api/v1/stream); `null` subscribes to
+ * nothing. `onChange` runs on every
  * (coalesced) change the filter lets through. Returns whether the stream is connected, so the
  * view can poll instead while it is not (EventSource reconnects by itself).
  */
-export function useLiveChanges(filter: { session?: string; agent?: string }, onChange: () => void): boolean {
+export function useLiveChanges(filter: { session?: string; agent?: string } | null, onChange: () => void): boolean {
   const [live, setLive] = React.useState(false);
   const handler = React.useRef(onChange);
   React.useEffect(() => {
     handler.current = onChange;
   });
-  const query = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => !!e[1])).toString();
+  const enabled = filter !== null;
+  const query = new URLSearchParams(Object.entries(filter ?? {}).filter((e): e is [string, string] => !!e[1])).toString();
   React.useEffect(() => {
-    if (typeof EventSource === "undefined") return;
+    if (!enabled || typeof EventSource === "undefined") return;
     const es = new EventSource(`/api/v1/stream${query ? `?${query}` : ""}`);
     es.addEventListener("ready", () => {
       setLive(true);
@@ -24,7 +26,7 @@ export function useLiveChanges(filter: { session?: string; agent?: string }, onC
     es.addEventListener("change", () => handler.current());
     es.onerror = () => setLive(false);
     return () => es.close();
-  }, [query]);
+  }, [query, enabled]);
   return live;
 }
 

@@ -8,6 +8,8 @@ import { recordAudit } from "../../lib/audit/record";
 import type { DatabaseHandle } from "../../lib/db/client";
 import { agents, sessions } from "../../lib/db/schema";
 import { subscribe, type Change } from "../../lib/realtime/hub";
+import { listSessions, sessionListSchema } from "../../lib/db/queries/sessions";
+import { escalations } from "../../lib/db/schema";
 import { DB_KINDS, openTestDatabase } from "./db";
 import { personWithToken, routeCaller, type RouteHandler } from "./route-helpers";
 
@@ -97,6 +99,23 @@ describe.each(DB_KINDS)("live views on %s", (kind) => {
     expect(anon.status).toBe(401);
     const bad = await H(streamRoute.GET)(new NextRequest("http://localhost/api/v1/stream?session=nope", { headers: { authorization: `Bearer ${token}` } }), { params: Promise.resolve({}) });
     expect(bad.status).toBe(400);
+  });
+
+  it("filters the sessions list by drift, open escalations and start time", async () => {
+    const mk = async (startedAt: Date) =>
+      (await h.db.insert(sessions).values({ agentId, status: "active", goal: "filter me", intent: { goal: "g", actions: ["*"], maxSensitivity: "internal", ttlSeconds: 3600 }, startedAt, expiresAt: new Date(Date.now() + 3600_000) }).returning())[0].id;
+    const drifting = await mk(new Date());
+    const escalated = await mk(new Date());
+    const old = await mk(new Date(Date.now() - 3 * 86_400_000));
+    const d = decision(drifting, new Date(), "deny");
+    d.decision.diff = [{ field: "action", declared: ["github:issues.read"], actual: "github:issues.write" }];
+    await writer.submit(d);
+    await h.db.insert(escalations).values({ kind: "action", sessionId: escalated, agentId, action: {}, actionHash: "h", risk: "low", expiresAt: new Date(Date.now() + 60_000) });
+    const ids = async (q: Record<string, string>) => (await listSessions(h.db, sessionListSchema.parse({ q: "filter me", ...q }))).items.map((r) => r.id).sort();
+    expect(await ids({ hasDrift: "true" })).toEqual([drifting]);
+    expect(await ids({ hasEscalation: "open" })).toEqual([escalated]);
+    expect(await ids({ since: "24h" })).toEqual([drifting, escalated].sort());
+    expect(await ids({})).toEqual([drifting, escalated, old].sort());
   });
 
   it("pages a long timeline newest first and catches up with what is newer than a cursor", async () => {

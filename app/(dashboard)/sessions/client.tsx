@@ -13,7 +13,8 @@ import type { SessionRow } from "@/lib/db/queries/sessions";
 const STATUS = optionsOf(["active", "pending", "ended", "expired", "denied"]);
 
 export function SessionsClient({ initial }: { initial: InitialPage<SessionRow> }) {
-  const q = useListQuery<SessionRow>("sessions", initial, { liveMs: 5000 });
+  // Pushed: the list refetches when sessions change anywhere (polls every 5 s if the stream drops).
+  const q = useListQuery<SessionRow>("sessions", initial, { live: true });
   return (
     <div className="space-y-3">
       <FilterBar
@@ -22,6 +23,9 @@ export function SessionsClient({ initial }: { initial: InitialPage<SessionRow> }
         filters={[
           { param: "status", label: "Status", options: STATUS },
           { param: "hasDenials", label: "Denials", options: [{ value: "true", label: "Has denials" }], allLabel: "Any" },
+          { param: "hasEscalation", label: "Escalations", options: [{ value: "open", label: "Has an open escalation" }], allLabel: "Any" },
+          { param: "hasDrift", label: "Drift", options: [{ value: "true", label: "Has out-of-intent calls" }], allLabel: "Any" },
+          { param: "since", label: "Started", options: [{ value: "1h", label: "Last hour" }, { value: "24h", label: "Last 24 hours" }, { value: "7d", label: "Last 7 days" }, { value: "30d", label: "Last 30 days" }], allLabel: "Any time" },
         ]}
       />
       <ListView

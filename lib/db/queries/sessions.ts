@@ -8,6 +8,9 @@ export const sessionListSchema = listQuery.extend({
   status: z.enum(["pending", "active", "ended", "expired", "denied"]).optional(),
   agentId: z.uuid().optional(),
   hasDenials: z.enum(["true"]).optional(),
+  hasEscalation: z.enum(["open"]).optional(),
+  hasDrift: z.enum(["true"]).optional(),
+  since: z.enum(["1h", "24h", "7d", "30d"]).optional(),
   sort: z.enum(["startedAt", "lastActivityAt", "decisionCount", "denyCount"]).default("startedAt"),
   dir: z.enum(["asc", "desc"]).default("desc"),
 });
@@ -29,6 +32,8 @@ export type SessionRow = {
   parentSessionId: string | null;
 };
 
+const SINCE_MS = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 } as const;
+
 const sortable = {
   startedAt: sessions.startedAt,
   lastActivityAt: sessions.lastActivityAt,
@@ -42,6 +47,10 @@ export async function listSessions(db: Executor, q: SessionListQuery): Promise<P
     q.status ? eq(sessions.status, q.status) : undefined,
     q.agentId ? eq(sessions.agentId, q.agentId) : undefined,
     q.hasDenials ? gt(sessions.denyCount, 0) : undefined,
+    // Both backed by partial indexes (migration 0009).
+    q.hasEscalation ? sql`exists (select 1 from escalations e where e.session_id = ${sessions.id} and e.status = 'pending')` : undefined,
+    q.hasDrift ? sql`exists (select 1 from decisions d where d.session_id = ${sessions.id} and d.diff is not null)` : undefined,
+    q.since ? gt(sessions.startedAt, new Date(Date.now() - SINCE_MS[q.since])) : undefined,
   ];
   const where = and(...conds.filter(Boolean));
   const [items, [{ total }]] = await Promise.all([
