@@ -47,9 +47,10 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/agents", label: "Agents", icon: Bot, roles: everyone, group: "main" },
   { href: "/connectors", label: "Connectors", icon: Plug, roles: everyone, group: "main" },
   { href: "/credentials", label: "Credentials", icon: KeyRound, roles: CAN.readInventory, group: "main" },
+  { href: "/findings", label: "Findings", icon: Radar, roles: CAN.readInventory, group: "main" },
   { href: "/audit", label: "Audit", icon: ShieldCheck, roles: CAN.readAudit, group: "main" },
   { href: "/policies", label: "Policies", icon: ScrollText, roles: CAN.readPolicies, group: "main" },
-  // Escalations, Findings and Reports join this list as their pages land.
+  // Escalations and Reports join this list as their pages land.
   { href: "/admin/people", label: "People", icon: Users, roles: CAN.managePeople, group: "administration" },
   { href: "/admin/identity", label: "Identity trust", icon: Fingerprint, roles: CAN.manageIdentity, group: "administration" },
   { href: "/settings/tokens", label: "API tokens", icon: KeySquare, roles: everyone, group: "administration" },

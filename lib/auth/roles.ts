@@ -12,6 +12,8 @@ export const CAN = {
   // Trust configs decide which issuers may vouch for agents: a wrong one lets anyone in.
   manageIdentity: ["admin"],
   readAudit: ["admin", "analyst", "auditor"],
+  // Acknowledge, resolve and assign findings: the people who watch the fleet.
+  manageFindings: ["admin", "analyst"],
   readReports: ["admin", "auditor"],
   readPolicies: ["admin", "analyst", "approver", "auditor"],
   // Policies decide every tool call of every agent: a wrong one permits or blocks the fleet.

@@ -206,7 +206,7 @@ describe.each(DB_KINDS)("just-in-time credentials on %s", (kind) => {
     expect((await introspect(c.secret)).body.active).toBe(false);
     const [evt] = await h.db.select().from(auditEvents).where(eq(auditEvents.action, "connector.break_glass"));
     expect(evt.detail).toMatchObject({ reason: "GitHub token leak: break glass" });
-    const perCred = await h.db.select().from(auditEvents).where(eq(auditEvents.targetId, c.credential.id));
+    const perCred = await h.db.select().from(auditEvents).where(eq(auditEvents.targetId, c.credential.id)).orderBy(auditEvents.seq);
     expect(perCred.map((e) => e.action)).toEqual(["credential.issued", "credential.revoked"]);
     expect(perCred[1].sessionId).toBe(s2.body.id);
 

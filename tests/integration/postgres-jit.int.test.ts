@@ -138,7 +138,7 @@ describe.each(DB_KINDS)("Postgres just-in-time roles (Warden on %s)", (kind) => 
     const swept = await sweepCredentials(h.db);
     expect(swept.rolesDropped).toBeGreaterThanOrEqual(1);
     expect((await asRole(b.secret, "SELECT 1")).ok).toBe(false);
-    const expiredEvents = await h.db.select().from(auditEvents).where(eq(auditEvents.targetId, b.credential.id));
+    const expiredEvents = await h.db.select().from(auditEvents).where(eq(auditEvents.targetId, b.credential.id)).orderBy(auditEvents.seq);
     expect(expiredEvents.map((e) => e.action)).toEqual(["credential.issued", "credential.expired"]);
     // Ending the session takes a's role with it.
     expect((await asRole(a.secret, "SELECT 1")).ok).toBe(true);
