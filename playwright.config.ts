@@ -53,6 +53,8 @@ export default defineConfig({
         WARDEN_DEMO: "1",
         // The Postgres instance stays quiet so its tests see only their own traffic.
         WARDEN_SIMULATOR: "0",
+        // Detectors and the sweeper every 2 s, so tests see their findings promptly.
+        WARDEN_SWEEP_SECONDS: "2",
         NEXTAUTH_URL: baseURL,
         NODE_ENV: "production",
       },

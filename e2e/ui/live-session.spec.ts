@@ -37,6 +37,15 @@ test("tool calls appear on an open session page as they are decided, the out-of-
   // The one inside the intent is not marked.
   await expect(rows.nth(1)).not.toHaveAttribute("data-out-of-intent", "true");
   await expect(newest.locator("time")).toContainText("just now");
+
+  // A second attempt outside the intent is drift: the detectors raise a finding, which shows
+  // on the Findings page (live) and on the session page.
+  await warden.authorize(s.id, { connector: "github", tool: "issues", operation: "close", resource: "repo:acme/web" });
+  await expect(rows).toHaveCount(3, { timeout: 5000 });
+  await page.goto("/findings?kind=intent_drift");
+  await expect(page.getByRole("table").locator("tbody tr").filter({ hasText: agent.name }).first()).toContainText("Intent drift", { timeout: 15_000 });
+  await page.goto(`/sessions/${s.id}`);
+  await expect(page.getByRole("list", { name: "Findings about this session" })).toContainText("intent drift");
   await analyst.dispose();
 });
 

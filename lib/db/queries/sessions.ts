@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "@/lib/db/client";
-import { agents, connectors, credentials, decisions, sessionIntents, sessions } from "@/lib/db/schema";
+import { agents, connectors, credentials, decisions, findings, sessionIntents, sessions } from "@/lib/db/schema";
 import { listQuery, offsetOf, orderBy, searchAny, type Page } from "./list";
 
 export const sessionListSchema = listQuery.extend({
@@ -92,7 +92,7 @@ export async function getSessionDetail(db: Executor, id: string) {
     .innerJoin(agents, eq(agents.id, sessions.agentId))
     .where(eq(sessions.id, id));
   if (!s) return undefined;
-  const [intents, children, creds] = await Promise.all([
+  const [intents, children, creds, sessionFindings] = await Promise.all([
     db.select().from(sessionIntents).where(eq(sessionIntents.sessionId, id)).orderBy(sessionIntents.version),
     db.select({ id: sessions.id, goal: sessions.goal, status: sessions.status }).from(sessions).where(eq(sessions.parentSessionId, id)),
     // Credentials issued for this session's task, with how each one ended.
@@ -114,6 +114,13 @@ export async function getSessionDetail(db: Executor, id: string) {
       .leftJoin(connectors, eq(connectors.id, credentials.connectorId))
       .where(eq(credentials.sessionId, id))
       .orderBy(desc(credentials.issuedAt)),
+    // What the detectors raised about this session.
+    db
+      .select({ id: findings.id, kind: findings.kind, severity: findings.severity, status: findings.status, title: findings.title, occurrences: findings.occurrences, lastSeenAt: findings.lastSeenAt })
+      .from(findings)
+      .where(eq(findings.sessionId, id))
+      .orderBy(desc(findings.lastSeenAt))
+      .limit(50),
   ]);
-  return { ...s, intents, children, credentials: creds };
+  return { ...s, intents, children, credentials: creds, findings: sessionFindings };
 }

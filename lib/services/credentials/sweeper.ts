@@ -3,6 +3,7 @@ import { recordAudit } from "@/lib/audit/record";
 import type { Db } from "@/lib/db/client";
 import { credentials } from "@/lib/db/schema";
 import { detectCredentialFindings } from "../findings/credential-hygiene";
+import { detectSessionFindings } from "../findings/session-detectors";
 import { dropRetiredDatabaseRoles } from "./postgres-backend";
 
 const BATCH = 500;
@@ -45,22 +46,29 @@ export async function sweepCredentials(db: Db, now = new Date()): Promise<{ expi
 }
 
 /**
- * Runs the sweeper every `seconds` in the background of this process (once per process), and
- * the standing-privilege detectors (lib/services/findings/credential-hygiene.ts) at start and
- * then every WARDEN_HYGIENE_MINUTES (default 10).
+ * Runs the sweeper and the behaviour detectors (lib/services/findings/session-detectors.ts)
+ * every `seconds` in the background of this process (once per process), and the
+ * standing-privilege detectors (credential-hygiene.ts) at start and then every
+ * WARDEN_HYGIENE_MINUTES (default 10).
  */
 export function startCredentialSweeper(db: Db, seconds = Number(process.env.WARDEN_SWEEP_SECONDS ?? 30)) {
   const g = globalThis as unknown as { __wardenSweeper?: ReturnType<typeof setInterval> };
   if (g.__wardenSweeper || !(seconds > 0)) return;
   const hygieneEveryMs = Number(process.env.WARDEN_HYGIENE_MINUTES ?? 10) * 60_000;
   let lastHygiene = 0;
+  // Behaviour detectors look back over what happened since the previous pass, with a minute of
+  // overlap (their findings are keyed, so seeing something twice only refreshes it).
+  let detectedUpTo = Date.now() - 10 * 60_000;
   let running = false;
   const tick = () => {
     if (running) return;
     running = true;
     const hygiene = Date.now() - lastHygiene >= hygieneEveryMs;
     if (hygiene) lastHygiene = Date.now();
+    const now = new Date();
     sweepCredentials(db)
+      .then(() => detectSessionFindings(db, new Date(detectedUpTo - 60_000), now))
+      .then(() => (detectedUpTo = now.getTime()))
       .then(() => (hygiene ? detectCredentialFindings(db) : undefined))
       .catch((err) => console.error("[warden] credential sweep failed:", (err as Error).message))
       .finally(() => (running = false));

@@ -3,6 +3,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { rows, type Db, type Executor } from "@/lib/db/client";
 import { findings } from "@/lib/db/schema";
 import { globMatch } from "@/lib/policy/globs";
+import { raiseFinding } from "./raise";
 import { FINDING_REFS } from "./refs";
 
 // Standing-privilege findings about credentials, raised (and resolved when the condition is
@@ -149,22 +150,8 @@ export async function detectCredentialFindings(db: Db, now = new Date(), o = hyg
   return db.transaction(async (tx) => {
     let raised = 0;
     for (const f of holding) {
-      const [r] = rows<{ inserted: boolean; id: string; reopened: boolean }>(
-        await tx.execute(sql`
-          insert into findings (kind, severity, title, detail, agent_id, connector_id, credential_id, framework_refs, dedupe_key, first_seen_at, last_seen_at)
-          values (${f.kind}, ${f.severity}, ${f.title}, ${JSON.stringify(f.detail)}::jsonb, ${f.agentId}, ${f.connectorId}, ${f.credentialId},
-                  ${JSON.stringify(FINDING_REFS[f.kind] ?? [])}::jsonb, ${f.key}, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz)
-          on conflict (dedupe_key) do update set
-            title = excluded.title, detail = excluded.detail, severity = excluded.severity, last_seen_at = excluded.last_seen_at,
-            status = case when findings.status = 'resolved' then 'open'::finding_status else findings.status end,
-            resolved_at = case when findings.status = 'resolved' then null else findings.resolved_at end,
-            updated_at = now()
-          returning (xmax = 0) as inserted, id, false as reopened`),
-      );
-      if (r?.inserted) {
-        raised++;
-        await record(tx, "finding.raised", r.id, f.agentId, { kind: f.kind, severity: f.severity, credentialId: f.credentialId });
-      }
+      const { inserted } = await raiseFinding(tx, { ...f, key: f.key }, now, "credential hygiene");
+      if (inserted) raised++;
     }
     const keys = holding.map((f) => f.key);
     const gone = rows<{ id: string; agent_id: string | null; kind: string }>(

@@ -13,4 +13,7 @@ export const FINDING_REFS: Record<string, string[]> = {
   unmanaged_connector_credential: ["OWASP-ASI04", "OWASP-NHI5", "NIST-AI-RMF:GOVERN-1.6"],
   foreign_credential: ["OWASP-NHI2", "OWASP-NHI4", "OWASP-ASI03"],
   unknown_workload_identity: ["OWASP-ASI03", "OWASP-NHI4"],
+  goal_change_risk: ["OWASP-ASI01", "OWASP-LLM01", "NIST-AI-RMF:MEASURE-2.4", "CSA-MAESTRO:L7"],
+  high_risk_low_tier: ["OWASP-ASI01", "OWASP-ASI03", "OWASP-LLM06", "NIST-AI-RMF:MANAGE-2.4"],
+  activity_burst: ["OWASP-ASI10", "OWASP-ASI08", "OWASP-LLM10", "NIST-AI-RMF:MEASURE-2.4"],
 };

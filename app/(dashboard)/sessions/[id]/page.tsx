@@ -75,6 +75,29 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
           />
         </CardContent>
       </Card>
+      {d.findings.length ? (
+        <Card>
+          <CardHeader>
+            <CardTitle>Findings about this session ({d.findings.length})</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <ul className="space-y-1 text-sm" aria-label="Findings about this session">
+              {d.findings.map((f) => (
+                <li key={f.id} className="flex flex-wrap items-center gap-2">
+                  <Badge variant={f.severity === "critical" || f.severity === "high" ? "destructive" : f.severity === "medium" ? "warning" : "muted"}>{f.severity}</Badge>
+                  <span>{f.title}</span>
+                  <span className="text-xs text-muted-foreground">
+                    {f.kind.replaceAll("_", " ")} · {f.status} · <Time value={f.lastSeenAt} />
+                  </span>
+                </li>
+              ))}
+            </ul>
+            <Link className="mt-2 inline-block text-xs hover:underline" href="/findings">
+              All findings
+            </Link>
+          </CardContent>
+        </Card>
+      ) : null}
       <Card>
         <CardHeader>
           <CardTitle>Credentials issued for this task ({d.credentials.length})</CardTitle>

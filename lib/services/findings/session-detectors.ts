@@ -1,0 +1,219 @@
+import { sql } from "drizzle-orm";
+import { rows, type Db } from "@/lib/db/client";
+import type { Intent } from "@/lib/db/schema/sessions";
+import { compareIntents } from "@/lib/policy/intent";
+import { raiseFinding, type NewFinding } from "./raise";
+
+// Behaviour detectors over what sessions did recently. A pass looks at the decisions, intent
+// changes and session events since `since` (with an overlap, so nothing falls between passes),
+// and raises findings keyed per session (or per agent and minute, for bursts): seen again, a
+// finding is refreshed — its count and last-seen time move — instead of duplicated.
+
+export type DetectorOptions = {
+  /** Out-of-intent attempts in a session before it is drift. */
+  driftThreshold: number;
+  /** A repeat of a denied call within this many seconds is a retry. */
+  retryWindowSeconds: number;
+  /** Decisions per minute above this many times the agent's usual rate (and above burstFloor). */
+  burstFactor: number;
+  burstFloor: number;
+};
+
+export const DEFAULT_DETECTORS: DetectorOptions = { driftThreshold: 2, retryWindowSeconds: 300, burstFactor: 5, burstFloor: 60 };
+
+type Session = { session_id: string; agent_id: string; agent_name: string; risk_tier: string; goal: string };
+const iso = (d: Date) => d.toISOString();
+
+export async function detectSessionFindings(db: Db, since: Date, now = new Date(), o = DEFAULT_DETECTORS): Promise<{ raised: number; refreshed: number }> {
+  const found: NewFinding[] = [];
+  const sessionLabel = (s: Session) => `${s.agent_name} · "${s.goal.slice(0, 80)}"`;
+
+  // 1. Intent drift: calls outside the declared intent.
+  for (const r of rows<Session & { attempts: number; denied: number; examples: string[] }>(
+    await db.execute(sql`
+      select d.session_id, d.agent_id, a.name as agent_name, a.risk_tier, s.goal,
+             count(*)::int as attempts, count(*) filter (where d.outcome = 'deny')::int as denied,
+             (array_agg(d.connector || ':' || d.tool || '.' || d.operation order by d.created_at desc))[1:5] as examples
+      from decisions d join sessions s on s.id = d.session_id join agents a on a.id = d.agent_id
+      where d.diff is not null and d.session_id in (select distinct session_id from decisions where created_at > ${iso(since)}::timestamptz and diff is not null)
+      group by d.session_id, d.agent_id, a.name, a.risk_tier, s.goal
+      having count(*) >= ${o.driftThreshold}`),
+  )) {
+    found.push({
+      kind: "intent_drift",
+      severity: r.attempts >= 5 || r.denied > 0 ? "high" : "medium",
+      key: `drift:${r.session_id}`,
+      title: `Intent drift: ${r.attempts} calls outside the declared intent — ${sessionLabel(r)}`,
+      detail: { attempts: r.attempts, denied: r.denied, examples: r.examples },
+      agentId: r.agent_id,
+      sessionId: r.session_id,
+      occurrences: r.attempts,
+    });
+  }
+
+  // 2. Retries after a deny: the same call again, soon after it was denied.
+  for (const r of rows<Session & { retries: number; action: string }>(
+    await db.execute(sql`
+      select d.session_id, d.agent_id, a.name as agent_name, a.risk_tier, s.goal, count(*)::int as retries,
+             min(d.connector || ':' || d.tool || '.' || d.operation) as action
+      from decisions d
+      join decisions prior on prior.session_id = d.session_id and prior.outcome = 'deny'
+        and prior.connector = d.connector and prior.tool = d.tool and prior.operation = d.operation
+        and coalesce(prior.resource, '') = coalesce(d.resource, '')
+        and prior.created_at < d.created_at and prior.created_at > d.created_at - make_interval(secs => ${o.retryWindowSeconds})
+      join sessions s on s.id = d.session_id join agents a on a.id = d.agent_id
+      where d.created_at > ${iso(since)}::timestamptz
+      group by d.session_id, d.agent_id, a.name, a.risk_tier, s.goal`),
+  )) {
+    found.push({
+      kind: "retry_after_deny",
+      severity: r.retries >= 3 ? "high" : "medium",
+      key: `retry:${r.session_id}`,
+      title: `Retried a denied call (${r.action}) ${r.retries} time(s) — ${sessionLabel(r)}`,
+      detail: { retries: r.retries, action: r.action, windowSeconds: o.retryWindowSeconds },
+      agentId: r.agent_id,
+      sessionId: r.session_id,
+    });
+  }
+
+  // 3. Use of an unmanaged connector (nobody registered it).
+  for (const r of rows<Session & { connector: string; connector_id: string | null; calls: number }>(
+    await db.execute(sql`
+      select d.session_id, d.agent_id, a.name as agent_name, a.risk_tier, s.goal, d.connector, d.connector_id, count(*)::int as calls
+      from decisions d join connectors k on k.id = d.connector_id and not k.managed
+      join sessions s on s.id = d.session_id join agents a on a.id = d.agent_id
+      where d.created_at > ${iso(since)}::timestamptz
+      group by d.session_id, d.agent_id, a.name, a.risk_tier, s.goal, d.connector, d.connector_id`),
+  )) {
+    found.push({
+      kind: "unmanaged_connector",
+      severity: "high",
+      key: `unmanaged-use:${r.session_id}:${r.connector}`,
+      title: `Called the unmanaged connector "${r.connector}" — ${sessionLabel(r)}`,
+      detail: { connector: r.connector, calls: r.calls },
+      agentId: r.agent_id,
+      sessionId: r.session_id,
+      connectorId: r.connector_id,
+    });
+  }
+
+  // 4. A high-risk call reaching a low-tier agent: restricted data, or a forbid, for an agent
+  //    whose tier says it should never be near either.
+  for (const r of rows<Session & { calls: number; examples: string[] }>(
+    await db.execute(sql`
+      select d.session_id, d.agent_id, a.name as agent_name, a.risk_tier, s.goal, count(*)::int as calls,
+             (array_agg(d.connector || ':' || d.tool || '.' || d.operation order by d.created_at desc))[1:5] as examples
+      from decisions d join agents a on a.id = d.agent_id and a.risk_tier = 'low' join sessions s on s.id = d.session_id
+      where d.created_at > ${iso(since)}::timestamptz
+        and (d.sensitivity = 'restricted' or exists (select 1 from jsonb_array_elements(d.reasons) x where x ->> 'code' = 'policy.forbid'))
+      group by d.session_id, d.agent_id, a.name, a.risk_tier, s.goal`),
+  )) {
+    found.push({
+      kind: "high_risk_low_tier",
+      severity: "high",
+      key: `highrisk-lowtier:${r.session_id}`,
+      title: `High-risk calls from a low-tier agent (${r.calls}) — ${sessionLabel(r)}`,
+      detail: { calls: r.calls, examples: r.examples },
+      agentId: r.agent_id,
+      sessionId: r.session_id,
+    });
+  }
+
+  // 5. Delegation that tried to widen beyond its parent, and 6. intent changes that widen it.
+  for (const r of rows<Session & { action: string; reasons: string[] }>(
+    await db.execute(sql`
+      select e.session_id, e.agent_id, a.name as agent_name, a.risk_tier, s.goal, e.action,
+             array(select jsonb_array_elements_text(e.detail -> 'reasons')) as reasons
+      from audit_events e join sessions s on s.id = e.session_id join agents a on a.id = e.agent_id
+      where e.occurred_at > ${iso(since)}::timestamptz and e.actor_kind = 'agent' and e.action like 'session.%'
+        and exists (select 1 from jsonb_array_elements_text(e.detail -> 'reasons') c where c like 'delegation.%')`),
+  )) {
+    found.push({
+      kind: "delegation_widening",
+      severity: "high",
+      key: `delegation:${r.session_id}`,
+      title: `A delegated session tried to reach beyond its parent — ${sessionLabel(r)}`,
+      detail: { event: r.action, reasons: r.reasons.filter((c) => c.startsWith("delegation.")) },
+      agentId: r.agent_id,
+      sessionId: r.session_id,
+    });
+  }
+  for (const r of rows<Session & { version: number; status: string; before: Intent | null; after: Intent }>(
+    await db.execute(sql`
+      select i.session_id, s.agent_id, a.name as agent_name, a.risk_tier, s.goal, i.version, i.status, prev.intent as before, i.intent as after
+      from session_intents i join sessions s on s.id = i.session_id join agents a on a.id = s.agent_id
+      left join session_intents prev on prev.session_id = i.session_id and prev.version = i.version - 1
+      where i.created_at > ${iso(since)}::timestamptz and i.version > 1`),
+  )) {
+    if (!r.before) continue;
+    // The same containment rules that decided the change decide whether it widened anything.
+    const widened = compareIntents(r.before, r.after).widened;
+    if (!widened.length) continue;
+    const fields = [...new Set(widened.map((d) => d.field))];
+    found.push({
+      kind: "goal_change_risk",
+      severity: fields.some((f) => f === "sensitivity" || f === "maxSensitivity" || f === "destination" || f === "destinations") ? "high" : "medium",
+      key: `goal-change:${r.session_id}:${r.version}`,
+      title: `Mid-session change of intent widened ${fields.join(", ")} (version ${r.version}, ${r.status}) — ${sessionLabel(r)}`,
+      detail: { version: r.version, status: r.status, goalBefore: r.before.goal, goalAfter: r.after.goal, widened },
+      agentId: r.agent_id,
+      sessionId: r.session_id,
+    });
+  }
+
+  // 7. Privilege accumulation: what the session may do grew past its first intent, through
+  //    approved escalations and accepted widenings of its intent.
+  for (const r of rows<Session & { grants: number; widenings: number }>(
+    await db.execute(sql`
+      select s.id as session_id, s.agent_id, a.name as agent_name, a.risk_tier, s.goal,
+             (select count(*) from escalations e where e.session_id = s.id and e.status = 'approved')::int as grants,
+             (select count(*) from session_intents i where i.session_id = s.id and i.version > 1 and i.status = 'accepted'
+                and exists (select 1 from jsonb_array_elements(coalesce(i.diff, '[]'::jsonb)) x where x ->> 'field' in ('actions', 'resources', 'destinations', 'maxSensitivity')))::int as widenings
+      from sessions s join agents a on a.id = s.agent_id
+      where s.id in (select session_id from escalations where resolved_at > ${iso(since)}::timestamptz and status = 'approved'
+                     union select session_id from session_intents where created_at > ${iso(since)}::timestamptz and version > 1)`),
+  )) {
+    if (r.grants + r.widenings < 2) continue;
+    found.push({
+      kind: "privilege_accumulation",
+      severity: r.grants + r.widenings >= 4 ? "high" : "medium",
+      key: `accumulation:${r.session_id}`,
+      title: `Privileges grew past the first intent (${r.grants} approved escalations, ${r.widenings} widenings) — ${sessionLabel(r)}`,
+      detail: { approvedEscalations: r.grants, acceptedWidenings: r.widenings },
+      agentId: r.agent_id,
+      sessionId: r.session_id,
+    });
+  }
+
+  // 8. A burst: an agent's decisions in a minute far above its usual rate over the last week.
+  for (const r of rows<{ agent_id: string; agent_name: string; minute: string; calls: number; usual: number }>(
+    await db.execute(sql`
+      with recent as (
+        select agent_id, date_trunc('minute', created_at) as minute, count(*)::int as calls
+        from decisions where created_at > ${iso(since)}::timestamptz and agent_id is not null group by 1, 2
+      ), usual as (
+        -- The agent's average over the week before this window (no history: zero).
+        select r.agent_id, coalesce((select count(*) from decisions d where d.agent_id = r.agent_id
+                 and d.created_at > ${iso(new Date(now.getTime() - 7 * 86_400_000))}::timestamptz and d.created_at <= ${iso(since)}::timestamptz), 0)::float / (7 * 24 * 60) as per_minute
+        from (select distinct agent_id from recent) r
+      )
+      select r.agent_id, a.name as agent_name, to_char(r.minute at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI') as minute, r.calls, round(u.per_minute::numeric, 2)::float as usual
+      from recent r join usual u using (agent_id) join agents a on a.id = r.agent_id
+      where r.calls >= ${o.burstFloor} and r.calls > ${o.burstFactor} * u.per_minute`),
+  )) {
+    found.push({
+      kind: "activity_burst",
+      severity: "medium",
+      key: `burst:${r.agent_id}:${r.minute}`,
+      title: `${r.agent_name} made ${r.calls} calls in one minute (usually ${r.usual}/min)`,
+      detail: { minute: r.minute, calls: r.calls, usualPerMinute: r.usual },
+      agentId: r.agent_id,
+    });
+  }
+
+  let raised = 0;
+  await db.transaction(async (tx) => {
+    for (const f of found) if ((await raiseFinding(tx, f, now, "session detectors")).inserted) raised++;
+  });
+  return { raised, refreshed: found.length - raised };
+}

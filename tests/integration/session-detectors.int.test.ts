@@ -1,0 +1,110 @@
+import { randomUUID } from "node:crypto";
+import { eq, like, or } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GroupWriter, type Submission } from "../../lib/audit/group-writer";
+import { recordAudit } from "../../lib/audit/record";
+import { verifyAuditChain } from "../../lib/audit/verify";
+import type { DatabaseHandle } from "../../lib/db/client";
+import { agents, connectors, escalations, findings, sessionIntents, sessions } from "../../lib/db/schema";
+import type { Intent } from "../../lib/db/schema/sessions";
+import { detectSessionFindings } from "../../lib/services/findings/session-detectors";
+import { DB_KINDS, openTestDatabase } from "./db";
+
+const intent = (over: Partial<Intent> = {}): Intent => ({ goal: "triage", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 3600, ...over });
+
+describe.each(DB_KINDS)("behaviour detectors on %s", (kind) => {
+  let h: DatabaseHandle;
+  let writer: GroupWriter;
+  const t0 = new Date(Date.now() - 180_000);
+
+  const agent = async (name: string, riskTier: "low" | "medium" | "high" = "medium") =>
+    (await h.db.insert(agents).values({ name, identity: `spiffe://t/${name}-${kind}`, identityKind: "spiffe", team: "t", riskTier, envelope: { actions: ["*"], maxSensitivity: "restricted", maxTtlSeconds: 3600 } }).returning())[0].id;
+  const session = async (agentId: string, i = intent()) =>
+    (await h.db.insert(sessions).values({ agentId, status: "active", goal: i.goal, intent: i, expiresAt: new Date(Date.now() + 3600_000) }).returning())[0].id;
+  const call = (agentId: string, sessionId: string, over: Record<string, unknown> = {}, at = new Date()): Submission => {
+    const id = randomUUID();
+    const d = { id, sessionId, agentId, connector: "github", tool: "issues", operation: "read", outcome: "allow" as const, reasons: [], createdAt: at, ...over };
+    return { decision: d as Submission["decision"], audit: { actor: { kind: "agent", id: agentId, label: "a" }, action: `decision.${d.outcome}`, target: { kind: "decision", id }, agentId, sessionId, occurredAt: at } };
+  };
+  const keys = async (prefix: string) => (await h.db.select().from(findings).where(like(findings.dedupeKey, `${prefix}%`))).map((f) => f.kind);
+
+  beforeAll(async () => {
+    h = await openTestDatabase(kind);
+    writer = new GroupWriter(h.db);
+  });
+  afterAll(async () => h?.close());
+
+  it("raises each kind of finding from what sessions did, once, linked to the session and its framework items", async () => {
+    // Drift: two calls outside the intent.
+    const a1 = await agent("drifter");
+    const s1 = await session(a1);
+    const diff = [{ field: "action", declared: ["github:issues.read"], actual: "github:issues.write" }];
+    for (let i = 0; i < 2; i++) await writer.submit(call(a1, s1, { operation: "write", outcome: "escalate", diff, reasons: [{ code: "intent.operation_not_declared", message: "x" }] }));
+    // Retry after a deny.
+    const a2 = await agent("retrier");
+    const s2 = await session(a2);
+    await writer.submit(call(a2, s2, { operation: "delete", outcome: "deny", reasons: [{ code: "policy.forbid", message: "x" }] }, new Date(Date.now() - 5000)));
+    await writer.submit(call(a2, s2, { operation: "delete", outcome: "deny", reasons: [{ code: "policy.forbid", message: "x" }] }));
+    // An unmanaged connector.
+    const [shadow] = await h.db.insert(connectors).values({ name: `pastebin-${kind}`, displayName: "p", kind: "other", managed: false, sensitivity: "internal", environment: "unknown" }).returning();
+    const a3 = await agent("shadow-user");
+    const s3 = await session(a3);
+    await writer.submit(call(a3, s3, { connector: shadow.name, connectorId: shadow.id, tool: "paste", operation: "create", outcome: "escalate" }));
+    // Restricted data reaching a low-tier agent.
+    const a4 = await agent("intern-bot", "low");
+    const s4 = await session(a4);
+    await writer.submit(call(a4, s4, { sensitivity: "restricted", outcome: "deny", reasons: [{ code: "policy.forbid", message: "x" }] }));
+    // A delegated session that tried to reach beyond its parent.
+    const a5 = await agent("delegate");
+    const s5 = await session(a5);
+    await recordAudit(h.db, { actor: { kind: "agent", id: a5, label: "delegate" }, action: "session.denied", target: { kind: "session", id: s5 }, agentId: a5, sessionId: s5, detail: { reasons: ["delegation.action_exceeded"] } });
+    // An intent change that widened the session, and privileges that piled up.
+    const a6 = await agent("widener");
+    const s6 = await session(a6);
+    await h.db.insert(sessionIntents).values([
+      { sessionId: s6, version: 1, intent: intent(), status: "accepted", requestedBy: "agent:x" },
+      { sessionId: s6, version: 2, intent: intent({ goal: "triage and email the CFO", actions: ["github:issues.read", "email:send.*"], maxSensitivity: "confidential" }), status: "accepted", requestedBy: "agent:x", diff: [{ field: "actions", before: [], after: [] }] },
+    ]);
+    for (let i = 0; i < 2; i++) await h.db.insert(escalations).values({ kind: "action", sessionId: s6, agentId: a6, action: {}, actionHash: `h${i}`, risk: "medium", status: "approved", resolvedAt: new Date(), expiresAt: new Date(Date.now() + 60_000) });
+    // A narrowing is not a finding.
+    const a7 = await agent("narrower");
+    const s7 = await session(a7, intent({ actions: ["github:*"] }));
+    await h.db.insert(sessionIntents).values([
+      { sessionId: s7, version: 1, intent: intent({ actions: ["github:*"] }), status: "accepted", requestedBy: "agent:x" },
+      { sessionId: s7, version: 2, intent: intent({ actions: ["github:issues.read"], goal: "only reading now" }), status: "accepted", requestedBy: "agent:x" },
+    ]);
+    // A burst: 70 calls in one minute from an agent with no history.
+    const a8 = await agent("burster");
+    const s8 = await session(a8);
+    // Inside one whole minute that lies inside the detectors' window.
+    const minute = new Date(Math.floor((Date.now() - 61_000) / 60_000) * 60_000);
+    await Promise.all(Array.from({ length: 70 }, (_, i) => writer.submit(call(a8, s8, {}, new Date(minute.getTime() + i * 500)))));
+
+    const first = await detectSessionFindings(h.db, t0);
+    expect(first.raised).toBeGreaterThanOrEqual(8);
+    expect(await keys(`drift:${s1}`)).toEqual(["intent_drift"]);
+    expect(await keys(`retry:${s2}`)).toEqual(["retry_after_deny"]);
+    expect(await keys(`unmanaged-use:${s3}`)).toEqual(["unmanaged_connector"]);
+    expect(await keys(`highrisk-lowtier:${s4}`)).toEqual(["high_risk_low_tier"]);
+    expect(await keys(`delegation:${s5}`)).toEqual(["delegation_widening"]);
+    expect(await keys(`goal-change:${s6}`)).toEqual(["goal_change_risk"]);
+    expect(await keys(`accumulation:${s6}`)).toEqual(["privilege_accumulation"]);
+    expect(await keys(`goal-change:${s7}`)).toEqual([]);
+    expect(await keys(`burst:${a8}`)).toEqual(["activity_burst"]);
+    const [drift] = await h.db.select().from(findings).where(eq(findings.dedupeKey, `drift:${s1}`));
+    expect(drift).toMatchObject({ sessionId: s1, agentId: a1, occurrences: 2, status: "open" });
+    expect(drift.frameworkRefs).toContain("OWASP-ASI01");
+    const [goal] = await h.db.select().from(findings).where(eq(findings.dedupeKey, `goal-change:${s6}:2`));
+    expect(goal.severity).toBe("high"); // sensitivity went up
+    expect(goal.title).toMatch(/widened/);
+
+    // Seen again: refreshed, not duplicated; more drift moves the count.
+    await writer.submit(call(a1, s1, { operation: "write", outcome: "escalate", diff }));
+    const second = await detectSessionFindings(h.db, t0);
+    expect(second.raised).toBe(0);
+    const [again] = await h.db.select().from(findings).where(eq(findings.dedupeKey, `drift:${s1}`));
+    expect(again.occurrences).toBe(3);
+    expect(await h.db.select().from(findings).where(or(like(findings.dedupeKey, `drift:${s1}%`)))).toHaveLength(1);
+    expect((await verifyAuditChain(h.db)).ok).toBe(true);
+  });
+});
