@@ -3,6 +3,7 @@
 import os from "node:os";
 import { benchAuthorize } from "./authorize";
 import { benchLists } from "./lists";
+import { benchOverview } from "./overview";
 import { benchPolicies } from "./policy";
 import { benchRevocation } from "./revocation";
 
@@ -13,6 +14,7 @@ async function main() {
   if (!only || only === "lists") await benchLists();
   if (!only || only === "authorize") await benchAuthorize();
   if (!only || only === "revocation") await benchRevocation();
+  if (!only || only === "overview") await benchOverview();
 }
 
 main().then(

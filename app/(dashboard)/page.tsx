@@ -3,7 +3,8 @@ import { PageHeader } from "@/components/page-header";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { requirePagePerson } from "@/lib/auth/current";
 import { getDb } from "@/lib/db/client";
-import { getOverviewStats } from "@/lib/db/queries/overview";
+import { OverviewCharts } from "@/components/overview/charts";
+import { getOverviewCharts, getOverviewStats, OVERVIEW_RANGES, type OverviewRange } from "@/lib/db/queries/overview";
 
 export const metadata = { title: "Overview · Warden" };
 
@@ -24,12 +25,34 @@ function Stat({ label, value, href, tone }: { label: string; value: number; href
   );
 }
 
-export default async function OverviewPage() {
+const RANGE_LABELS: Record<OverviewRange, string> = { "24h": "24 hours", "7d": "7 days", "30d": "30 days" };
+
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePagePerson("readInventory", "/");
-  const s = await getOverviewStats(await getDb());
+  const sp = await searchParams;
+  const range: OverviewRange = typeof sp.range === "string" && sp.range in OVERVIEW_RANGES ? (sp.range as OverviewRange) : "24h";
+  const db = await getDb();
+  const [s, charts] = await Promise.all([getOverviewStats(db), getOverviewCharts(db, range)]);
   return (
     <div className="space-y-4">
-      <PageHeader title="Overview" description="The fleet right now and the last 24 hours of decisions." />
+      <PageHeader
+        title="Overview"
+        description="The fleet right now, and its decisions over the chosen period."
+        actions={
+          <nav aria-label="Time range" className="flex gap-1">
+            {(Object.keys(RANGE_LABELS) as OverviewRange[]).map((r) => (
+              <Link
+                key={r}
+                href={r === "24h" ? "/" : `/?range=${r}`}
+                aria-current={r === range ? "page" : undefined}
+                className={`rounded-md border px-2 py-1 text-xs ${r === range ? "bg-primary text-primary-foreground" : "hover:bg-muted"}`}
+              >
+                {RANGE_LABELS[r]}
+              </Link>
+            ))}
+          </nav>
+        }
+      />
       <div className="grid gap-4 lg:grid-cols-2">
         <Card>
           <CardHeader>
@@ -72,6 +95,7 @@ export default async function OverviewPage() {
           </CardContent>
         </Card>
       </div>
+      <OverviewCharts data={charts} />
     </div>
   );
 }

@@ -45,3 +45,59 @@ export async function getOverviewStats(db: Executor): Promise<OverviewStats> {
     findingsOpen: r.findings_open,
   };
 }
+
+export const OVERVIEW_RANGES = { "24h": { ms: 86_400_000, bucket: "1 hour" }, "7d": { ms: 7 * 86_400_000, bucket: "6 hours" }, "30d": { ms: 30 * 86_400_000, bucket: "1 day" } } as const;
+export type OverviewRange = keyof typeof OVERVIEW_RANGES;
+
+export type OverviewCharts = {
+  range: OverviewRange;
+  since: string;
+  timeline: { bucket: string; allow: number; deny: number; escalate: number }[];
+  byAgent: { id: string; name: string; deny: number; escalate: number }[];
+  byConnector: { name: string; deny: number; escalate: number }[];
+  drifting: { id: string; name: string; attempts: number; sessions: number }[];
+  findingsBySeverity: { severity: string; open: number }[];
+};
+
+/**
+ * The overview's charts for a time range. Each is one grouped query over the range (the time
+ * series walks the (created_at, outcome) index only); they run side by side.
+ */
+export async function getOverviewCharts(db: Executor, range: OverviewRange, now = new Date()): Promise<OverviewCharts> {
+  const r = OVERVIEW_RANGES[range];
+  const since = new Date(now.getTime() - r.ms).toISOString();
+  const [timeline, byAgent, byConnector, drifting, findingsBySeverity] = await Promise.all([
+    db.execute(sql`
+      select date_bin(${r.bucket}::interval, created_at, ${since}::timestamptz) as bucket,
+             count(*) filter (where outcome = 'allow')::int as allow,
+             count(*) filter (where outcome = 'deny')::int as deny,
+             count(*) filter (where outcome = 'escalate')::int as escalate
+      from decisions where created_at > ${since}::timestamptz group by 1 order by 1`),
+    db.execute(sql`
+      select d.agent_id as id, a.name, count(*) filter (where d.outcome = 'deny')::int as deny, count(*) filter (where d.outcome = 'escalate')::int as escalate
+      from decisions d join agents a on a.id = d.agent_id
+      where d.created_at > ${since}::timestamptz and d.outcome <> 'allow'
+      group by d.agent_id, a.name order by count(*) desc limit 10`),
+    db.execute(sql`
+      select connector as name, count(*) filter (where outcome = 'deny')::int as deny, count(*) filter (where outcome = 'escalate')::int as escalate
+      from decisions where created_at > ${since}::timestamptz and outcome <> 'allow'
+      group by connector order by count(*) desc limit 10`),
+    db.execute(sql`
+      select d.agent_id as id, a.name, count(*)::int as attempts, count(distinct d.session_id)::int as sessions
+      from decisions d join agents a on a.id = d.agent_id
+      where d.created_at > ${since}::timestamptz and d.diff is not null
+      group by d.agent_id, a.name order by count(*) desc limit 10`),
+    db.execute(sql`
+      select severity::text as severity, count(*)::int as open from findings where status <> 'resolved' group by severity
+      order by array_position(array['critical','high','medium','low','info'], severity::text)`),
+  ]);
+  return {
+    range,
+    since,
+    timeline: rows<{ bucket: Date | string; allow: number; deny: number; escalate: number }>(timeline).map((b) => ({ ...b, bucket: new Date(b.bucket).toISOString() })),
+    byAgent: rows(byAgent),
+    byConnector: rows(byConnector),
+    drifting: rows(drifting),
+    findingsBySeverity: rows(findingsBySeverity),
+  };
+}

@@ -1,0 +1,177 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import * as React from "react";
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import type { OverviewCharts as Data } from "@/lib/db/queries/overview";
+import { useLiveChanges } from "@/lib/client/use-live";
+
+const COLORS = { allow: "var(--success)", deny: "var(--destructive)", escalate: "var(--warning)" };
+const SEVERITY_COLORS: Record<string, string> = { critical: "var(--destructive)", high: "var(--destructive)", medium: "var(--warning)", low: "var(--muted-foreground)", info: "var(--muted-foreground)" };
+
+function ChartCard({ title, href, linkLabel, children, table }: { title: string; href: string; linkLabel: string; children: React.ReactNode; table: React.ReactNode }) {
+  return (
+    <Card>
+      <CardHeader className="flex flex-row items-center justify-between">
+        <CardTitle>{title}</CardTitle>
+        <Link className="text-xs hover:underline" href={href}>
+          {linkLabel}
+        </Link>
+      </CardHeader>
+      <CardContent>
+        <div className="h-56" aria-hidden="true">
+          {children}
+        </div>
+        {/* The same figures as a table, for screen readers and for copying. */}
+        <details className="mt-2 text-xs">
+          <summary className="cursor-pointer text-muted-foreground">Figures</summary>
+          {table}
+        </details>
+      </CardContent>
+    </Card>
+  );
+}
+
+function FigureTable({ head, rows }: { head: string[]; rows: (string | number)[][] }) {
+  if (rows.length === 0) return <p className="text-muted-foreground">Nothing in this period.</p>;
+  return (
+    <table className="mt-1 w-full">
+      <thead>
+        <tr>
+          {head.map((h) => (
+            <th key={h} className="text-left font-medium">
+              {h}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r, i) => (
+          <tr key={i}>
+            {r.map((c, j) => (
+              <td key={j} className={typeof c === "number" ? "tabular-nums" : undefined}>
+                {typeof c === "number" ? c.toLocaleString("en-US") : c}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+const tick = (range: Data["range"]) => (iso: string) => {
+  const d = new Date(iso);
+  return range === "24h" ? d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" }) : d.toLocaleDateString(undefined, { month: "short", day: "numeric" });
+};
+
+/** The overview's charts; each links to the list behind it. Refreshes when decisions arrive. */
+export function OverviewCharts({ data }: { data: Data }) {
+  const router = useRouter();
+  // The page is server-rendered: refresh it (at most every 5 s) as the fleet decides.
+  const last = React.useRef(0);
+  useLiveChanges({}, () => {
+    if (Date.now() - last.current < 5000) return;
+    last.current = Date.now();
+    router.refresh();
+  });
+  const fmt = tick(data.range);
+  return (
+    <div className="grid gap-4 lg:grid-cols-2">
+      <ChartCard
+        title="Decisions over time"
+        href="/sessions?hasDenials=true"
+        linkLabel="Sessions with denials"
+        table={<FigureTable head={["From", "Allowed", "Denied", "Escalated"]} rows={data.timeline.map((b) => [new Date(b.bucket).toLocaleString(), b.allow, b.deny, b.escalate])} />}
+      >
+        <ResponsiveContainer>
+          <BarChart data={data.timeline}>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="bucket" tickFormatter={fmt} fontSize={11} />
+            <YAxis fontSize={11} width={48} />
+            <Tooltip labelFormatter={(v) => new Date(String(v)).toLocaleString()} />
+            <Legend />
+            <Bar dataKey="allow" name="Allowed" stackId="o" fill={COLORS.allow} />
+            <Bar dataKey="escalate" name="Escalated" stackId="o" fill={COLORS.escalate} />
+            <Bar dataKey="deny" name="Denied" stackId="o" fill={COLORS.deny} />
+          </BarChart>
+        </ResponsiveContainer>
+      </ChartCard>
+      <ChartCard
+        title="Denials and escalations by agent"
+        href="/agents"
+        linkLabel="Agents"
+        table={<FigureTable head={["Agent", "Denied", "Escalated"]} rows={data.byAgent.map((a) => [a.name, a.deny, a.escalate])} />}
+      >
+        <ResponsiveContainer>
+          <BarChart data={data.byAgent} layout="vertical" onClick={(e) => navigate(router, e, (i) => `/agents/${data.byAgent[i].id}`)}>
+            <XAxis type="number" fontSize={11} />
+            <YAxis type="category" dataKey="name" width={130} fontSize={11} />
+            <Tooltip />
+            <Bar dataKey="deny" name="Denied" stackId="o" fill={COLORS.deny} cursor="pointer" />
+            <Bar dataKey="escalate" name="Escalated" stackId="o" fill={COLORS.escalate} cursor="pointer" />
+          </BarChart>
+        </ResponsiveContainer>
+      </ChartCard>
+      <ChartCard
+        title="Denials and escalations by connector"
+        href="/connectors"
+        linkLabel="Connectors"
+        table={<FigureTable head={["Connector", "Denied", "Escalated"]} rows={data.byConnector.map((c) => [c.name, c.deny, c.escalate])} />}
+      >
+        <ResponsiveContainer>
+          <BarChart data={data.byConnector} layout="vertical" onClick={(e) => navigate(router, e, (i) => `/connectors?q=${encodeURIComponent(data.byConnector[i].name)}`)}>
+            <XAxis type="number" fontSize={11} />
+            <YAxis type="category" dataKey="name" width={130} fontSize={11} />
+            <Tooltip />
+            <Bar dataKey="deny" name="Denied" stackId="o" fill={COLORS.deny} cursor="pointer" />
+            <Bar dataKey="escalate" name="Escalated" stackId="o" fill={COLORS.escalate} cursor="pointer" />
+          </BarChart>
+        </ResponsiveContainer>
+      </ChartCard>
+      <ChartCard
+        title="Agents drifting most"
+        href="/sessions?hasDrift=true"
+        linkLabel="Sessions with drift"
+        table={<FigureTable head={["Agent", "Out-of-intent calls", "Sessions"]} rows={data.drifting.map((a) => [a.name, a.attempts, a.sessions])} />}
+      >
+        <ResponsiveContainer>
+          <BarChart data={data.drifting} layout="vertical" onClick={(e) => navigate(router, e, (i) => `/sessions?hasDrift=true&q=${encodeURIComponent(data.drifting[i].name)}`)}>
+            <XAxis type="number" fontSize={11} />
+            <YAxis type="category" dataKey="name" width={130} fontSize={11} />
+            <Tooltip />
+            <Bar dataKey="attempts" name="Out-of-intent calls" fill={COLORS.escalate} cursor="pointer" />
+          </BarChart>
+        </ResponsiveContainer>
+      </ChartCard>
+      <ChartCard
+        title="Open findings by severity"
+        href="/findings"
+        linkLabel="Findings"
+        table={<FigureTable head={["Severity", "Open"]} rows={data.findingsBySeverity.map((f) => [f.severity, f.open])} />}
+      >
+        <ResponsiveContainer>
+          <BarChart data={data.findingsBySeverity} onClick={(e) => navigate(router, e, (i) => `/findings?severity=${data.findingsBySeverity[i].severity}`)}>
+            <XAxis dataKey="severity" fontSize={11} />
+            <YAxis fontSize={11} width={40} allowDecimals={false} />
+            <Tooltip />
+            <Bar dataKey="open" name="Open findings" cursor="pointer" shape={(props: unknown) => <SeverityBar {...(props as BarShape)} />} />
+          </BarChart>
+        </ResponsiveContainer>
+      </ChartCard>
+    </div>
+  );
+}
+
+type BarShape = { x: number; y: number; width: number; height: number; payload: { severity: string } };
+function SeverityBar({ x, y, width, height, payload }: BarShape) {
+  return <rect x={x} y={y} width={width} height={height} fill={SEVERITY_COLORS[payload.severity] ?? "var(--muted-foreground)"} />;
+}
+
+function navigate(router: ReturnType<typeof useRouter>, e: unknown, href: (index: number) => string) {
+  const i = (e as { activeTooltipIndex?: number | string } | null)?.activeTooltipIndex;
+  if (i === undefined || i === null) return;
+  router.push(href(Number(i)));
+}
