@@ -6,6 +6,7 @@ import { benchLists } from "./lists";
 import { benchOverview } from "./overview";
 import { benchPolicies } from "./policy";
 import { benchRevocation } from "./revocation";
+import { benchSessionPage } from "./session-page";
 
 async function main() {
   console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
@@ -15,6 +16,7 @@ async function main() {
   if (!only || only === "authorize") await benchAuthorize();
   if (!only || only === "revocation") await benchRevocation();
   if (!only || only === "overview") await benchOverview();
+  if (!only || only === "session-page") await benchSessionPage();
 }
 
 main().then(

@@ -35,20 +35,23 @@ export function defaultOpenOptions(): OpenOptions {
 
 export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
   if (opts.kind === "postgres") {
-    const { Pool } = await import("pg");
+    const { Client, Pool } = await import("pg");
     const { drizzle } = await import("drizzle-orm/node-postgres");
     const { migrate } = await import("drizzle-orm/node-postgres/migrator");
     const pool = new Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
     // An idle client error (server restart) must not crash the process; the pool reconnects.
     pool.on("error", (err) => console.error("[warden] postgres pool error:", err.message));
     const db = drizzle(pool, { schema }) as unknown as Db;
-    const lock = await pool.connect();
+    // The lock is held on a connection of its own, outside the pool: the migrations need pool
+    // connections, and a pool of one would otherwise wait for itself forever.
+    const lock = new Client({ connectionString: opts.url });
+    await lock.connect();
     try {
       await lock.query("SELECT pg_advisory_lock($1)", [MIGRATIONS_LOCK]);
       await migrate(drizzle(pool, { schema }), { migrationsFolder: migrationsFolder() });
     } finally {
       await lock.query("SELECT pg_advisory_unlock($1)", [MIGRATIONS_LOCK]).catch(() => {});
-      lock.release();
+      await lock.end().catch(() => {});
     }
     return { db, kind: "postgres", close: () => pool.end() };
   }
