@@ -105,15 +105,7 @@ export function OverviewCharts({ data }: { data: Data }) {
         linkLabel="Agents"
         table={<FigureTable head={["Agent", "Denied", "Escalated"]} rows={data.byAgent.map((a) => [a.name, a.deny, a.escalate])} />}
       >
-        <ResponsiveContainer>
-          <BarChart data={data.byAgent} layout="vertical" onClick={(e) => navigate(router, e, (i) => `/agents/${data.byAgent[i].id}`)}>
-            <XAxis type="number" fontSize={11} />
-            <YAxis type="category" dataKey="name" width={130} fontSize={11} />
-            <Tooltip />
-            <Bar dataKey="deny" name="Denied" stackId="o" fill={COLORS.deny} cursor="pointer" />
-            <Bar dataKey="escalate" name="Escalated" stackId="o" fill={COLORS.escalate} cursor="pointer" />
-          </BarChart>
-        </ResponsiveContainer>
+        <HorizontalBars data={data.byAgent} bars={DENY_ESCALATE} onPick={(i) => router.push(`/agents/${data.byAgent[i].id}`)} />
       </ChartCard>
       <ChartCard
         title="Denials and escalations by connector"
@@ -121,15 +113,7 @@ export function OverviewCharts({ data }: { data: Data }) {
         linkLabel="Connectors"
         table={<FigureTable head={["Connector", "Denied", "Escalated"]} rows={data.byConnector.map((c) => [c.name, c.deny, c.escalate])} />}
       >
-        <ResponsiveContainer>
-          <BarChart data={data.byConnector} layout="vertical" onClick={(e) => navigate(router, e, (i) => `/connectors?q=${encodeURIComponent(data.byConnector[i].name)}`)}>
-            <XAxis type="number" fontSize={11} />
-            <YAxis type="category" dataKey="name" width={130} fontSize={11} />
-            <Tooltip />
-            <Bar dataKey="deny" name="Denied" stackId="o" fill={COLORS.deny} cursor="pointer" />
-            <Bar dataKey="escalate" name="Escalated" stackId="o" fill={COLORS.escalate} cursor="pointer" />
-          </BarChart>
-        </ResponsiveContainer>
+        <HorizontalBars data={data.byConnector} bars={DENY_ESCALATE} onPick={(i) => router.push(`/connectors?q=${encodeURIComponent(data.byConnector[i].name)}`)} />
       </ChartCard>
       <ChartCard
         title="Agents drifting most"
@@ -137,14 +121,11 @@ export function OverviewCharts({ data }: { data: Data }) {
         linkLabel="Sessions with drift"
         table={<FigureTable head={["Agent", "Out-of-intent calls", "Sessions"]} rows={data.drifting.map((a) => [a.name, a.attempts, a.sessions])} />}
       >
-        <ResponsiveContainer>
-          <BarChart data={data.drifting} layout="vertical" onClick={(e) => navigate(router, e, (i) => `/sessions?hasDrift=true&q=${encodeURIComponent(data.drifting[i].name)}`)}>
-            <XAxis type="number" fontSize={11} />
-            <YAxis type="category" dataKey="name" width={130} fontSize={11} />
-            <Tooltip />
-            <Bar dataKey="attempts" name="Out-of-intent calls" fill={COLORS.escalate} cursor="pointer" />
-          </BarChart>
-        </ResponsiveContainer>
+        <HorizontalBars
+          data={data.drifting}
+          bars={[{ key: "attempts", name: "Out-of-intent calls", fill: COLORS.escalate }]}
+          onPick={(i) => router.push(`/sessions?hasDrift=true&q=${encodeURIComponent(data.drifting[i].name)}`)}
+        />
       </ChartCard>
       <ChartCard
         title="Open findings by severity"
@@ -153,7 +134,7 @@ export function OverviewCharts({ data }: { data: Data }) {
         table={<FigureTable head={["Severity", "Open"]} rows={data.findingsBySeverity.map((f) => [f.severity, f.open])} />}
       >
         <ResponsiveContainer>
-          <BarChart data={data.findingsBySeverity} onClick={(e) => navigate(router, e, (i) => `/findings?severity=${data.findingsBySeverity[i].severity}`)}>
+          <BarChart data={data.findingsBySeverity} onClick={(e) => pick(e, (i) => router.push(`/findings?severity=${data.findingsBySeverity[i].severity}`))}>
             <XAxis dataKey="severity" fontSize={11} />
             <YAxis fontSize={11} width={40} allowDecimals={false} />
             <Tooltip />
@@ -170,8 +151,29 @@ function SeverityBar({ x, y, width, height, payload }: BarShape) {
   return <rect x={x} y={y} width={width} height={height} fill={SEVERITY_COLORS[payload.severity] ?? "var(--muted-foreground)"} />;
 }
 
-function navigate(router: ReturnType<typeof useRouter>, e: unknown, href: (index: number) => string) {
+const DENY_ESCALATE = [
+  { key: "deny", name: "Denied", fill: COLORS.deny },
+  { key: "escalate", name: "Escalated", fill: COLORS.escalate },
+];
+
+/** Top-ten bars by name; clicking a bar opens what it counts. */
+function HorizontalBars({ data, bars, onPick }: { data: { name: string }[]; bars: { key: string; name: string; fill: string }[]; onPick: (index: number) => void }) {
+  return (
+    <ResponsiveContainer>
+      <BarChart data={data} layout="vertical" onClick={(e) => pick(e, onPick)}>
+        <XAxis type="number" fontSize={11} allowDecimals={false} />
+        <YAxis type="category" dataKey="name" width={130} fontSize={11} />
+        <Tooltip />
+        {bars.map((b) => (
+          <Bar key={b.key} dataKey={b.key} name={b.name} stackId="o" fill={b.fill} cursor="pointer" />
+        ))}
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}
+
+function pick(e: unknown, onPick: (index: number) => void) {
   const i = (e as { activeTooltipIndex?: number | string } | null)?.activeTooltipIndex;
   if (i === undefined || i === null) return;
-  router.push(href(Number(i)));
+  onPick(Number(i));
 }

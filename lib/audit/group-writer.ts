@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import { batchTransaction, type RunStatements, type Statement } from "@/lib/db/raw";
 import type { decisions, escalations } from "@/lib/db/schema";
-import { chainHash, eventPayload, type ChainedFields } from "./chain";
-import type { AuditInput } from "./record";
+import { chainHash, eventPayload } from "./chain";
+import { chainedFields, type AuditInput } from "./record";
 
 export type DecisionRow = typeof decisions.$inferInsert & { id: string };
 type EscalationRow = typeof escalations.$inferInsert;
@@ -247,23 +247,5 @@ function escalationRecord(e: EscalationRow, now: Date) {
     requested_by: e.requestedBy ?? null,
     expires_at: e.expiresAt,
     created_at: e.createdAt ?? now,
-  };
-}
-
-function chainedFields(a: AuditInput, now: Date): ChainedFields {
-  return {
-    id: randomUUID(),
-    occurredAt: a.occurredAt ?? now,
-    actorKind: a.actor.kind,
-    actorId: a.actor.id ?? null,
-    actorLabel: a.actor.label,
-    action: a.action,
-    targetKind: a.target?.kind ?? null,
-    targetId: a.target?.id ?? null,
-    agentId: a.agentId ?? null,
-    sessionId: a.sessionId ?? null,
-    detail: a.detail ?? {},
-    requestId: a.requestId ?? null,
-    ip: a.ip ?? null,
   };
 }

@@ -36,21 +36,7 @@ export async function recordAudit(tx: Executor, input: AuditInput): Promise<{ id
   if (!isTransaction(tx)) return (tx as Db).transaction((t) => recordAudit(t, input));
   // Takes CHAIN_LOCK, then reads the head with a fresh snapshot (migration 0005).
   const [{ head }] = rows<{ head: string }>(await tx.execute(sql`select warden_chain_head() as head`));
-  const fields: ChainedFields = {
-    id: randomUUID(),
-    occurredAt: input.occurredAt ?? new Date(),
-    actorKind: input.actor.kind,
-    actorId: input.actor.id ?? null,
-    actorLabel: input.actor.label,
-    action: input.action,
-    targetKind: input.target?.kind ?? null,
-    targetId: input.target?.id ?? null,
-    agentId: input.agentId ?? null,
-    sessionId: input.sessionId ?? null,
-    detail: input.detail ?? {},
-    requestId: input.requestId ?? null,
-    ip: input.ip ?? null,
-  };
+  const fields = chainedFields(input, new Date());
   const prevHash = head;
   const hash = eventHash(prevHash, fields);
   await tx.insert(auditEvents).values({ ...fields, actorKind: fields.actorKind as Actor["kind"], prevHash, hash });
@@ -60,4 +46,23 @@ export async function recordAudit(tx: Executor, input: AuditInput): Promise<{ id
 /** Transactions (and only they) can roll back. */
 function isTransaction(x: Executor): x is Tx {
   return typeof (x as { rollback?: unknown }).rollback === "function";
+}
+
+/** The chained fields of a new event (shared with the group writer). */
+export function chainedFields(a: AuditInput, now: Date): ChainedFields {
+  return {
+    id: randomUUID(),
+    occurredAt: a.occurredAt ?? now,
+    actorKind: a.actor.kind,
+    actorId: a.actor.id ?? null,
+    actorLabel: a.actor.label,
+    action: a.action,
+    targetKind: a.target?.kind ?? null,
+    targetId: a.target?.id ?? null,
+    agentId: a.agentId ?? null,
+    sessionId: a.sessionId ?? null,
+    detail: a.detail ?? {},
+    requestId: a.requestId ?? null,
+    ip: a.ip ?? null,
+  };
 }
