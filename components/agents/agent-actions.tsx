@@ -6,13 +6,13 @@ import { Button } from "@/components/ui/button";
 import { api } from "@/lib/client/api";
 
 /** Quarantine / retire / reactivate, each behind a confirmation with a reason. */
-export function AgentStatusActions({ agentId, name, status }: { agentId: string; name: string; status: string }) {
+export function AgentStatusActions({ agentId, name, status, quarantineOnly = false }: { agentId: string; name: string; status: string; quarantineOnly?: boolean }) {
   const router = useRouter();
   const run = (verb: string) => async (reason: string) => {
     await api(`/api/v1/agents/${agentId}/${verb}`, { body: { reason } });
     router.refresh();
   };
-  if (status === "retired") return null;
+  if (status === "retired" || (quarantineOnly && status !== "active")) return null;
   return (
     <div className="flex flex-wrap gap-2">
       {status === "active" ? (
@@ -33,6 +33,7 @@ export function AgentStatusActions({ agentId, name, status }: { agentId: string;
           onConfirm={run("reactivate")}
         />
       )}
+      {quarantineOnly ? null : (
       <ConfirmDialog
         title={`Retire ${name}?`}
         description="Retirement is final: every credential is revoked and the agent can never act again."
@@ -40,6 +41,7 @@ export function AgentStatusActions({ agentId, name, status }: { agentId: string;
         trigger={<Button variant="outline" size="sm">Retire</Button>}
         onConfirm={run("retire")}
       />
+      )}
     </div>
   );
 }

@@ -46,6 +46,18 @@ test("tool calls appear on an open session page as they are decided, the out-of-
   await expect(page.getByRole("table").locator("tbody tr").filter({ hasText: agent.name }).first()).toContainText("Intent drift", { timeout: 15_000 });
   await page.goto(`/sessions/${s.id}`);
   await expect(page.getByRole("list", { name: "Findings about this session" })).toContainText("intent drift");
+  // What the session asked a person for, and its intent versions with what changed.
+  await expect(page.getByRole("list", { name: "Escalations" })).toContainText("github:issues.close");
+  await expect(page.getByRole("list", { name: "Escalations" })).toContainText("pending");
+  const narrowed = await warden.changeIntent(s.id, { goal: "read one repo", actions: ["github:issues.read"], resources: ["repo:acme/api"], maxSensitivity: "internal", ttlSeconds: 600 });
+  expect(narrowed.status).toBe("accepted");
+  await page.reload();
+  const versions = page.getByRole("list", { name: "Intent versions" });
+  await expect(versions).toContainText("v2");
+  await expect(versions).toContainText("narrowing");
+  await expect(versions).toContainText("resources");
+  // An analyst can stop the agent from here.
+  await expect(page.getByRole("button", { name: "Quarantine" })).toBeVisible();
   await analyst.dispose();
 });
 

@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "@/lib/db/client";
-import { agents, connectors, credentials, decisions, findings, sessionIntents, sessions } from "@/lib/db/schema";
+import { agents, connectors, credentials, decisions, escalations, findings, sessionIntents, sessions } from "@/lib/db/schema";
 import { listQuery, offsetOf, orderBy, searchAny, type Page } from "./list";
 
 export const sessionListSchema = listQuery.extend({
@@ -87,12 +87,12 @@ export async function listSessions(db: Executor, q: SessionListQuery): Promise<P
 
 export async function getSessionDetail(db: Executor, id: string) {
   const [s] = await db
-    .select({ session: sessions, agentName: agents.name, agentRisk: agents.riskTier })
+    .select({ session: sessions, agentName: agents.name, agentRisk: agents.riskTier, agentStatus: agents.status })
     .from(sessions)
     .innerJoin(agents, eq(agents.id, sessions.agentId))
     .where(eq(sessions.id, id));
   if (!s) return undefined;
-  const [intents, children, creds, sessionFindings] = await Promise.all([
+  const [intents, children, creds, sessionFindings, sessionEscalations] = await Promise.all([
     db.select().from(sessionIntents).where(eq(sessionIntents.sessionId, id)).orderBy(sessionIntents.version),
     db.select({ id: sessions.id, goal: sessions.goal, status: sessions.status }).from(sessions).where(eq(sessions.parentSessionId, id)),
     // Credentials issued for this session's task, with how each one ended.
@@ -121,6 +121,13 @@ export async function getSessionDetail(db: Executor, id: string) {
       .where(eq(findings.sessionId, id))
       .orderBy(desc(findings.lastSeenAt))
       .limit(50),
+    // What this session asked a person for, and what became of it.
+    db
+      .select({ id: escalations.id, kind: escalations.kind, status: escalations.status, action: escalations.action, reasons: escalations.reasons, risk: escalations.risk, createdAt: escalations.createdAt, resolvedAt: escalations.resolvedAt, resolution: escalations.resolution })
+      .from(escalations)
+      .where(eq(escalations.sessionId, id))
+      .orderBy(desc(escalations.createdAt))
+      .limit(100),
   ]);
-  return { ...s, intents, children, credentials: creds, findings: sessionFindings };
+  return { ...s, intents, children, credentials: creds, findings: sessionFindings, escalations: sessionEscalations };
 }

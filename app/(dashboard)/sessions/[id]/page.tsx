@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { RevokeCredentialButton } from "@/components/agents/agent-actions";
+import { AgentStatusActions, RevokeCredentialButton } from "@/components/agents/agent-actions";
 import { RevokeAllButton } from "@/components/credentials/revoke-all-button";
 import { DetailList } from "@/components/detail-list";
 import { PageHeader } from "@/components/page-header";
@@ -14,6 +14,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { isUuid } from "@/lib/api/with-person";
 import { requirePagePerson } from "@/lib/auth/current";
 import { can } from "@/lib/auth/roles";
+import { compareIntents } from "@/lib/policy/intent";
 import { getDb } from "@/lib/db/client";
 import { getSessionDetail } from "@/lib/db/queries/sessions";
 import { sessionTimeline, TIMELINE_PAGE } from "@/lib/db/queries/timeline";
@@ -45,7 +46,12 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
             · started <Time value={s.startedAt} /> · <SessionStatusBadge status={s.status} />
           </>
         }
-        actions={canRevoke && liveCredentials.length > 0 ? <RevokeAllButton scope="session" id={s.id} /> : null}
+        actions={
+          <div className="flex flex-wrap gap-2">
+            {canRevoke && liveCredentials.length > 0 ? <RevokeAllButton scope="session" id={s.id} /> : null}
+            {can(person.role, "writeInventory") ? <AgentStatusActions agentId={s.agentId} name={d.agentName} status={d.agentStatus} quarantineOnly /> : null}
+          </div>
+        }
       />
       <Card>
         <CardHeader>
@@ -75,6 +81,92 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
           />
         </CardContent>
       </Card>
+      {d.intents.length > 1 ? (
+        <Card>
+          <CardHeader>
+            <CardTitle>Intent versions ({d.intents.length})</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <ol className="space-y-2 text-sm" aria-label="Intent versions">
+              {d.intents.map((v, i) => {
+                const prev = d.intents[i - 1];
+                const cmp = prev ? compareIntents(prev.intent, v.intent) : null;
+                const widened = new Set(cmp?.widened.map((w) => w.field) ?? []);
+                return (
+                  <li key={v.id}>
+                    <div className="flex flex-wrap items-center gap-2">
+                      <strong>v{v.version}</strong>
+                      <Badge variant={v.status === "accepted" ? "success" : v.status === "pending" ? "warning" : "destructive"}>{v.status}</Badge>
+                      {cmp ? <Badge variant={cmp.kind === "widening" ? "warning" : "muted"}>{cmp.kind}</Badge> : <span className="text-xs text-muted-foreground">as opened</span>}
+                      <span className="text-xs text-muted-foreground">
+                        <Time value={v.createdAt} /> · {v.requestedBy}
+                      </span>
+                    </div>
+                    {cmp?.changes.length ? (
+                      <ul className="ml-4 text-xs">
+                        {cmp.changes.map((c) => (
+                          <li key={c.field} className={widened.has(c.field) ? "text-destructive" : undefined}>
+                            <strong>{c.field}</strong>: <code>{JSON.stringify(c.before)}</code> → <code>{JSON.stringify(c.after)}</code>
+                          </li>
+                        ))}
+                      </ul>
+                    ) : null}
+                  </li>
+                );
+              })}
+            </ol>
+          </CardContent>
+        </Card>
+      ) : null}
+      {d.children.length ? (
+        <Card>
+          <CardHeader>
+            <CardTitle>Delegated to ({d.children.length})</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <ul className="space-y-1 text-sm" aria-label="Delegated sessions">
+              {d.children.map((c) => (
+                <li key={c.id} className="flex items-center gap-2">
+                  <Link className="hover:underline" href={`/sessions/${c.id}`}>
+                    {c.goal}
+                  </Link>
+                  <SessionStatusBadge status={c.status} />
+                </li>
+              ))}
+            </ul>
+          </CardContent>
+        </Card>
+      ) : null}
+      {d.escalations.length ? (
+        <Card>
+          <CardHeader>
+            <CardTitle>Escalations ({d.escalations.length})</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <ul className="space-y-1 text-sm" aria-label="Escalations">
+              {d.escalations.map((e) => {
+                const a = e.action as { connector?: string; tool?: string; operation?: string };
+                return (
+                  <li key={e.id} className="flex flex-wrap items-center gap-2">
+                    <Badge variant={e.status === "approved" ? "success" : e.status === "pending" ? "warning" : "destructive"}>{e.status}</Badge>
+                    <span className="font-mono text-xs">{a.connector ? `${a.connector}:${a.tool}.${a.operation}` : e.kind.replaceAll("_", " ")}</span>
+                    <span className="text-xs text-muted-foreground">
+                      {e.reasons.map((r) => r.code).join(", ")} · asked <Time value={e.createdAt} />
+                      {e.resolvedAt ? (
+                        <>
+                          {" "}
+                          · answered <Time value={e.resolvedAt} />
+                        </>
+                      ) : null}
+                      {e.resolution ? <> · {e.resolution}</> : null}
+                    </span>
+                  </li>
+                );
+              })}
+            </ul>
+          </CardContent>
+        </Card>
+      ) : null}
       {d.findings.length ? (
         <Card>
           <CardHeader>
