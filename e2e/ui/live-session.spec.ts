@@ -79,5 +79,12 @@ test("a new session appears on the sessions list without a reload, and the drift
   await expect(page.getByText("No sessions match")).toBeVisible();
   await warden.authorize(s.id, { connector: "github", tool: "issues", operation: "delete" });
   await expect(page.getByRole("link", { name: goal })).toBeVisible({ timeout: 5000 });
+
+  // The agent filter: only this agent's sessions, and the choice is kept in the URL.
+  await page.goto("/sessions");
+  await page.getByLabel("Agent", { exact: true }).selectOption({ label: agent.name });
+  await expect(page).toHaveURL(new RegExp(`agentId=${agent.id}`));
+  await expect(page.getByRole("table").locator("tbody tr")).toHaveCount(1);
+  await expect(page.getByRole("link", { name: goal })).toBeVisible();
   await analyst.dispose();
 });

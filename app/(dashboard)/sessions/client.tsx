@@ -12,7 +12,7 @@ import type { SessionRow } from "@/lib/db/queries/sessions";
 
 const STATUS = optionsOf(["active", "pending", "ended", "expired", "denied"]);
 
-export function SessionsClient({ initial }: { initial: InitialPage<SessionRow> }) {
+export function SessionsClient({ initial, agents }: { initial: InitialPage<SessionRow>; agents: { id: string; name: string }[] }) {
   // Pushed: the list refetches when sessions change anywhere (polls every 5 s if the stream drops).
   const q = useListQuery<SessionRow>("sessions", initial, { live: true });
   return (
@@ -21,6 +21,7 @@ export function SessionsClient({ initial }: { initial: InitialPage<SessionRow> }
         searchLabel="Search sessions"
         searchPlaceholder="Goal or agent"
         filters={[
+          { param: "agentId", label: "Agent", options: agents.map((a) => ({ value: a.id, label: a.name })), allLabel: "Any agent" },
           { param: "status", label: "Status", options: STATUS },
           { param: "hasDenials", label: "Denials", options: [{ value: "true", label: "Has denials" }], allLabel: "Any" },
           { param: "hasEscalation", label: "Escalations", options: [{ value: "open", label: "Has an open escalation" }], allLabel: "Any" },

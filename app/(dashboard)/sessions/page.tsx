@@ -2,6 +2,7 @@ import { PageHeader } from "@/components/page-header";
 import { requirePagePerson } from "@/lib/auth/current";
 import { asJson, searchKey } from "@/lib/client/list-keys";
 import { getDb } from "@/lib/db/client";
+import { listAgentOptions } from "@/lib/db/queries/people-options";
 import { listSessions, sessionListSchema } from "@/lib/db/queries/sessions";
 import { SessionsClient } from "./client";
 
@@ -12,11 +13,12 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
   const sp = await searchParams;
   const parsed = sessionListSchema.safeParse(sp);
   const query = parsed.success ? parsed.data : sessionListSchema.parse({});
-  const page = await listSessions(await getDb(), query);
+  const db = await getDb();
+  const [page, agents] = await Promise.all([listSessions(db, query), listAgentOptions(db)]);
   return (
     <>
       <PageHeader title="Sessions" description="Every task an agent runs, newest first. The list refreshes itself." />
-      <SessionsClient initial={{ key: searchKey(sp), data: asJson(page) }} />
+      <SessionsClient initial={{ key: searchKey(sp), data: asJson(page) }} agents={agents} />
     </>
   );
 }

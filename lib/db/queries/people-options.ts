@@ -1,6 +1,6 @@
 import { asc, eq, isNull } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
-import { users } from "@/lib/db/schema";
+import { agents, users } from "@/lib/db/schema";
 
 /** Enabled people as {id, name} for owner pickers (no emails or roles needed there). */
 export async function listOwnerOptions(db: Executor) {
@@ -12,4 +12,9 @@ export async function getOwnerContact(db: Executor, ownerId: string | null) {
   if (!ownerId) return null;
   const [owner] = await db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(eq(users.id, ownerId));
   return owner ?? null;
+}
+
+/** Agents as {id, name} for filter pickers (the most recently active first would hide some; by name). */
+export async function listAgentOptions(db: Executor) {
+  return db.select({ id: agents.id, name: agents.name }).from(agents).orderBy(asc(agents.name)).limit(1000);
 }
