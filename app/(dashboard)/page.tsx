@@ -95,7 +95,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           </CardContent>
         </Card>
       </div>
-      <OverviewCharts data={charts} />
+      <OverviewCharts data={charts} hygiene={{ jit: s.credentials.jit, standing: s.credentials.standing, neverExpire: s.credentials.neverExpire }} />
     </div>
   );
 }

@@ -68,7 +68,7 @@ const tick = (range: Data["range"]) => (iso: string) => {
 };
 
 /** The overview's charts; each links to the list behind it. Refreshes when decisions arrive. */
-export function OverviewCharts({ data }: { data: Data }) {
+export function OverviewCharts({ data, hygiene }: { data: Data; hygiene: { jit: number; standing: number; neverExpire: number } }) {
   const router = useRouter();
   // The page is server-rendered: refresh it (at most every 5 s) as the fleet decides.
   const last = React.useRef(0);
@@ -128,6 +128,22 @@ export function OverviewCharts({ data }: { data: Data }) {
         />
       </ChartCard>
       <ChartCard
+        title="Credential hygiene"
+        href="/credentials?jit=false&status=active"
+        linkLabel="Standing credentials"
+        table={<FigureTable head={["Live credentials", "Count"]} rows={[["Just-in-time", hygiene.jit], ["Standing", hygiene.standing], ["Standing, never expire", hygiene.neverExpire]]} />}
+      >
+        <HorizontalBars
+          data={[
+            { name: "Just-in-time", value: hygiene.jit },
+            { name: "Standing", value: hygiene.standing },
+            { name: "Never expire", value: hygiene.neverExpire },
+          ]}
+          bars={[{ key: "value", name: "Live credentials", fill: "var(--primary)" }]}
+          onPick={(i) => router.push(["/credentials?jit=true&status=active", "/credentials?jit=false&status=active", "/credentials?jit=false&status=active"][i])}
+        />
+      </ChartCard>
+      <ChartCard
         title="Open findings by severity"
         href="/findings"
         linkLabel="Findings"
@@ -157,7 +173,7 @@ const DENY_ESCALATE = [
 ];
 
 /** Top-ten bars by name; clicking a bar opens what it counts. */
-function HorizontalBars({ data, bars, onPick }: { data: { name: string }[]; bars: { key: string; name: string; fill: string }[]; onPick: (index: number) => void }) {
+function HorizontalBars({ data, bars, onPick }: { data: ({ name: string } & Record<string, unknown>)[]; bars: { key: string; name: string; fill: string }[]; onPick: (index: number) => void }) {
   return (
     <ResponsiveContainer>
       <BarChart data={data} layout="vertical" onClick={(e) => pick(e, onPick)}>

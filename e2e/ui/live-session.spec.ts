@@ -56,6 +56,11 @@ test("tool calls appear on an open session page as they are decided, the out-of-
   await expect(versions).toContainText("v2");
   await expect(versions).toContainText("narrowing");
   await expect(versions).toContainText("resources");
+  // A delegated session shows under its parent.
+  const child = await warden.openSession({ goal: "read the api repo for my parent", actions: ["github:issues.read"], resources: ["repo:acme/api"], maxSensitivity: "internal", ttlSeconds: 300 }, { parentSessionId: s.id });
+  expect(child.status).toBe("active");
+  await page.reload();
+  await expect(page.getByRole("list", { name: "Delegated sessions" }).getByRole("link", { name: "read the api repo for my parent" })).toBeVisible();
   // An analyst can stop the agent from here.
   await expect(page.getByRole("button", { name: "Quarantine" })).toBeVisible();
   await analyst.dispose();

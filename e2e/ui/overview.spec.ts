@@ -15,6 +15,9 @@ test("the overview charts decisions for a chosen period, with figures and links 
   await card.getByText("Figures").click();
   await expect(card.locator("tbody tr").first()).toBeVisible();
   await expect(page.locator(".recharts-surface").first()).toBeVisible();
+  const hygiene = page.locator("[data-slot=card]").filter({ has: page.getByRole("heading", { name: "Credential hygiene" }) });
+  await hygiene.getByText("Figures").click();
+  await expect(hygiene.locator("tbody")).toContainText("Just-in-time");
   await page.locator("[data-slot=card]").filter({ has: page.getByRole("heading", { name: "Agents drifting most" }) }).getByRole("link", { name: "Sessions with drift" }).click();
   await expect(page).toHaveURL(/\/sessions\?hasDrift=true/);
 });
