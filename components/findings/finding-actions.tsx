@@ -6,10 +6,6 @@ import { ConfirmDialog } from "@/components/confirm-dialog";
 import { Button } from "@/components/ui/button";
 import { api, ApiClientError } from "@/lib/client/api";
 
-export function SeverityBadgeClass(severity: string) {
-  return severity === "critical" || severity === "high" ? "destructive" : severity === "medium" ? "warning" : "muted";
-}
-
 type Props = { id: string; title: string; status: string; assigneeId: string | null; people: { id: string; name: string }[] };
 
 /** Acknowledge / resolve / reopen (each with a note) and assign; every change is audited server-side. */

@@ -15,7 +15,7 @@ export type InitialPage<T> = { key: string; data: Page<T> };
  * every change of filters, sort or page refetches from the JSON API (keeping the old rows on
  * screen until the new ones arrive).
  */
-export function useListQuery<T>(resource: string, initial: InitialPage<T>, opts: { liveMs?: number; live?: boolean } = {}) {
+export function useListQuery<T>(resource: string, initial: InitialPage<T>, opts: { live?: boolean } = {}) {
   const sp = useSearchParams();
   const key = sp.toString();
   const liveRef = useRef(false); // set below, once the stream hook has run
@@ -24,9 +24,9 @@ export function useListQuery<T>(resource: string, initial: InitialPage<T>, opts:
     queryFn: ({ signal }) => api<Page<T>>(`/api/v1/${resource}${key ? `?${key}` : ""}`, { signal }),
     initialData: key === initial.key ? initial.data : undefined,
     placeholderData: keepPreviousData,
-    // Live lists poll while the tab is visible (react-query pauses in background tabs); pushed
-    // lists poll only while their change stream is down.
-    refetchInterval: () => (opts.live ? (liveRef.current ? false : 5000) : (opts.liveMs ?? false)),
+    // Live lists are pushed by the change stream and poll only while it is down (react-query
+    // pauses polling in background tabs).
+    refetchInterval: () => (opts.live && !liveRef.current ? 5000 : false),
   });
   // A busy fleet changes something every few milliseconds: refetch at most once a second.
   const last = useRef(0);

@@ -4,7 +4,8 @@ import Link from "next/link";
 import { FilterBar, optionsOf } from "@/components/data-table/filter-bar";
 import { ListView } from "@/components/data-table/list-view";
 import { SortableHead } from "@/components/data-table/sortable-head";
-import { FindingActions, SeverityBadgeClass } from "@/components/findings/finding-actions";
+import { FindingActions } from "@/components/findings/finding-actions";
+import { SeverityBadge } from "@/components/findings/severity-badge";
 import { Time } from "@/components/time";
 import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -58,7 +59,7 @@ export function FindingsClient({ initial, kinds, people, canManage }: { initial:
               {data.items.map((f) => (
                 <TableRow key={f.id} data-severity={f.severity}>
                   <TableCell>
-                    <Badge variant={SeverityBadgeClass(f.severity)}>{f.severity}</Badge>
+                    <SeverityBadge severity={f.severity} />
                   </TableCell>
                   <TableCell className="max-w-[32rem] whitespace-normal">
                     <div>{f.title}</div>

@@ -2,6 +2,7 @@ import { and, desc, eq, gt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "@/lib/db/client";
 import { agents, connectors, credentials, decisions, escalations, findings, sessionIntents, sessions } from "@/lib/db/schema";
+import { credentialStatusSql } from "./credentials";
 import { listQuery, offsetOf, orderBy, searchAny, type Page } from "./list";
 
 export const sessionListSchema = listQuery.extend({
@@ -107,6 +108,7 @@ export async function getSessionDetail(db: Executor, id: string) {
         issuedAt: credentials.issuedAt,
         expiresAt: credentials.expiresAt,
         revokedAt: credentials.revokedAt,
+        status: credentialStatusSql,
         revokedByKind: credentials.revokedByKind,
         revokeReason: credentials.revokeReason,
       })

@@ -1,7 +1,9 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AgentStatusActions, RevokeCredentialButton } from "@/components/agents/agent-actions";
+import { CredentialStatusBadge } from "@/components/credentials/badges";
 import { RevokeAllButton } from "@/components/credentials/revoke-all-button";
+import { SeverityBadge } from "@/components/findings/severity-badge";
 import { DetailList } from "@/components/detail-list";
 import { PageHeader } from "@/components/page-header";
 import { PatternBadges } from "@/components/pattern-badges";
@@ -30,8 +32,7 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
   const timeline = await sessionTimeline(db, id, { limit: TIMELINE_PAGE });
   const s = d.session;
   const intent = s.intent;
-  const now = Date.now();
-  const liveCredentials = d.credentials.filter((c) => !c.revokedAt && (!c.expiresAt || c.expiresAt.getTime() > now));
+  const liveCredentials = d.credentials.filter((c) => c.status === "active");
   const canRevoke = can(person.role, "revokeCredentials");
   return (
     <div className="space-y-4">
@@ -176,7 +177,7 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
             <ul className="space-y-1 text-sm" aria-label="Findings about this session">
               {d.findings.map((f) => (
                 <li key={f.id} className="flex flex-wrap items-center gap-2">
-                  <Badge variant={f.severity === "critical" || f.severity === "high" ? "destructive" : f.severity === "medium" ? "warning" : "muted"}>{f.severity}</Badge>
+                  <SeverityBadge severity={f.severity} />
                   <span>{f.title}</span>
                   <span className="text-xs text-muted-foreground">
                     {f.kind.replaceAll("_", " ")} · {f.status} · <Time value={f.lastSeenAt} />
@@ -210,45 +211,34 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
                 </TableRow>
               </TableHeader>
               <TableBody>
-                {d.credentials.map((c) => {
-                  const expired = !c.revokedAt && c.expiresAt && c.expiresAt.getTime() <= now;
-                  return (
-                    <TableRow key={c.id}>
-                      <TableCell>
-                        <Link className="hover:underline" href={`/credentials/${c.id}`}>
-                          {c.name}
-                        </Link>
-                        <div className="font-mono text-xs text-muted-foreground">{c.prefix ?? "—"}</div>
-                      </TableCell>
-                      <TableCell className="font-mono text-xs">
-                        {c.connector ?? "—"}: {(c.scope.operations ?? []).join(", ") || "—"}
-                      </TableCell>
-                      <TableCell>
-                        <Time value={c.issuedAt} />
-                      </TableCell>
-                      <TableCell>
-                        <Time value={c.expiresAt} />
-                      </TableCell>
-                      <TableCell className="whitespace-normal">
-                        {c.revokedAt ? (
-                          <>
-                            <Badge variant="muted">revoked</Badge>{" "}
-                            <span className="text-xs text-muted-foreground">
-                              <Time value={c.revokedAt} /> by {c.revokedByKind ?? "—"}: {c.revokeReason ?? "no reason recorded"}
-                            </span>
-                          </>
-                        ) : expired ? (
-                          <Badge variant="muted">expired</Badge>
-                        ) : (
-                          <Badge variant="success">active</Badge>
-                        )}
-                      </TableCell>
-                      <TableCell className="text-right">
-                        {canRevoke && !c.revokedAt && !expired ? <RevokeCredentialButton credentialId={c.id} label={c.name} /> : null}
-                      </TableCell>
-                    </TableRow>
-                  );
-                })}
+                {d.credentials.map((c) => (
+                  <TableRow key={c.id}>
+                    <TableCell>
+                      <Link className="hover:underline" href={`/credentials/${c.id}`}>
+                        {c.name}
+                      </Link>
+                      <div className="font-mono text-xs text-muted-foreground">{c.prefix ?? "—"}</div>
+                    </TableCell>
+                    <TableCell className="font-mono text-xs">
+                      {c.connector ?? "—"}: {(c.scope.operations ?? []).join(", ") || "—"}
+                    </TableCell>
+                    <TableCell>
+                      <Time value={c.issuedAt} />
+                    </TableCell>
+                    <TableCell>
+                      <Time value={c.expiresAt} />
+                    </TableCell>
+                    <TableCell className="whitespace-normal">
+                      <CredentialStatusBadge status={c.status} />{" "}
+                      {c.revokedAt ? (
+                        <span className="text-xs text-muted-foreground">
+                          <Time value={c.revokedAt} /> by {c.revokedByKind ?? "—"}: {c.revokeReason ?? "no reason recorded"}
+                        </span>
+                      ) : null}
+                    </TableCell>
+                    <TableCell className="text-right">{canRevoke && c.status === "active" ? <RevokeCredentialButton credentialId={c.id} label={c.name} /> : null}</TableCell>
+                  </TableRow>
+                ))}
               </TableBody>
             </Table>
           )}
