@@ -15,6 +15,11 @@ export const CAN = {
   // Acknowledge, resolve and assign findings: the people who watch the fleet.
   manageFindings: ["admin", "analyst"],
   readReports: ["admin", "auditor"],
+  // Approve or deny escalations. Analysts watch the queue but do not decide it; separation of
+  // duties (own agent, own request, two people for high risk) is enforced on top of this.
+  decideEscalations: ["admin", "approver"],
+  // Outgoing webhooks send escalation details to an outside URL.
+  manageWebhooks: ["admin"],
   readPolicies: ["admin", "analyst", "approver", "auditor"],
   // Policies decide every tool call of every agent: a wrong one permits or blocks the fleet.
   managePolicies: ["admin"],

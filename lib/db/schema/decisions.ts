@@ -81,6 +81,8 @@ export const escalations = pgTable(
     expiresAt: tz("expires_at").notNull(),
     resolvedAt: tz("resolved_at"),
     resolution: text("resolution"),
+    // The grant an approval created (action escalations), so the agent's answer can name it.
+    grantId: uuid("grant_id"),
     createdAt: createdAt(),
   },
   (t) => [
@@ -124,6 +126,8 @@ export const grants = pgTable(
     usesLeft: integer("uses_left"), // null = unlimited until expiry (scope "session")
     expiresAt: tz("expires_at").notNull(),
     consumedAt: tz("consumed_at"),
+    // Ended early: the session's credentials were revoked, or a person withdrew it.
+    revokedAt: tz("revoked_at"),
     createdAt: createdAt(),
   },
   // grant lookup on the decision path

@@ -6,3 +6,4 @@ export * from "./credentials";
 export * from "./sessions";
 export * from "./decisions";
 export * from "./governance";
+export * from "./webhooks";
