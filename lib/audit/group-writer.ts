@@ -9,8 +9,8 @@ export type DecisionRow = typeof decisions.$inferInsert & { id: string };
 type EscalationRow = typeof escalations.$inferInsert;
 
 /** What must still hold when the batch commits; checked inside the same transaction. */
-export type Preconditions = { agentId?: string; sessionId?: string; intentVersion?: number; credentialId?: string };
-export type Violation = "agent.not_active" | "session.not_active" | "session.intent_changed" | "credential.revoked";
+export type Preconditions = { agentId?: string; sessionId?: string; intentVersion?: number; credentialId?: string; grantId?: string };
+export type Violation = "agent.not_active" | "session.not_active" | "session.intent_changed" | "credential.revoked" | "grant.unavailable";
 
 export type Submission = {
   decision: DecisionRow;
@@ -153,7 +153,7 @@ async function writeBatch(run: RunStatements, batch: Submission[]): Promise<Comm
   return final.map((f) => (f.retry ? { decision: f.decision, auditId: null, violation: f.violation, retry: true } : { decision: f.decision, auditId: auditIds[w++], violation: f.violation }));
 }
 
-type Found = { kind: "a" | "c" | "s"; ref: string; version: number };
+type Found = { kind: "a" | "c" | "s" | "g"; ref: string; version: number };
 
 // Ids are UUIDs (validated on the way in, or generated here), so the array literal is plain.
 const uuidArray = (ids: Iterable<string>) => `{${[...new Set(ids)].join(",")}}`;
@@ -167,17 +167,21 @@ function preconditionQuery(batch: Submission[], now: Date): Statement {
   const req = (k: keyof Preconditions) => batch.flatMap((s) => (typeof s.requires?.[k] === "string" ? [s.requires[k] as string] : []));
   const sessionIds = [...req("sessionId"), ...batch.flatMap((s) => (s.decision.sessionId ? [s.decision.sessionId] : []))];
   return {
-    text: "select kind, ref, version from warden_batch_preconditions($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz)",
-    params: [uuidArray(req("agentId")), uuidArray(req("credentialId")), uuidArray(sessionIds), now.toISOString()],
+    text: "select kind, ref, version from warden_batch_preconditions($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz, $5::uuid[])",
+    params: [uuidArray(req("agentId")), uuidArray(req("credentialId")), uuidArray(sessionIds), now.toISOString(), uuidArray(req("grantId"))],
   };
 }
 
 function violations(batch: Submission[], found: Found[]): (Violation | undefined)[] {
-  const ok = { a: new Set<string>(), c: new Set<string>(), s: new Map<string, number>() };
+  const ok = { a: new Set<string>(), c: new Set<string>(), s: new Map<string, number>(), g: new Set<string>() };
   for (const r of found) {
     if (r.kind === "s") ok.s.set(r.ref, Number(r.version));
     else ok[r.kind].add(r.ref);
   }
+  // A grant was taken once for the whole batch: the first submission that names it gets it, and
+  // for a "once" grant (uses left now 0) that is the only one. A session-wide grant serves all.
+  const unlimited = new Set(found.filter((r) => r.kind === "g" && Number(r.version) === -1).map((r) => r.ref));
+  const taken = new Set<string>();
   return batch.map((s) => {
     const r = s.requires;
     if (!r) return undefined;
@@ -186,6 +190,10 @@ function violations(batch: Submission[], found: Found[]): (Violation | undefined
     if (r.sessionId && !ok.s.has(r.sessionId)) return "session.not_active";
     // Decided against an intent that has since changed (e.g. narrowed): decide again.
     if (r.sessionId && r.intentVersion !== undefined && ok.s.get(r.sessionId) !== r.intentVersion) return "session.intent_changed";
+    if (r.grantId) {
+      if (!ok.g.has(r.grantId) || (taken.has(r.grantId) && !unlimited.has(r.grantId))) return "grant.unavailable";
+      taken.add(r.grantId);
+    }
     return undefined;
   });
 }
@@ -197,7 +205,8 @@ function sessionCounters(rows: DecisionRow[]) {
     const c = per.get(d.sessionId) ?? { id: d.sessionId, n: 0, deny: 0, esc: 0, last: new Date(0) };
     c.n++;
     if (d.outcome === "deny") c.deny++;
-    if (d.escalationId) c.esc++; // escalation_count counts escalation rows
+    // escalation_count counts escalation rows; an allow through an approval points at one too
+    if (d.outcome === "escalate" && d.escalationId) c.esc++;
     const at = d.createdAt ?? new Date();
     if (at > c.last) c.last = at;
     per.set(d.sessionId, c);

@@ -8,7 +8,9 @@ import { actionHash, actionName, checkAction } from "@/lib/policy/intent";
 import { matchesAction } from "@/lib/policy/patterns";
 import { connectorFacts } from "../decisions/facts";
 import type { AgentCaller } from "../machine/authenticate";
-import { ESCALATION_TTL_MS } from "../sessions/open";
+import { escalationRisk } from "@/lib/policy/escalation-risk";
+import { escalationTtlMs } from "../escalations/config";
+import { takeGrant } from "../escalations/grants";
 import type { IssueJit } from "./jit-schemas";
 import { createDatabaseRole, dropDatabaseRole, grantsFor, postgresBackendOf, type PostgresBackendConfig } from "./postgres-backend";
 
@@ -98,6 +100,10 @@ async function decideAndIssue(
       await recordAudit(tx, { ...audit, action: "credential.denied", target: { kind: "session", id: s.id }, detail: { connector: input.connector, scope, reasons: reasons.map((r) => r.code) } });
       return { decision: "deny", reasons };
     }
+    const requestHash = actionHash({ connector: input.connector, tool: "credential", operation: `issue:${input.operations.join(",")}`, resource: input.resources?.join(",") });
+    // A person's approval of exactly this request turns the escalate into an issue (once).
+    const grant = outcome === "escalate" ? await takeGrant(tx, s.id, requestHash, now) : undefined;
+    if (grant) outcome = "allow";
     if (outcome === "escalate") {
       const request = { connector: input.connector, tool: "credential", operation: "issue", scope };
       const [e] = await tx
@@ -107,12 +113,11 @@ async function decideAndIssue(
           sessionId: s.id,
           agentId: agent.id,
           action: request,
-          actionHash: actionHash({ connector: input.connector, tool: "credential", operation: `issue:${input.operations.join(",")}`, resource: input.resources?.join(",") }),
-          risk: facts.sensitivity === "restricted" || agent.riskTier === "high" ? "high" : agent.riskTier,
-          requiredApprovals: facts.sensitivity === "restricted" ? 2 : 1,
+          actionHash: requestHash,
+          ...escalationRisk({ sensitivity: facts.sensitivity, agentTier: agent.riskTier }),
           reasons,
           requestedBy: `agent:${agent.id}`,
-          expiresAt: new Date(now.getTime() + ESCALATION_TTL_MS),
+          expiresAt: new Date(now.getTime() + escalationTtlMs()),
         })
         .returning({ id: escalations.id });
       await tx.update(sessions).set({ escalationCount: s.escalationCount + 1, lastActivityAt: now }).where(eq(sessions.id, s.id));
@@ -154,7 +159,7 @@ async function decideAndIssue(
       ...audit,
       action: "credential.issued",
       target: { kind: "credential", id: c.id },
-      detail: { connector: input.connector, scope, prefix: secret.prefix, expiresAt: expiresAt.toISOString(), ttlSeconds: ttl },
+      detail: { connector: input.connector, scope, prefix: secret.prefix, expiresAt: expiresAt.toISOString(), ttlSeconds: ttl, ...(grant ? { escalationId: grant.escalationId, grantId: grant.id } : {}) },
     });
     return {
       decision: "allow",

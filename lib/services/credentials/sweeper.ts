@@ -5,6 +5,7 @@ import { credentials } from "@/lib/db/schema";
 import { detectCredentialFindings } from "../findings/credential-hygiene";
 import { detectSessionFindings } from "../findings/session-detectors";
 import { dropRetiredDatabaseRoles } from "./postgres-backend";
+import { expireEscalations } from "../escalations/decide";
 
 const BATCH = 500;
 
@@ -46,7 +47,7 @@ export async function sweepCredentials(db: Db, now = new Date()): Promise<{ expi
 }
 
 /**
- * Runs the sweeper and the behaviour detectors (lib/services/findings/session-detectors.ts)
+ * Runs the sweeper, escalation expiry and the behaviour detectors (lib/services/findings/session-detectors.ts)
  * every `seconds` in the background of this process (once per process), and the
  * standing-privilege detectors (credential-hygiene.ts) at start and then every
  * WARDEN_HYGIENE_MINUTES (default 10).
@@ -67,6 +68,8 @@ export function startCredentialSweeper(db: Db, seconds = Number(process.env.WARD
     if (hygiene) lastHygiene = Date.now();
     const now = new Date();
     sweepCredentials(db)
+      // Unanswered escalations expire here too (they count as denied from their expiry on).
+      .then(() => expireEscalations(db))
       .then(() => detectSessionFindings(db, new Date(detectedUpTo - 60_000), now))
       .then(() => (detectedUpTo = now.getTime()))
       .then(() => (hygiene ? detectCredentialFindings(db) : undefined))

@@ -7,7 +7,9 @@ import { argumentsDigest, redactedPreview } from "@/lib/policy/arguments";
 import { actionHash, actionName, checkAction, effectiveSensitivity } from "@/lib/policy/intent";
 import { matchesAction } from "@/lib/policy/patterns";
 import type { AgentCaller } from "../machine/authenticate";
-import { ESCALATION_TTL_MS } from "../sessions/open";
+import { actionRisk } from "@/lib/policy/escalation-risk";
+import { escalationTtlMs } from "../escalations/config";
+import { findGrant, GRANT_SCOPE_LABEL, type UsableGrant } from "../escalations/grants";
 import type { ActiveEngine } from "../policies/active-engine";
 import { accessKindOf, type PolicyRequest } from "@/lib/policy/cedar/request";
 import { isExternalDestination } from "@/lib/policy/globs";
@@ -19,7 +21,9 @@ export type AuthorizeResult = {
   decision: "allow" | "deny" | "escalate";
   reasons: Reason[];
   decisionId: string;
+  /** The escalation raised, or (with grantId) the approved one this allow rests on. */
   escalationId?: string;
+  grantId?: string;
   diff?: DiffEntry[];
 };
 
@@ -96,7 +100,17 @@ export async function authorize(db: Db, writer: GroupWriter, engine: ActiveEngin
 
   const decisionId = randomUUID();
   const hash = actionHash(action, { defaultSensitivity });
-  const escalationId = outcome === "escalate" ? randomUUID() : undefined;
+  // Step 5: an approval of exactly this action in this session turns the escalate into an allow:
+  // a new decision that points at the approval. A deny is never overturned by one.
+  let grant: UsableGrant | undefined;
+  const overruled = outcome === "escalate" ? reasons.map((r) => r.code) : [];
+  if (outcome === "escalate") grant = await findGrant(db, session.id, hash, now);
+  if (grant) {
+    outcome = "allow";
+    reasons.length = 0;
+    reasons.push({ code: "approval.granted", message: `A person approved this exact action (${GRANT_SCOPE_LABEL[grant.scope]})` });
+  }
+  const escalationId = outcome === "escalate" ? randomUUID() : grant?.escalationId;
   const latencyUs = Number((process.hrtime.bigint() - started) / 1000n);
   const decisionRow = (o: AuthorizeResult["decision"], rs: Reason[], escId?: string) => ({
     id: decisionId,
@@ -116,6 +130,7 @@ export async function authorize(db: Db, writer: GroupWriter, engine: ActiveEngin
     diff: diff ?? null,
     policyVersion: engine.version,
     escalationId: escId ?? null,
+    grantId: o === "allow" && grant ? grant.id : null,
     latencyUs,
     createdAt: now,
   });
@@ -125,7 +140,13 @@ export async function authorize(db: Db, writer: GroupWriter, engine: ActiveEngin
     target: { kind: "decision", id: decisionId },
     agentId: agent.id,
     sessionId: session.id,
-    detail: { action: actionName(action), resource: action.resource ?? null, reasons: rs.map((r) => r.code), policyVersion: engine.version },
+    detail: {
+      action: actionName(action),
+      resource: action.resource ?? null,
+      reasons: rs.map((r) => r.code),
+      policyVersion: engine.version,
+      ...(grant && o === "allow" ? { escalationId: grant.escalationId, grantId: grant.id, approvedOver: overruled } : {}),
+    },
     requestId: meta.requestId,
     ip: meta.ip,
     occurredAt: now,
@@ -133,7 +154,7 @@ export async function authorize(db: Db, writer: GroupWriter, engine: ActiveEngin
   const submission: Submission = {
     decision: decisionRow(outcome, reasons, escalationId),
     audit: audit(outcome, reasons),
-    escalation: escalationId
+    escalation: outcome === "escalate" && escalationId
       ? {
           id: escalationId,
           kind: "action",
@@ -142,20 +163,20 @@ export async function authorize(db: Db, writer: GroupWriter, engine: ActiveEngin
           decisionId,
           action: { connector: action.connector, tool: action.tool, operation: action.operation, resource: action.resource, sensitivity, destination: action.destination },
           actionHash: hash,
-          risk: sensitivity === "restricted" || agent.riskTier === "high" ? "high" : agent.riskTier,
-          requiredApprovals: sensitivity === "restricted" || (action.destination && !action.destination.startsWith("internal:")) ? 2 : 1,
+          ...actionRisk({ sensitivity, destination: action.destination }, agent.riskTier),
           reasons,
           diff: diff ?? null,
           requestedBy: `agent:${agent.id}`,
-          expiresAt: new Date(now.getTime() + ESCALATION_TTL_MS),
+          expiresAt: new Date(now.getTime() + escalationTtlMs()),
         }
       : undefined,
     // Re-checked at commit: a revocation or quarantine that lands meanwhile still wins.
-    requires: outcome === "deny" ? undefined : { agentId: agent.id, sessionId: session.id, intentVersion: session.intentVersion, credentialId: agent.credentialId },
+    requires: outcome === "deny" ? undefined : { agentId: agent.id, sessionId: session.id, intentVersion: session.intentVersion, credentialId: agent.credentialId, grantId: grant?.id },
     downgrade: (v) => {
       // The intent changed under a cached session (another instance, or mid-decision): decide
       // once more against the current one rather than deny a call the new intent may allow.
-      if (v === "session.intent_changed" && attempt === 1) return "retry";
+      // Likewise when a "once" approval was used up by a concurrent twin of this call.
+      if ((v === "session.intent_changed" || v === "grant.unavailable") && attempt === 1) return "retry";
       const r = [{ code: v, message: "Changed while the decision was being made" }];
       return { decision: decisionRow("deny", r), audit: audit("deny", r) };
     },
@@ -171,6 +192,7 @@ export async function authorize(db: Db, writer: GroupWriter, engine: ActiveEngin
     reasons: d.reasons ?? [],
     decisionId,
     ...(d.escalationId ? { escalationId: d.escalationId } : {}),
+    ...(d.grantId ? { grantId: d.grantId } : {}),
     ...(d.diff ? { diff: d.diff } : {}),
   };
 }

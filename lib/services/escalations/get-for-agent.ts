@@ -14,6 +14,8 @@ export type EscalationView = {
   expiresAt: string;
   resolvedAt: string | null;
   resolution: string | null;
+  /** Set once approved with a grant: the next identical call is allowed and names it. */
+  grantId: string | null;
 };
 
 async function load(db: Db, agentId: string, id: string): Promise<EscalationView | undefined> {
@@ -32,6 +34,7 @@ async function load(db: Db, agentId: string, id: string): Promise<EscalationView
     expiresAt: e.expiresAt.toISOString(),
     resolvedAt: e.resolvedAt?.toISOString() ?? null,
     resolution: e.resolution,
+    grantId: e.grantId,
   };
 }
 

@@ -9,7 +9,8 @@ import type { Intent } from "@/lib/db/schema/sessions";
 import { actionHash, checkDelegation, checkIntentWithinEnvelope, compareIntents } from "@/lib/policy/intent";
 import { forgetSession } from "../decisions/facts";
 import type { AgentCaller } from "../machine/authenticate";
-import { ESCALATION_TTL_MS } from "./open";
+import { intentRisk } from "@/lib/policy/escalation-risk";
+import { escalationTtlMs } from "../escalations/config";
 
 export type IntentChangeResult = {
   id: string;
@@ -87,12 +88,11 @@ export async function changeIntent(db: Db, agent: AgentCaller, id: string, next:
       agentId: agent.id,
       action: { from: s.intent, to: next, version },
       actionHash: actionHash({ connector: "warden", tool: "intent", operation: "change", resource: `${id}@${version}` }),
-      risk: agent.riskTier === "high" || next.maxSensitivity === "restricted" ? "high" : agent.riskTier,
-      requiredApprovals: next.maxSensitivity === "restricted" ? 2 : 1,
+      ...intentRisk(next, agent.riskTier),
       reasons,
       diff: cmp.widened,
       requestedBy: `agent:${agent.id}`,
-      expiresAt: new Date(now.getTime() + ESCALATION_TTL_MS),
+      expiresAt: new Date(now.getTime() + escalationTtlMs()),
     });
     await tx.update(sessions).set({ escalationCount: sql`${sessions.escalationCount} + 1` }).where(eq(sessions.id, id));
     await record("pending", cmp.widened, "session.intent_widening_requested", { escalationId, widened: cmp.widened.map((d) => d.field) });

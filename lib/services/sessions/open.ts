@@ -6,10 +6,11 @@ import type { Reason, DiffEntry } from "@/lib/db/schema/decisions";
 import { escalations, sessionIntents, sessions } from "@/lib/db/schema";
 import type { Intent } from "@/lib/db/schema/sessions";
 import { actionHash, checkDelegation, checkIntentWithinEnvelope } from "@/lib/policy/intent";
+import { intentRisk } from "@/lib/policy/escalation-risk";
+import { escalationTtlMs } from "../escalations/config";
 import type { AgentCaller } from "../machine/authenticate";
 import type { OpenSession } from "./schemas";
 
-export const ESCALATION_TTL_MS = 15 * 60 * 1000;
 
 export type OpenResult = {
   id: string;
@@ -101,12 +102,11 @@ export async function openSession(db: Db, agent: AgentCaller, input: OpenSession
         agentId: agent.id,
         action: { intent },
         actionHash: actionHash({ connector: "warden", tool: "session", operation: "open", resource: JSON.stringify(intent) }),
-        risk: agent.riskTier,
-        requiredApprovals: agent.riskTier === "high" || intent.maxSensitivity === "restricted" ? 2 : 1,
+        ...intentRisk(intent, agent.riskTier),
         reasons,
         diff,
         requestedBy: `agent:${agent.id}`,
-        expiresAt: new Date(now.getTime() + ESCALATION_TTL_MS),
+        expiresAt: new Date(now.getTime() + escalationTtlMs()),
       });
     }
     await recordAudit(tx, {
