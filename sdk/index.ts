@@ -27,11 +27,14 @@ export type Decision = {
   decision: "allow" | "deny" | "escalate";
   reasons: Reason[];
   decisionId: string | null;
+  /** On escalate: the escalation raised. On an allow after an approval: the approved one. */
   escalationId?: string;
+  /** On an allow after an approval: the grant it used. */
+  grantId?: string;
   diff?: { field: string; declared: unknown; actual: unknown }[];
 };
 export type Session = { id: string; status: "active" | "pending" | "denied"; intentVersion: number; expiresAt: string; reasons: Reason[]; escalationId?: string };
-export type Escalation = { id: string; status: "pending" | "approved" | "denied" | "expired" };
+export type Escalation = { id: string; status: "pending" | "approved" | "denied" | "expired"; resolution?: string | null; grantId?: string | null };
 export type CredentialRequest = { connector: string; operations: string[]; resources?: string[]; ttlSeconds?: number; name?: string };
 export type IssuedCredential =
   | {
@@ -136,10 +139,16 @@ export class Warden {
    * again (the allow after an approval is a new decision that points at the approval). Deny, or
    * an escalation that is denied or expires: throws WardenDenied and `fn` never runs.
    */
-  async guard<T>(sessionId: string, action: Action, fn: () => Promise<T> | T, opts: { waitForApproval?: boolean; timeoutMs?: number } = {}): Promise<T> {
+  async guard<T>(
+    sessionId: string,
+    action: Action,
+    fn: () => Promise<T> | T,
+    opts: { waitForApproval?: boolean; timeoutMs?: number; signal?: AbortSignal; onEscalation?: (d: Decision) => void } = {},
+  ): Promise<T> {
     let d = await this.authorize(sessionId, action);
     if (d.decision === "escalate" && d.escalationId && opts.waitForApproval !== false) {
-      const e = await this.waitForEscalation(d.escalationId, { timeoutMs: opts.timeoutMs });
+      opts.onEscalation?.(d);
+      const e = await this.waitForEscalation(d.escalationId, { timeoutMs: opts.timeoutMs, signal: opts.signal });
       if (e.status === "approved") d = await this.authorize(sessionId, action);
     }
     if (d.decision !== "allow") throw new WardenDenied(d);

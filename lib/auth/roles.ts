@@ -18,6 +18,8 @@ export const CAN = {
   // Approve or deny escalations. Analysts watch the queue but do not decide it; separation of
   // duties (own agent, own request, two people for high risk) is enforced on top of this.
   decideEscalations: ["admin", "approver"],
+  // File an intent change for a live session (a widening then waits for someone else).
+  proposeIntentChanges: ["admin", "analyst", "approver"],
   // Outgoing webhooks send escalation details to an outside URL.
   manageWebhooks: ["admin"],
   readPolicies: ["admin", "analyst", "approver", "auditor"],

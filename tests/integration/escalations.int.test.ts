@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as authorizeRoute from "../../app/api/v1/authorize/route";
+import * as credentialsRoute from "../../app/api/v1/credentials/route";
 import * as approveRoute from "../../app/api/v1/escalations/[id]/approve/route";
 import * as denyRoute from "../../app/api/v1/escalations/[id]/deny/route";
 import * as escalationRoute from "../../app/api/v1/escalations/[id]/route";
@@ -224,6 +225,45 @@ describe.each(DB_KINDS)("escalations, approvals and separation of duties on %s",
     const versions = await h.db.select().from(sessionIntents).where(eq(sessionIntents.sessionId, s2.id));
     expect(versions.find((x) => x.version === 2)?.status).toBe("rejected");
     expect((await decide(s2.id, write)).decision).toBe("escalate");
+  });
+
+  it("a person's intent change: narrowing applies, widening waits for someone other than its filer", async () => {
+    const s = await open();
+    const propose = (p: P, body: object) => call(H(intentRoute.PATCH), { token: p.token, method: "PATCH", path: `/api/v1/sessions/${s.id}/intent`, params: { id: s.id }, body });
+    const wider = { ...intent, actions: ["github:issues.*"] };
+    expect((await propose(analyst, { intent: wider })).status).toBe(400); // a reason is required
+    const filed = await propose(analyst, { intent: wider, reason: "the task now includes labelling" });
+    expect(filed.body).toMatchObject({ status: "pending" });
+    const [esc] = await h.db.select().from(escalations).where(eq(escalations.id, filed.body.escalationId));
+    expect(esc.requestedBy).toBe(`person:${analyst.id}`);
+    const byApprover = await propose(approverA, { intent: { ...intent, actions: ["github:issues.*"], goal: "x" }, reason: "another" });
+    const own = await approve(approverA, byApprover.body.escalationId, { reason: "mine" });
+    expect(own.status).toBe(403);
+    expect(own.body.error.message).toMatch(/filed this request/);
+    expect((await view(approverA, byApprover.body.escalationId)).body.viewer.blockedBy).toMatch(/filed this request/);
+    expect((await approve(approverB, filed.body.escalationId, { reason: "agreed" })).body.escalation.status).toBe("approved");
+    expect((await decide(s.id, write)).decision).toBe("allow");
+    // Narrowing by a person applies at once; an auditor may not file changes at all.
+    const auditor = await personWithToken(h.db, `auditor-${kind}@warden.test`, "auditor");
+    expect((await propose(auditor, { intent, reason: "narrow" })).status).toBe(403);
+    const narrowed = await propose(analyst, { intent: { ...intent, actions: ["github:issues.read"] }, reason: "back to reading" });
+    expect(narrowed.body.status).toBe("accepted");
+    expect((await decide(s.id, write)).decision).toBe("escalate");
+  });
+
+  it("an approved just-in-time credential request is issued once on the next identical request", async () => {
+    const s = await open();
+    const ask = async (operations: string[]) => (await call(H(credentialsRoute.POST), { token: key, path: "/api/v1/credentials", body: { sessionId: s.id, connector: "github", operations } })).body;
+    const first = await ask(["issues.write"]);
+    expect(first.decision).toBe("escalate");
+    const v = await view(approverA, first.escalationId);
+    expect(v.body.scopes).toEqual(["once", "session"]);
+    await approve(approverA, first.escalationId, { reason: "write token for the fix" });
+    expect((await ask(["issues.read", "issues.write"])).decision).toBe("escalate"); // not the same request
+    const issued = await ask(["issues.write"]);
+    expect(issued.decision).toBe("allow");
+    leaks.push(issued.secret);
+    expect((await ask(["issues.write"])).decision).toBe("escalate"); // used once
   });
 
   it("a session opened beyond the envelope starts only when a person approves it", async () => {

@@ -3,7 +3,8 @@ import { and, eq, sql } from "drizzle-orm";
 import { notFound } from "@/lib/api/errors";
 import { recordAudit } from "@/lib/audit/record";
 import type { Db } from "@/lib/db/client";
-import { escalations, sessionIntents, sessions } from "@/lib/db/schema";
+import { agents, escalations, sessionIntents, sessions } from "@/lib/db/schema";
+import { personRef } from "@/lib/policy/separation-of-duties";
 import type { DiffEntry, Reason } from "@/lib/db/schema/decisions";
 import type { Intent } from "@/lib/db/schema/sessions";
 import { actionHash, checkDelegation, checkIntentWithinEnvelope, compareIntents } from "@/lib/policy/intent";
@@ -30,6 +31,29 @@ export type IntentChangeResult = {
  * current intent stays in force. Every outcome is versioned and audited.
  */
 export async function changeIntent(db: Db, agent: AgentCaller, id: string, next: Intent, meta: { requestId?: string; ip?: string | null }): Promise<IntentChangeResult> {
+  return changeIntentAs(db, { kind: "agent", agent }, id, next, meta);
+}
+
+/**
+ * A person (analyst, approver or admin) files an intent change for a live session, with a
+ * reason. Same rules as the agent's own change; a widening waits for someone else — separation
+ * of duties keeps the person who filed it from approving it.
+ */
+export async function proposeIntentChange(db: Db, person: { id: string; email: string }, id: string, next: Intent, reason: string, meta: { requestId?: string; ip?: string | null }): Promise<IntentChangeResult> {
+  const [row] = await db.select().from(sessions).innerJoin(agents, eq(agents.id, sessions.agentId)).where(eq(sessions.id, id));
+  if (!row) throw notFound("Session");
+  const a = row.agents;
+  const agent: AgentCaller = { id: a.id, name: a.name, identity: a.identity, riskTier: a.riskTier, status: a.status, team: a.team, envelope: a.envelope, via: "key" };
+  return changeIntentAs(db, { kind: "person", person, agent, reason }, id, next, meta);
+}
+
+type Requester = { kind: "agent"; agent: AgentCaller } | { kind: "person"; person: { id: string; email: string }; agent: AgentCaller; reason: string };
+
+async function changeIntentAs(db: Db, by: Requester, id: string, next: Intent, meta: { requestId?: string; ip?: string | null }): Promise<IntentChangeResult> {
+  const agent = by.agent;
+  const actor = by.kind === "agent" ? { kind: "agent" as const, id: agent.id, label: agent.name } : { kind: "person" as const, id: by.person.id, label: by.person.email };
+  const requestedBy = by.kind === "agent" ? `agent:${agent.id}` : personRef(by.person.id);
+  const why = by.kind === "person" ? { reason: by.reason } : {};
   const result = await db.transaction(async (tx): Promise<IntentChangeResult> => {
     const [s] = await tx.select().from(sessions).where(and(eq(sessions.id, id), eq(sessions.agentId, agent.id))).for("update");
     if (!s) throw notFound("Session");
@@ -38,14 +62,14 @@ export async function changeIntent(db: Db, agent: AgentCaller, id: string, next:
     const [{ v }] = await tx.select({ v: sql<number>`coalesce(max(${sessionIntents.version}), 0)::int` }).from(sessionIntents).where(eq(sessionIntents.sessionId, id));
     const version = v + 1;
     const record = async (status: "accepted" | "pending" | "rejected", diff: unknown, action: string, detail: Record<string, unknown>) => {
-      await tx.insert(sessionIntents).values({ sessionId: id, version, intent: next, status, diff: diff as never, requestedBy: `agent:${agent.id}` });
+      await tx.insert(sessionIntents).values({ sessionId: id, version, intent: next, status, diff: diff as never, requestedBy });
       await recordAudit(tx, {
-        actor: { kind: "agent", id: agent.id, label: agent.name },
+        actor,
         action,
         target: { kind: "session", id },
         agentId: agent.id,
         sessionId: id,
-        detail: { version, ...detail },
+        detail: { version, ...detail, ...why },
         requestId: meta.requestId,
         ip: meta.ip,
       });
@@ -91,7 +115,7 @@ export async function changeIntent(db: Db, agent: AgentCaller, id: string, next:
       ...intentRisk(next, agent.riskTier),
       reasons,
       diff: cmp.widened,
-      requestedBy: `agent:${agent.id}`,
+      requestedBy,
       expiresAt: new Date(now.getTime() + escalationTtlMs()),
     });
     await tx.update(sessions).set({ escalationCount: sql`${sessions.escalationCount} + 1` }).where(eq(sessions.id, id));
