@@ -2,6 +2,7 @@
 
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
+import Link from "next/link";
 import * as React from "react";
 import { OutcomeBadge } from "@/components/sessions/session-status-badge";
 import { Time } from "@/components/time";
@@ -22,6 +23,8 @@ export type TimelineEntry = {
   reasons: { code: string; message: string }[];
   diff: { field: string; declared: unknown; actual: unknown }[] | null;
   escalationId: string | null;
+  /** Set on an allow that rests on a person's approval (escalationId is then the approval). */
+  grantId: string | null;
 };
 type Page = { items: TimelineEntry[]; nextCursor: string | null; complete: boolean };
 
@@ -146,6 +149,11 @@ export function SessionTimeline({ sessionId, initial }: { sessionId: string; ini
                       </ul>
                     ) : null}
                     <div className="text-muted-foreground">{e.reasons.map((r) => r.code).join(", ") || "inside the intent"}</div>
+                    {e.escalationId ? (
+                      <Link href={`/escalations/${e.escalationId}`} className="text-primary underline-offset-2 hover:underline">
+                        {e.grantId ? "Allowed by an approval" : "Escalation"} →
+                      </Link>
+                    ) : null}
                   </div>
                 </div>
               );

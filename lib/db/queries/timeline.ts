@@ -36,6 +36,7 @@ const columns = {
   reasons: decisions.reasons,
   diff: decisions.diff,
   escalationId: decisions.escalationId,
+  grantId: decisions.grantId,
   latencyUs: decisions.latencyUs,
 };
 export type TimelineItem = { [K in keyof typeof columns]: (typeof decisions.$inferSelect)[K extends "id" ? "id" : K] };

@@ -7,6 +7,7 @@ import { SeverityBadge } from "@/components/findings/severity-badge";
 import { DetailList } from "@/components/detail-list";
 import { PageHeader } from "@/components/page-header";
 import { PatternBadges } from "@/components/pattern-badges";
+import { ProposeIntentDialog } from "@/components/sessions/propose-intent-dialog";
 import { SessionStatusBadge } from "@/components/sessions/session-status-badge";
 import { SessionTimeline } from "@/components/sessions/session-timeline";
 import { Time } from "@/components/time";
@@ -50,6 +51,7 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
         actions={
           <div className="flex flex-wrap gap-2">
             {canRevoke && liveCredentials.length > 0 ? <RevokeAllButton scope="session" id={s.id} /> : null}
+            {can(person.role, "proposeIntentChanges") && s.status === "active" ? <ProposeIntentDialog sessionId={s.id} intent={intent} /> : null}
             {can(person.role, "writeInventory") ? <AgentStatusActions agentId={s.agentId} name={d.agentName} status={d.agentStatus} quarantineOnly /> : null}
           </div>
         }
@@ -150,7 +152,9 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
                 return (
                   <li key={e.id} className="flex flex-wrap items-center gap-2">
                     <Badge variant={e.status === "approved" ? "success" : e.status === "pending" ? "warning" : "destructive"}>{e.status}</Badge>
-                    <span className="font-mono text-xs">{a.connector ? `${a.connector}:${a.tool}.${a.operation}` : e.kind.replaceAll("_", " ")}</span>
+                    <Link className="font-mono text-xs hover:underline" href={`/escalations/${e.id}`}>
+                      {a.connector ? `${a.connector}:${a.tool}.${a.operation}` : e.kind.replaceAll("_", " ")}
+                    </Link>
                     <span className="text-xs text-muted-foreground">
                       {e.reasons.map((r) => r.code).join(", ")} · asked <Time value={e.createdAt} />
                       {e.resolvedAt ? (
