@@ -44,13 +44,14 @@ const everyone = ROLES;
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/", label: "Overview", icon: LayoutDashboard, roles: everyone, group: "main" },
   { href: "/sessions", label: "Sessions", icon: Activity, roles: everyone, group: "main" },
+  { href: "/escalations", label: "Escalations", icon: Hand, roles: CAN.readInventory, group: "main" },
   { href: "/agents", label: "Agents", icon: Bot, roles: everyone, group: "main" },
   { href: "/connectors", label: "Connectors", icon: Plug, roles: everyone, group: "main" },
   { href: "/credentials", label: "Credentials", icon: KeyRound, roles: CAN.readInventory, group: "main" },
   { href: "/findings", label: "Findings", icon: Radar, roles: CAN.readInventory, group: "main" },
   { href: "/audit", label: "Audit", icon: ShieldCheck, roles: CAN.readAudit, group: "main" },
   { href: "/policies", label: "Policies", icon: ScrollText, roles: CAN.readPolicies, group: "main" },
-  // Escalations and Reports join this list as their pages land.
+  // Reports joins this list when its page lands.
   { href: "/admin/people", label: "People", icon: Users, roles: CAN.managePeople, group: "administration" },
   { href: "/admin/identity", label: "Identity trust", icon: Fingerprint, roles: CAN.manageIdentity, group: "administration" },
   { href: "/settings/tokens", label: "API tokens", icon: KeySquare, roles: everyone, group: "administration" },

@@ -9,6 +9,7 @@ import { LoaderCircle, LogOut } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/utils";
 import { NAV_GROUP_LABELS, isActivePath, navItemsForRole, type NavGroup, type Role } from "./nav-items";
+import { PendingEscalationsBadge } from "./pending-escalations-badge";
 
 /**
  * Sidebar navigation. Takes only the role (a string) from the server shell: the item list and
@@ -49,6 +50,7 @@ export function Nav({ role }: { role: Role }) {
                     >
                       <Icon aria-hidden="true" className="size-4 shrink-0" />
                       {item.label}
+                      {item.href === "/escalations" ? <PendingEscalationsBadge /> : null}
                     </Link>
                   </li>
                 );
