@@ -1,9 +1,10 @@
 import { expect, type Page } from "@playwright/test";
 
-export const ROLES = ["admin", "analyst", "approver", "auditor"] as const;
+// Demo people seeded by WARDEN_DEMO=1 (documented in the README), keyed as in lib/demo/fleet.ts:
+// each role names the first person with it; "approver2" is a second approver.
+export const ROLES = ["admin", "analyst", "approver", "approver2", "auditor"] as const;
 export type Role = (typeof ROLES)[number];
 
-// Demo people seeded by WARDEN_DEMO=1 (documented in the README).
 export const person = (role: Role) => ({ email: `${role}@warden.local`, password: `warden-${role}-demo` });
 export const stateFile = (role: Role) => `e2e/.auth/${role}.json`;
 

@@ -89,16 +89,25 @@ export function fillDeep(value: unknown, rng: Rng): unknown {
 // ---------------------------------------------------------------------------------------------
 // People
 
-export type DemoPerson = { role: Role; email: string; name: string };
+/**
+ * One key per demo person. The first of each role is keyed by the role itself, so
+ * `person("approver")` and `demoPassword("approver")` mean what they always meant; a second
+ * approver exists so that high-risk escalations (two different approvers) and agents owned by an
+ * approver (who may not decide for them) can both be shown.
+ */
+export type DemoPersonKey = Role | "approver2";
+export type DemoPerson = { key: DemoPersonKey; role: Role; email: string; name: string };
 
 export const DEMO_PEOPLE: DemoPerson[] = [
-  { role: "admin", email: "admin@warden.local", name: "Ada Admin" },
-  { role: "analyst", email: "analyst@warden.local", name: "Andy Analyst" },
-  { role: "approver", email: "approver@warden.local", name: "April Approver" },
-  { role: "auditor", email: "auditor@warden.local", name: "Aubrey Auditor" },
+  { key: "admin", role: "admin", email: "admin@warden.local", name: "Ada Admin" },
+  { key: "analyst", role: "analyst", email: "analyst@warden.local", name: "Andy Analyst" },
+  { key: "approver", role: "approver", email: "approver@warden.local", name: "April Approver" },
+  { key: "approver2", role: "approver", email: "approver2@warden.local", name: "Avery Approver" },
+  { key: "auditor", role: "auditor", email: "auditor@warden.local", name: "Aubrey Auditor" },
 ];
 
-export const demoPassword = (role: Role) => `warden-${role}-demo`;
+/** A demo person's password, by key (a role names the first person with that role). */
+export const demoPassword = (key: DemoPersonKey) => `warden-${key}-demo`;
 
 // ---------------------------------------------------------------------------------------------
 // Connectors
@@ -909,6 +918,8 @@ export const APPROVE_NOTES = [
   "Expected during the incident, approved for this session.",
   "Low risk: read-only and internal destination.",
   "Customer asked for this in the ticket; approved once.",
+  "Part of the job after all; added to the intent.",
+  "Second pair of eyes: agreed, go ahead.",
 ];
 export const DENY_NOTES = [
   "Not part of this task. Re-run with a proper intent if you need it.",

@@ -10,12 +10,16 @@ import * as t from "@/lib/db/schema";
 import type { Envelope } from "@/lib/db/schema/agents";
 import type { ActionShape, DiffEntry, Reason } from "@/lib/db/schema/decisions";
 import type { Intent } from "@/lib/db/schema/sessions";
-import { actionHash, actionName, canonicalAction, checkAction, checkDelegation } from "@/lib/policy/intent";
+import { actionRisk, amendIntentFor, intentRisk, type EscalationRisk } from "@/lib/policy/escalation-risk";
+import { actionHash, actionName, canonicalAction, checkAction, checkDelegation, checkIntentWithinEnvelope, compareIntents } from "@/lib/policy/intent";
 import { matchesAction, parseActionPattern, uncoveredPatterns } from "@/lib/policy/patterns";
+import { allowedScopes, decisionBlocker, personRef, type GrantScope } from "@/lib/policy/separation-of-duties";
+import { escalationTtlMs, onceGrantTtlMs } from "@/lib/services/escalations/config";
+import { GRANT_SCOPE_LABEL } from "@/lib/services/escalations/grants";
 import {
   AGENTS, APPROVE_NOTES, CONNECTORS, DEFAULT_SEED, DEMO_PEOPLE, DENY_NOTES, FINDING_REFS, GUARDRAIL_DESCRIPTIONS,
   agentIdentity, createRng, demoPassword, fill, fillDeep,
-  type DemoAgent, type DemoConnector, type DeviationDef, type Rng, type Role, type Sensitivity, type StepDef, type TaskDef, type Tier,
+  type DemoAgent, type DemoConnector, type DemoPersonKey, type DeviationDef, type Rng, type Role, type Sensitivity, type StepDef, type TaskDef,
 } from "./fleet";
 
 // Writes the demo company (lib/demo/fleet.ts) and a week of plausible agent activity. The history
@@ -25,15 +29,15 @@ import {
 export type SeedOptions = {
   now?: Date;
   onProgress?: (step: string, done: number, total: number) => void;
-  passwords?: Partial<Record<Role, string>>;
+  /** By demo person key (lib/demo/fleet.ts DEMO_PEOPLE: a role, or "approver2"). */
+  passwords?: Partial<Record<DemoPersonKey, string>>;
   seed?: number;
 };
-export type SeedResult = { people: { email: string; role: Role; password: string }[]; counts: Record<string, number> };
+export type SeedResult = { people: { key: DemoPersonKey; email: string; role: Role; password: string }[]; counts: Record<string, number> };
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
-const ESCALATION_TTL = HOUR;
 const SEED_ACTOR = { kind: "system" as const, label: "demo seed" };
 const CHUNK = 500;
 
@@ -96,8 +100,9 @@ export function taskIntent(task: TaskDef, goal: string, ttlSeconds = task.ttlSec
   return intent;
 }
 
-/** Restricted data makes any escalation high risk (two approvers). */
-const callRisk = (agent: DemoAgent, call: Call): Tier => (agent.riskTier === "high" || call.sensitivity === "restricted" ? "high" : agent.riskTier);
+/** Approvers' notes that do not contradict the scope they chose (null: approved as asked). */
+const noteFits = (note: string, scope: GrantScope | null) =>
+  (!/\bonce\b/.test(note) || scope === "once") && (!/\bsession\b/.test(note) || scope === "session") && (!/\bintent\b/.test(note) || scope === "amend_intent" || scope === null);
 const sha256 = (v: unknown) => createHash("sha256").update(canonicalJson(v)).digest("hex");
 
 // ---------------------------------------------------------------------------------------------
@@ -120,10 +125,12 @@ type Rows = {
 export type DemoPlan = Rows & { audit: AuditInput[] };
 
 type AgentState = { id: string; def: DemoAgent; quarantinedAt: number | null; lastSeen: number | null; calls: number; outOfIntent: number };
+type Settled = "approved" | "denied" | "expired";
+type Grant = typeof t.grants.$inferInsert;
 type ScriptItem =
   | { kind: "step"; call: Call }
-  | { kind: "deviation"; call: Call; forbid?: string; resolve?: "approved" | "denied" | "expired"; scope?: "once" | "session"; repeat?: number }
-  | { kind: "intent"; change: "widen" | "narrow"; resolve?: "approved" | "denied" }
+  | { kind: "deviation"; call: Call; forbid?: string; resolve?: Settled; scope?: GrantScope; repeat?: number }
+  | { kind: "intent"; change: "widen" | "narrow"; resolve?: Settled }
   | { kind: "quarantine" };
 type RunSpec = {
   agent: AgentState;
@@ -133,6 +140,7 @@ type RunSpec = {
   script?: ScriptItem[];
   parent?: { id: string; intent: Intent; deadline: number };
   pending?: DeviationDef; // active sessions: a last call still waiting for a person
+  pendingHalfApproved?: boolean; // ...that one approver already approved (high risk: one more to go)
   ttlSeconds?: number;
   endReason?: string;
 };
@@ -145,8 +153,8 @@ class Planner {
   };
   readonly audit: AuditInput[] = [];
   readonly rng: Rng;
-  readonly userIds = {} as Record<Role, string>;
-  readonly people = new Map<Role, { id: string; label: string }>();
+  readonly userIds = {} as Record<DemoPersonKey, string>;
+  readonly people = new Map<DemoPersonKey, { id: string; label: string }>();
   readonly connectorIds = new Map<string, { id: string; def: DemoConnector }>();
   readonly agents = new Map<string, AgentState>();
   readonly policyBundles: { from: number; version: string }[];
@@ -164,8 +172,9 @@ class Planner {
   at(ms: number) {
     return new Date(Math.round(ms));
   }
-  person(role: Role) {
-    const p = this.people.get(role)!;
+  /** A demo person as an audit actor, by key ("approver" is April, "approver2" Avery). */
+  person(key: DemoPersonKey) {
+    const p = this.people.get(key)!;
     return { kind: "person" as const, id: p.id, label: p.label };
   }
   policyVersion(ms: number) {
@@ -177,8 +186,8 @@ class Planner {
     const { rng, now } = this;
     for (const p of DEMO_PEOPLE) {
       const id = randomUUID();
-      this.userIds[p.role] = id;
-      this.people.set(p.role, { id, label: p.email });
+      this.userIds[p.key] = id;
+      this.people.set(p.key, { id, label: p.email });
       const createdAt = this.at(now - 420 * DAY + this.rows.users.length * MIN);
       this.rows.users.push({ id, email: p.email, name: p.name, role: p.role, passwordHash: "", createdAt, updatedAt: createdAt });
       this.audit.push({ actor: SEED_ACTOR, action: "person.created", target: { kind: "user", id }, detail: { email: p.email, name: p.name, role: p.role, password: "demo" }, occurredAt: createdAt });
@@ -223,9 +232,11 @@ class Planner {
     const goal = fill(task.goal, rng);
     const ttl = spec.ttlSeconds ?? task.ttlSeconds;
     const start = spec.start;
-    const expiresAt = start + ttl * 1000;
+    // A narrowing with a shorter TTL, or an approved intent change, moves the expiry as the app does.
+    let expiresAt = start + ttl * 1000;
     let intent = taskIntent(task, goal, ttl);
-    let version = 1;
+    let version = 1; // the version in force
+    let lastVersion = 1; // versions are numbered in order of asking, rejected ones included
     const session = { id, agentId, parentSessionId: spec.parent?.id ?? null, goal, startedAt: this.at(start), createdAt: this.at(start), expiresAt: this.at(expiresAt) };
     const firstIntent = { sessionId: id, version: 1, intent, status: "accepted" as const, requestedBy, createdAt: this.at(start) };
 
@@ -244,23 +255,33 @@ class Planner {
 
     // Calls stop at `stopAt`: an "ended" session finishes before its expiry, an "expired" one runs past it.
     const bound = spec.mode === "active" ? now - 10 * MIN : spec.parent ? spec.parent.deadline : Infinity;
-    const stopAt = spec.mode === "expired" ? Math.min(bound, expiresAt + 90_000) : Math.min(bound, expiresAt - 30_000);
+    const stopFor = (exp: number) => (spec.mode === "expired" ? Math.min(bound, exp + 90_000) : Math.min(bound, exp - 30_000));
+    let stopAt = stopFor(expiresAt);
+    // A person can approve only while the session is live (lib/services/escalations/decide.ts).
+    const approvalDeadline = () => Math.min(stopAt, expiresAt) - 2000;
     let clock = start + rng.int(800, 3000);
     let lastEvent = start;
     let escalationCount = 0;
     const decisions: (typeof t.decisions.$inferInsert)[] = [];
     const jit = task.jit ? this.issueJit(task, id, agent, clock, expiresAt) : null;
-    const sessionGrants = new Map<string, string>(); // actionHash -> grant id (scope "session")
+    const sessionGrants: Grant[] = [];
     const script = spec.script ?? this.randomScript(agent, task);
     let delegated = false;
 
-    const decide = (call: Call, at: number, forbid?: string, approved?: { grantId: string; escalationId: string }) => {
+    // The decision path's grant lookup (lib/services/escalations/grants.ts): an unexpired, unused
+    // approval of exactly this action in this session, session-wide ones first, then the oldest.
+    const usableGrant = (hash: string, at: number) =>
+      sessionGrants
+        .filter((g) => g.actionHash === hash && !g.revokedAt && g.createdAt!.getTime() <= at && g.expiresAt.getTime() > at && (g.usesLeft == null || g.usesLeft > 0))
+        .sort((a, b) => (a.usesLeft == null ? 0 : 1) - (b.usesLeft == null ? 0 : 1) || a.createdAt!.getTime() - b.createdAt!.getTime())[0];
+
+    const decide = (call: Call, at: number, forbid?: string) => {
       const conn = this.connectorIds.get(call.connector)!;
       const hash = actionHash(call);
       let outcome: "allow" | "deny" | "escalate";
       let reasons: Reason[];
       let diff: DiffEntry[] | null = null;
-      let grantId = approved?.grantId ?? null;
+      let grant: Grant | undefined;
       if (agent.quarantinedAt !== null && at >= agent.quarantinedAt) {
         outcome = "deny";
         reasons = [{ code: "agent.quarantined", message: `${agent.def.name} is quarantined; every call is denied` }];
@@ -276,12 +297,13 @@ class Planner {
         if (!conn.def.managed) reasons.unshift({ code: "connector.unmanaged", message: `${call.connector} is not a registered connector` });
         if (forbid) reasons.unshift({ code: "policy.forbid", message: `Forbidden by ${forbid}: ${GUARDRAIL_DESCRIPTIONS[forbid]}` });
         else if (outsideEnvelope) reasons.push({ code: "agent.envelope_exceeded", message: `Outside ${agent.def.name}'s baseline envelope` });
-        grantId ??= sessionGrants.get(hash) ?? null;
         if (forbid || outsideEnvelope) outcome = "deny";
         else if (!reasons.length) outcome = "allow";
-        else if (grantId) {
+        else if ((grant = usableGrant(hash, at))) {
+          // An approval turns the escalate into an allow that names it; a "once" approval is used up.
           outcome = "allow";
-          reasons.unshift({ code: "grant.applied", message: "Allowed by a person's approval of this exact action" });
+          reasons = [{ code: "approval.granted", message: `A person approved this exact action (${GRANT_SCOPE_LABEL[grant.scope]})` }];
+          if (grant.usesLeft != null && --grant.usesLeft === 0) grant.consumedAt = this.at(at);
         } else outcome = "escalate";
       }
       agent.calls++;
@@ -289,7 +311,7 @@ class Planner {
         id: randomUUID(), sessionId: id, agentId, connectorId: conn.id, connector: call.connector, tool: call.tool, operation: call.operation,
         resource: call.resource ?? null, sensitivity: call.sensitivity, destination: call.destination ?? null,
         argsDigest: call.args ? sha256(call.args) : null, argsPreview: call.args ?? null, outcome, reasons, diff,
-        policyVersion: this.policyVersion(at), escalationId: approved?.escalationId ?? null, grantId: outcome === "allow" ? grantId : null,
+        policyVersion: this.policyVersion(at), escalationId: grant?.escalationId ?? null, grantId: grant?.id ?? null,
         latencyUs: outcome === "allow" ? (rng.chance(0.06) ? rng.int(1500, 3000) : rng.int(300, 1400)) : outcome === "deny" ? rng.int(300, 900) : rng.int(900, 3000),
         createdAt: this.at(at),
       };
@@ -297,6 +319,55 @@ class Planner {
       lastEvent = Math.max(lastEvent, at);
       if (outcome === "allow" && jit && call.connector === jit.connector) jit.row.lastUsedAt = this.at(at);
       return row;
+    };
+
+    /** An escalated call waits for a person; the agent retries once approved, moves on otherwise. */
+    const escalated = (row: ReturnType<typeof decide>, call: Call, item: { resolve?: Settled; scope?: GrantScope }) => {
+      const action = canonicalAction(call);
+      const requested = item.resolve ?? rng.weighted(["approved", "denied", "expired"] as const, (x) => ({ approved: 6, denied: 2.5, expired: 1.5 })[x]);
+      let scope: GrantScope = item.scope ?? (rng.chance(0.3) ? "session" : "once");
+      // "Amend the intent" is offered only when the intent alone stood in the way, and works only
+      // inside the agent's envelope (and, for a delegated session, its parent: not tried here).
+      const amended = amendIntentFor(intent, call);
+      if (
+        !item.scope && !spec.parent && allowedScopes({ kind: "action", action, reasons: row.reasons }).includes("amend_intent") && rng.chance(0.2) &&
+        checkIntentWithinEnvelope(amended, agent.def.envelope).inside && !checkCall(amended, agent.def.envelope, call).reasons.length
+      ) scope = "amend_intent";
+      const hash = actionHash(call);
+      const esc = this.escalation(agent, id, {
+        kind: "action", action, actionHash: hash, risk: actionRisk(call, agent.def.riskTier), createdAt: clock, reasons: row.reasons, diff: row.diff,
+        decisionId: row.id, scope, deadline: approvalDeadline(),
+      }, requested, (at, by, audit) => {
+        if (scope === "amend_intent") {
+          // The smallest new intent version that admits this action, filed in the approver's name.
+          const cmp = compareIntents(intent, amended);
+          const v = ++lastVersion;
+          this.rows.intents.push({ sessionId: id, version: v, intent: amended, status: "accepted", diff: cmp.changes, requestedBy: personRef(by), createdAt: this.at(at) });
+          (intent = amended), (version = v);
+          audit("session.intent_amended", { version: v, changes: cmp.changes.map((c) => c.field) });
+          return { intentVersion: v, resolution: (reason: string) => `${reason} (intent amended to v${v})` };
+        }
+        const grant: Grant = {
+          id: randomUUID(), escalationId: "", sessionId: id, actionHash: hash, scope, usesLeft: scope === "once" ? 1 : null,
+          expiresAt: this.at(scope === "once" ? Math.min(expiresAt, at + onceGrantTtlMs()) : expiresAt), createdAt: this.at(at),
+        };
+        this.rows.grants.push(grant);
+        sessionGrants.push(grant);
+        return { grant };
+      });
+      row.escalationId = esc.id;
+      escalationCount++;
+      if (esc.status === "approved") {
+        // The agent was waiting on the escalation; it repeats the call and the approval lets it
+        // through. Now and then it found another way meanwhile, and the approval goes unused.
+        clock = esc.resolvedAt + rng.int(1, 4) * 1000;
+        if (scope === "amend_intent" || item.scope || rng.chance(0.9)) decide(call, clock);
+        else lastEvent = Math.max(lastEvent, esc.resolvedAt);
+      } else {
+        // Denied: the agent heard back and moved on. Expired: it gave up waiting after a few minutes.
+        clock = esc.status === "denied" ? esc.resolvedAt : clock + rng.int(120, 300) * 1000;
+        lastEvent = Math.max(lastEvent, Math.min(clock, stopAt));
+      }
     };
 
     for (let idx = 0; idx < script.length; idx++) {
@@ -310,38 +381,50 @@ class Planner {
       if (clock >= stopAt) break;
 
       if (item.kind === "intent") {
-        const next = this.changeIntent(intent, task, item.change, script.slice(idx + 1));
+        const next = this.changeIntent(intent, task, item.change, script.slice(idx + 1), Math.ceil((clock - start) / 1000) + 600);
         if (!next) continue;
-        const changeDiff = [{ field: "actions", before: intent.actions, after: next.actions }];
-        const newIntent = { sessionId: id, version: version + 1, intent: next, diff: changeDiff, requestedBy, createdAt: this.at(clock) };
+        const cmp = compareIntents(intent, next);
+        const v = ++lastVersion;
+        const newIntent = { sessionId: id, version: v, intent: next, requestedBy, createdAt: this.at(clock) };
         lastEvent = clock;
-        if (item.change === "narrow") {
-          this.rows.intents.push({ ...newIntent, status: "accepted" });
-          (intent = next), version++;
+        if (cmp.kind !== "widening") {
+          // Narrowing takes effect at once (lib/services/sessions/change-intent.ts), a shorter TTL included.
+          this.rows.intents.push({ ...newIntent, diff: cmp.changes, status: "accepted" });
+          (intent = next), (version = v);
+          expiresAt = Math.min(expiresAt, start + next.ttlSeconds * 1000);
+          stopAt = stopFor(expiresAt);
           continue;
         }
         // Widening is evaluated like an action: a person has to approve it.
-        const added = next.actions.filter((x) => !intent.actions.includes(x));
-        const resolve = item.resolve ?? (rng.chance(0.7) ? "approved" : "denied");
+        const pendingIntent: typeof t.sessionIntents.$inferInsert = { ...newIntent, diff: cmp.widened as never, status: "pending" };
+        this.rows.intents.push(pendingIntent);
+        const from = intent;
         const esc = this.escalation(agent, id, {
-          kind: "intent_change", action: { intentVersion: version + 1, intent: next }, risk: agent.def.riskTier, createdAt: clock,
-          reasons: [{ code: "intent.widening", message: `Intent v${version + 1} adds ${added.join(", ")}` }],
-          diff: [{ field: "actions", declared: intent.actions, actual: next.actions }],
-        }, resolve, "amend_intent", added.join(", "));
+          kind: "intent_change", action: { from, to: next, version: v },
+          actionHash: actionHash({ connector: "warden", tool: "intent", operation: "change", resource: `${id}@${v}` }),
+          risk: intentRisk(next, agent.def.riskTier), createdAt: clock, scope: null, deadline: approvalDeadline(),
+          reasons: [{ code: "intent.widening", message: "The new intent asks for more than the current one; a person decides" }], diff: cmp.widened,
+        }, item.resolve ?? rng.weighted(["approved", "denied", "expired"] as const, (x) => ({ approved: 6, denied: 3, expired: 1 })[x]), (at, _by, audit) => {
+          audit("session.intent_widened", { version: v, expiresAt: new Date(start + next.ttlSeconds * 1000).toISOString() });
+          return { intentVersion: v };
+        });
         escalationCount++;
-        clock = esc.resolvedAt + 800;
-        this.rows.intents.push({ ...newIntent, status: resolve === "approved" ? "accepted" : "rejected" });
-        if (resolve === "approved") {
-          this.rows.grants.push({ escalationId: esc.id, sessionId: id, actionHash: esc.actionHash, scope: "amend_intent", usesLeft: 0, consumedAt: this.at(clock), expiresAt: this.at(esc.resolvedAt + 10 * MIN), createdAt: this.at(esc.resolvedAt) });
-          (intent = next), version++;
+        pendingIntent.status = esc.status === "approved" ? "accepted" : esc.status === "pending" ? "pending" : "rejected";
+        if (esc.status === "approved") {
+          (intent = next), (version = v);
+          expiresAt = start + next.ttlSeconds * 1000;
+          stopAt = stopFor(expiresAt);
         }
+        clock = esc.status === "expired" ? clock + rng.int(120, 300) * 1000 : esc.resolvedAt + 800;
         continue;
       }
 
       if (item.kind === "step") {
-        decide(item.call, clock);
+        const row = decide(item.call, clock);
+        // A step the intent no longer covers (its widening was refused) asks a person too.
+        if (row.outcome === "escalate") escalated(row, item.call, {});
         // Delegation: once, midway through, part of the task goes to another agent.
-        if (task.delegate && !delegated && idx >= script.length / 2 && !spec.parent && spec.mode !== "active") {
+        else if (task.delegate && !delegated && idx >= script.length / 2 && !spec.parent && spec.mode !== "active") {
           delegated = true;
           if (rng.chance(task.delegate.rate)) clock = this.delegate(task, intent, id, clock, Math.min(stopAt, expiresAt - 2 * MIN));
         }
@@ -352,27 +435,7 @@ class Planner {
       for (let k = 0; k < (item.repeat ?? 1); k++) {
         if (k > 0) clock += rng.int(4, 25) * 1000;
         const row = decide(item.call, clock, item.forbid);
-        if (row.outcome !== "escalate") continue;
-        const resolve = item.resolve ?? rng.weighted(["approved", "denied", "expired"] as const, (x) => ({ approved: 6, denied: 2.5, expired: 1.5 })[x]);
-        const scope = item.scope ?? (rng.chance(0.3) ? "session" : "once");
-        const esc = this.escalation(agent, id, { kind: "action", action: canonicalAction(item.call), risk: callRisk(agent.def, item.call), createdAt: clock, reasons: row.reasons, diff: row.diff, decisionId: row.id }, resolve, scope, actionName(item.call));
-        row.escalationId = esc.id;
-        escalationCount++;
-        if (resolve === "approved") {
-          // The agent was waiting on the escalation; it repeats the call and the grant lets it through.
-          const grantId = randomUUID();
-          clock = esc.resolvedAt + rng.int(1, 4) * 1000;
-          this.rows.grants.push({
-            id: grantId, escalationId: esc.id, sessionId: id, actionHash: esc.actionHash, scope, usesLeft: scope === "once" ? 0 : null,
-            consumedAt: scope === "once" ? this.at(clock) : null, expiresAt: this.at(scope === "once" ? esc.resolvedAt + 10 * MIN : expiresAt), createdAt: this.at(esc.resolvedAt),
-          });
-          if (scope === "session") sessionGrants.set(esc.actionHash, grantId);
-          decide(item.call, clock, undefined, { grantId, escalationId: esc.id });
-        } else {
-          // Denied: the agent heard back and moved on. Expired: it gave up waiting after a few minutes.
-          clock = resolve === "denied" ? esc.resolvedAt : clock + rng.int(120, 300) * 1000;
-          lastEvent = Math.max(lastEvent, Math.min(clock, stopAt));
-        }
+        if (row.outcome === "escalate") escalated(row, item.call, item);
       }
     }
 
@@ -382,7 +445,10 @@ class Planner {
       const call = makeCall(spec.pending, rng);
       const row = decide(call, at, spec.pending.forbid);
       if (row.outcome !== "escalate") throw new Error(`demo fleet: the pending call for ${agent.def.name} does not escalate`);
-      const esc = this.escalation(agent, id, { kind: "action", action: canonicalAction(call), risk: callRisk(agent.def, call), createdAt: at, reasons: row.reasons, diff: row.diff, decisionId: row.id }, "pending", "once", actionName(call));
+      const esc = this.escalation(agent, id, {
+        kind: "action", action: canonicalAction(call), actionHash: actionHash(call), risk: actionRisk(call, agent.def.riskTier), createdAt: at,
+        reasons: row.reasons, diff: row.diff, decisionId: row.id, scope: "once", deadline: now - 20_000,
+      }, spec.pendingHalfApproved ? "half-approved" : "pending");
       row.escalationId = esc.id;
       escalationCount++;
     } else if (spec.mode === "expired" && rng.chance(0.4) && lastEvent < expiresAt) {
@@ -402,7 +468,7 @@ class Planner {
     }
     const last = decisions.length ? decisions[decisions.length - 1].createdAt! : this.at(start);
     this.rows.sessions.push({
-      ...session, status, intent, intentVersion: version, endedAt: endedAt === null ? null : this.at(endedAt), endReason,
+      ...session, status, intent, intentVersion: version, expiresAt: this.at(expiresAt), endedAt: endedAt === null ? null : this.at(endedAt), endReason,
       lastActivityAt: this.at(Math.max(last.getTime(), lastEvent)), decisionCount: decisions.length,
       denyCount: decisions.filter((d) => d.outcome === "deny").length, escalationCount,
     });
@@ -412,49 +478,95 @@ class Planner {
     return { id, end: endedAt ?? lastEvent };
   }
 
-  /** An escalation row with its votes, resolution and audit events; returns when it was settled. */
+  /**
+   * An escalation row with its votes, resolution and audit events, decided the way
+   * lib/services/escalations/decide.ts decides: only people whose role decides escalations and
+   * who do not own the agent vote (separation of duties), each at most once; one deny settles it;
+   * a high-risk one needs two different approvers. On the approval that settles it, `approved`
+   * writes its effect (a grant, or an amended or widened intent) and may add audit events before
+   * `escalation.approved`. A person can approve only until `deadline` (the session must be live);
+   * an approval that cannot land in time becomes an expiry. "half-approved": still pending, with
+   * one of two approvals recorded.
+   */
   escalation(
     agent: AgentState,
     sessionId: string,
-    e: { kind: "action" | "intent_change"; action: Record<string, unknown>; risk: Tier; createdAt: number; reasons: Reason[]; diff: DiffEntry[] | null; decisionId?: string },
-    resolve: "approved" | "denied" | "expired" | "pending",
-    scope: "once" | "session" | "amend_intent",
-    label: string,
-  ) {
+    e: {
+      kind: "action" | "intent_change"; action: Record<string, unknown>; actionHash: string; risk: EscalationRisk; createdAt: number;
+      reasons: Reason[]; diff: DiffEntry[] | null; decisionId?: string; scope: GrantScope | null; deadline: number;
+    },
+    resolve: Settled | "pending" | "half-approved",
+    approved?: (at: number, by: string, audit: (action: string, detail: Record<string, unknown>) => void) => { grant?: Grant; intentVersion?: number; resolution?: (reason: string) => string },
+  ): { id: string; status: Settled | "pending"; resolvedAt: number } {
     const { rng } = this;
     const id = randomUUID();
-    // An action escalation is bound to the same hash the decision path looks grants up by.
-    const hash = e.kind === "action" ? actionHash(e.action as ActionShape) : sha256(e.action);
-    const required = e.risk === "high" ? 2 : 1;
+    const ttl = escalationTtlMs();
+    const required = e.risk.requiredApprovals;
     const row: typeof t.escalations.$inferInsert = {
-      id, kind: e.kind, sessionId, agentId: agent.id, decisionId: e.decisionId ?? null, action: e.action, actionHash: hash, risk: e.risk,
-      requiredApprovals: required, reasons: e.reasons, diff: e.diff, status: resolve, requestedBy: `agent:${agent.id}`,
-      expiresAt: this.at(e.createdAt + ESCALATION_TTL), createdAt: this.at(e.createdAt),
+      id, kind: e.kind, sessionId, agentId: agent.id, decisionId: e.decisionId ?? null, action: e.action, actionHash: e.actionHash, risk: e.risk.risk,
+      requiredApprovals: required, reasons: e.reasons, diff: e.diff, status: "pending", requestedBy: `agent:${agent.id}`,
+      expiresAt: this.at(e.createdAt + ttl), createdAt: this.at(e.createdAt),
     };
     this.rows.escalations.push(row);
-    let resolvedAt = e.createdAt;
-    if (resolve === "approved" || resolve === "denied") {
-      const voters: Role[] = resolve === "approved" && required === 2 ? ["approver", "admin"] : ["approver"];
-      for (const role of voters) {
-        resolvedAt += rng.int(40, 420) * 1000;
-        const vote = resolve === "approved" ? "approve" : "deny";
-        const reason = rng.pick(resolve === "approved" ? APPROVE_NOTES : DENY_NOTES);
-        const final = role === voters[voters.length - 1];
-        this.rows.votes.push({ escalationId: id, userId: this.userIds[role], vote, scope: vote === "approve" ? scope : null, reason, createdAt: this.at(resolvedAt) });
-        this.audit.push({
-          actor: this.person(role), action: final ? `escalation.${resolve}` : "escalation.voted", target: { kind: "escalation", id },
-          agentId: agent.id, sessionId, detail: { vote, scope: vote === "approve" ? scope : undefined, reason, action: label }, occurredAt: this.at(resolvedAt),
-        });
-        if (final) row.resolution = reason;
-      }
-      row.resolvedAt = this.at(resolvedAt);
-    } else if (resolve === "expired") {
-      resolvedAt = e.createdAt + ESCALATION_TTL;
-      row.resolvedAt = this.at(resolvedAt);
-      row.resolution = "No approver responded before the escalation expired";
-      this.audit.push({ actor: { kind: "system", label: "escalation sweeper" }, action: "escalation.expired", target: { kind: "escalation", id }, agentId: agent.id, sessionId, detail: { action: label }, occurredAt: row.resolvedAt });
+    const audit = (actor: AuditInput["actor"], action: string, at: number, detail: Record<string, unknown>) =>
+      this.audit.push({ actor, action, target: { kind: "escalation", id }, agentId: agent.id, sessionId, detail: { kind: e.kind, risk: e.risk.risk, ...detail }, occurredAt: this.at(at) });
+
+    // Who votes, and how: a deny settles it (sometimes after a first of two approvals).
+    let votes: ("approve" | "deny")[] =
+      resolve === "approved" ? Array(required).fill("approve")
+      : resolve === "denied" ? (required === 2 && rng.chance(0.35) ? ["approve", "deny"] : ["deny"])
+      : resolve === "half-approved" ? (required === 2 ? ["approve"] : [])
+      : [];
+    // Each vote takes a while to arrive; an approval only while the session is live, any vote only
+    // before the escalation expires.
+    const delays = votes.map((_, i) => (i === 0 ? rng.int(40, 420) : rng.int(30, 300)) * 1000);
+    const limit = Math.min(e.createdAt + ttl - 5000, votes.includes("approve") ? e.deadline : Infinity);
+    const total = delays.reduce((a, b) => a + b, 0);
+    if (e.createdAt + total > limit) {
+      const room = limit - e.createdAt;
+      if (room >= votes.length * 20_000) delays.forEach((d, i) => (delays[i] = Math.floor((d * room) / total)));
+      else votes = [];
     }
-    return { id, actionHash: hash, resolvedAt };
+    const expires = resolve === "expired" || (resolve !== "pending" && resolve !== "half-approved" && !votes.length);
+
+    const voters: string[] = [];
+    let at = e.createdAt;
+    let approvals = 0;
+    for (let i = 0; i < votes.length; i++) {
+      at += delays[i];
+      const vote = votes[i];
+      const facts = { ...e, requiredApprovals: required, requestedBy: row.requestedBy!, agentOwnerId: this.userIds[agent.def.ownerRole], voters };
+      const eligible = DEMO_PEOPLE.filter((p) => decisionBlocker({ id: this.userIds[p.key], role: p.role }, facts) === null);
+      const by = rng.pick(eligible);
+      const userId = this.userIds[by.key];
+      voters.push(userId);
+      const scope = vote === "approve" ? e.scope : null;
+      const reason = vote === "deny" ? rng.pick(DENY_NOTES) : rng.pick(APPROVE_NOTES.filter((n) => noteFits(n, e.scope)));
+      this.rows.votes.push({ escalationId: id, userId, vote, scope, reason, createdAt: this.at(at) });
+      const actor = this.person(by.key);
+      if (vote === "deny") {
+        Object.assign(row, { status: "denied", resolvedAt: this.at(at), resolution: reason });
+        audit(actor, "escalation.denied", at, { reason });
+        break;
+      }
+      approvals++;
+      if (approvals < required) {
+        audit(actor, "escalation.approval_recorded", at, { reason, scope, approvals, requiredApprovals: required });
+        continue;
+      }
+      const effect = approved?.(at, userId, (action, detail) => audit(actor, action, at, detail)) ?? {};
+      if (effect.grant) effect.grant.escalationId = id;
+      Object.assign(row, { status: "approved", resolvedAt: this.at(at), resolution: effect.resolution?.(reason) ?? reason, grantId: effect.grant?.id ?? null });
+      audit(actor, "escalation.approved", at, { reason, scope, approvals, requiredApprovals: required, grantId: effect.grant?.id ?? null, intentVersion: effect.intentVersion ?? null });
+    }
+
+    if (expires) {
+      // The sweeper (every 30 s) finds it past its expiry; it counts as denied.
+      at = e.createdAt + ttl + rng.int(1, 30) * 1000;
+      Object.assign(row, { status: "expired", resolvedAt: this.at(at), resolution: "No one answered in time; it counts as denied" });
+      audit({ kind: "system", label: "escalation expiry" }, "escalation.expired", at, { expiresAt: row.expiresAt!.toISOString() });
+    }
+    return { id, status: row.status as Settled | "pending", resolvedAt: at };
   }
 
   pickStep(task: TaskDef): Call {
@@ -493,8 +605,11 @@ class Planner {
     return script;
   }
 
-  /** Narrowing drops an action no later step needs; widening adds the task's `widen` action. */
-  changeIntent(intent: Intent, task: TaskDef, change: "widen" | "narrow", rest: ScriptItem[]): Intent | null {
+  /**
+   * Narrowing drops an action no later step needs, and halves the TTL unless that would end the
+   * session sooner than `keepTtlSeconds` from its start; widening adds the task's `widen` action.
+   */
+  changeIntent(intent: Intent, task: TaskDef, change: "widen" | "narrow", rest: ScriptItem[], keepTtlSeconds: number): Intent | null {
     if (change === "widen") {
       if (!task.widen || intent.actions.includes(task.widen)) return null;
       return { ...intent, actions: [...intent.actions, task.widen] };
@@ -502,7 +617,8 @@ class Planner {
     const needed = rest.flatMap((s) => (s.kind === "step" || s.kind === "deviation" ? [s.call] : []));
     const drop = intent.actions.filter((p) => !needed.some((c) => matchesAction(p, c)));
     if (!drop.length) return null;
-    return { ...intent, actions: intent.actions.filter((p) => p !== drop[0]), ttlSeconds: Math.max(600, Math.round(intent.ttlSeconds / 2)) };
+    const half = Math.max(600, Math.round(intent.ttlSeconds / 2));
+    return { ...intent, actions: intent.actions.filter((p) => p !== drop[0]), ttlSeconds: half >= keepTtlSeconds ? half : intent.ttlSeconds };
   }
 
   delegate(task: TaskDef, parentIntent: Intent, parentId: string, clock: number, deadline: number): number {
@@ -634,13 +750,16 @@ class Planner {
       }
     }
 
-    // Right now: five live sessions, four of them waiting on an approver.
-    const live: { name: string; pending?: string }[] = [
+    // Right now: five live sessions, each waiting on a person. All but the support bot's are high
+    // risk (two approvers); sql-analyst's already has one of its two. April Approver owns
+    // invoice-reconciler and support-triage-bot, and Ada Admin deploy-gatekeeper: they may not
+    // decide those, which the queue shows.
+    const live: { name: string; pending: string; halfApproved?: boolean }[] = [
       { name: "oncall-copilot", pending: "datadog:monitors.mute" },
-      { name: "sql-analyst", pending: "prod-postgres:customers.select" },
+      { name: "sql-analyst", pending: "prod-postgres:customers.select", halfApproved: true },
       { name: "invoice-reconciler", pending: "email:mail.send northwind@vendors.acme.example" },
       { name: "deploy-gatekeeper", pending: "github:actions.dispatch" },
-      { name: "support-triage-bot" },
+      { name: "support-triage-bot", pending: "salesforce:contacts.update" },
     ];
     for (const l of live) {
       const agent = A(l.name);
@@ -648,8 +767,7 @@ class Planner {
       const maxTtl = agent.def.envelope.maxTtlSeconds;
       // Started within the last hour and still well inside their TTL.
       const start = now - (maxTtl >= 2 * 3600 ? rng.int(15, 50) : rng.int(11, 18)) * MIN;
-      const pending = l.pending ? dev(l.name, l.pending) : undefined;
-      this.run({ agent, task, start, mode: "active", ttlSeconds: maxTtl, pending, script: steps(task, rng.int(4, 9)) });
+      this.run({ agent, task, start, mode: "active", ttlSeconds: maxTtl, pending: dev(l.name, l.pending), pendingHalfApproved: l.halfApproved, script: steps(task, rng.int(4, 9)) });
     }
 
     // Keys and standing secrets, then the status changes that revoke them.
@@ -833,9 +951,9 @@ export async function seedDemo(db: Db, opts: SeedOptions = {}): Promise<SeedResu
   const progress = (step: string) => opts.onProgress?.(step, ++done, steps.length);
 
   await assertEmpty(db);
-  const people = DEMO_PEOPLE.map((p) => ({ email: p.email, role: p.role, password: opts.passwords?.[p.role] ?? demoPassword(p.role) }));
+  const people = DEMO_PEOPLE.map((p) => ({ key: p.key, email: p.email, role: p.role, password: opts.passwords?.[p.key] ?? demoPassword(p.key) }));
   for (const p of people) {
-    if (p.password.length < MIN_PASSWORD_LENGTH) throw new Error(`demo password for ${p.role} is shorter than ${MIN_PASSWORD_LENGTH} characters`);
+    if (p.password.length < MIN_PASSWORD_LENGTH) throw new Error(`demo password for ${p.key} is shorter than ${MIN_PASSWORD_LENGTH} characters`);
   }
   const hashes = await Promise.all(people.map((p) => hashPassword(p.password)));
   progress("people");
