@@ -5,11 +5,12 @@ import * as credentialsRoute from "../../app/api/v1/credentials/route";
 import * as approveRoute from "../../app/api/v1/escalations/[id]/approve/route";
 import * as denyRoute from "../../app/api/v1/escalations/[id]/deny/route";
 import * as escalationRoute from "../../app/api/v1/escalations/[id]/route";
+import * as endRoute from "../../app/api/v1/sessions/[id]/end/route";
 import * as intentRoute from "../../app/api/v1/sessions/[id]/intent/route";
 import * as sessionsRoute from "../../app/api/v1/sessions/route";
 import { verifyAuditChain } from "../../lib/audit/verify";
 import type { DatabaseHandle } from "../../lib/db/client";
-import { auditEvents, decisions, escalations, escalationVotes, sessionIntents, sessions } from "../../lib/db/schema";
+import { auditEvents, decisions, escalations, escalationVotes, grants, sessionIntents, sessions } from "../../lib/db/schema";
 import { createAgent } from "../../lib/services/agents/create";
 import { issueAgentKey } from "../../lib/services/agents/keys";
 import { createConnector } from "../../lib/services/connectors/create";
@@ -275,6 +276,21 @@ describe.each(DB_KINDS)("escalations, approvals and separation of duties on %s",
     const [row] = await h.db.select().from(sessions).where(eq(sessions.id, s.id));
     expect(row.status).toBe("active");
     expect((await decide(s.id, { connector: "github", tool: "issues", operation: "read" })).decision).toBe("allow");
+  });
+
+  it("ending a session withdraws its pending escalations and revokes its unused approvals", async () => {
+    const s = await open();
+    const pending = await decide(s.id, write);
+    const other = await decide(s.id, { ...write, resource: "repo:acme/web" });
+    const ok = await approve(approverA, other.escalationId, { reason: "fine", scope: "session" });
+    await call(H(endRoute.POST), { token: key, path: `/api/v1/sessions/${s.id}/end`, params: { id: s.id }, body: { reason: "done" } });
+    const [e] = await h.db.select().from(escalations).where(eq(escalations.id, pending.escalationId));
+    expect(e).toMatchObject({ status: "expired", resolution: "The session ended before anyone answered" });
+    expect((await agentView(pending.escalationId)).body.status).toBe("expired");
+    expect((await approve(approverA, pending.escalationId)).status).toBe(409);
+    const [g] = await h.db.select().from(grants).where(eq(grants.id, ok.body.grant.id));
+    expect(g.revokedAt).not.toBeNull();
+    expect((await audits(pending.escalationId)).map((a) => a.action)).toContain("escalation.expired");
   });
 
   it("an unknown escalation is 404 and the chain still verifies", async () => {

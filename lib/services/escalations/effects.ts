@@ -1,8 +1,9 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { conflict } from "@/lib/api/errors";
 import { canonicalJson } from "@/lib/audit/chain";
+import { recordAudit } from "@/lib/audit/record";
 import type { Tx } from "@/lib/db/client";
-import { escalations, sessionIntents, sessions } from "@/lib/db/schema";
+import { escalations, grants, sessionIntents, sessions } from "@/lib/db/schema";
 import type { ActionShape } from "@/lib/db/schema/decisions";
 import type { Envelope } from "@/lib/db/schema/agents";
 import type { Intent } from "@/lib/db/schema/sessions";
@@ -82,4 +83,29 @@ export async function settleUnapproved(tx: Tx, e: Escalation, outcome: "denied" 
     await tx.update(sessionIntents).set({ status: "rejected" }).where(and(eq(sessionIntents.sessionId, e.sessionId), eq(sessionIntents.status, "pending")));
     await tx.update(sessions).set({ status: "denied", endedAt: now, endReason: `Opening ${outcome === "expired" ? "expired unanswered" : "denied by a person"}` }).where(and(eq(sessions.id, e.sessionId), eq(sessions.status, "pending")));
   }
+}
+
+/**
+ * The session ended: nothing asked in it can be approved any more, so its pending escalations
+ * leave the queue (as expired: unanswered, counted as denied) and its unused grants are revoked.
+ */
+export async function withdrawForSession(tx: Tx, sessionId: string, now: Date, actor: { kind: "agent"; id: string; label: string } | { kind: "system"; label: string }) {
+  const withdrawn = await tx
+    .update(escalations)
+    .set({ status: "expired", resolvedAt: now, resolution: "The session ended before anyone answered" })
+    .where(and(eq(escalations.sessionId, sessionId), eq(escalations.status, "pending")))
+    .returning({ id: escalations.id, agentId: escalations.agentId, kind: escalations.kind, risk: escalations.risk });
+  for (const e of withdrawn) {
+    await recordAudit(tx, {
+      actor,
+      action: "escalation.expired",
+      target: { kind: "escalation", id: e.id },
+      agentId: e.agentId,
+      sessionId,
+      detail: { kind: e.kind, risk: e.risk, cause: "session_ended" },
+      occurredAt: now,
+    });
+  }
+  await tx.update(grants).set({ revokedAt: now }).where(and(eq(grants.sessionId, sessionId), isNull(grants.revokedAt)));
+  return withdrawn.length;
 }

@@ -6,6 +6,7 @@ import { credentials, sessions } from "@/lib/db/schema";
 import { forgetSession } from "../decisions/facts";
 import type { AgentCaller } from "../machine/authenticate";
 import { retireRolesOf } from "../credentials/postgres-backend";
+import { withdrawForSession } from "../escalations/effects";
 
 /**
  * Ends the agent's own session: it decides nothing more, and every credential issued to it is
@@ -25,6 +26,7 @@ export async function endSession(db: Db, agent: AgentCaller, id: string, reason:
       .set({ revokedAt: now, revokedByKind: "system", revokeReason: "session ended" })
       .where(and(eq(credentials.sessionId, id), isNull(credentials.revokedAt)))
       .returning({ id: credentials.id });
+    await withdrawForSession(tx, id, now, { kind: "agent", id: agent.id, label: agent.name });
     await recordAudit(tx, {
       actor: { kind: "agent", id: agent.id, label: agent.name },
       action: "session.ended",
