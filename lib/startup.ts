@@ -22,6 +22,7 @@ export async function startWarden() {
   if (installed) console.log(`[warden] installed ${installed} guardrail policies`);
   const { startCredentialSweeper } = await import("@/lib/services/credentials/sweeper");
   startCredentialSweeper(db);
+  (await import("@/lib/services/webhooks/dispatcher")).startWebhookDispatcher(db);
   if (process.env.WARDEN_DEMO === "1" && process.env.WARDEN_SIMULATOR !== "0") {
     const { startSimulator } = await import("@/lib/demo/simulator");
     // Not awaited: it waits for this server to listen, then keeps running in the background.

@@ -15,6 +15,7 @@ import {
   ScrollText,
   ShieldCheck,
   Users,
+  Webhook,
   type LucideIcon,
 } from "lucide-react";
 import { CAN } from "@/lib/auth/roles";
@@ -54,6 +55,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   // Reports joins this list when its page lands.
   { href: "/admin/people", label: "People", icon: Users, roles: CAN.managePeople, group: "administration" },
   { href: "/admin/identity", label: "Identity trust", icon: Fingerprint, roles: CAN.manageIdentity, group: "administration" },
+  { href: "/admin/webhooks", label: "Webhooks", icon: Webhook, roles: CAN.manageWebhooks, group: "administration" },
   { href: "/settings/tokens", label: "API tokens", icon: KeySquare, roles: everyone, group: "administration" },
 ];
 
