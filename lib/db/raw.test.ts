@@ -18,6 +18,11 @@ describe("inlining parameters for one-round-trip batches", () => {
     expect(sql.replace(/\$w[0-9a-f]{12}\$/g, "|")).toBe('select |{"x":"$2"}|::json, |{}|::uuid[], |{"x":"$2"}|::json');
   });
 
+  it("never reuses a tag, across refills of the random pool", () => {
+    const tags = new Set(Array.from({ length: 3000 }, () => /^(\$w[0-9a-f]{12}\$)/.exec(dollarQuote("x"))![1]));
+    expect(tags.size).toBe(3000);
+  });
+
   it("refuses a placeholder without a value", () => {
     expect(() => inline({ text: "select $1, $2", params: ["a"] })).toThrow(/\$2/);
   });

@@ -99,7 +99,8 @@ export async function authorize(db: Db, writer: GroupWriter, engine: ActiveEngin
   }
 
   const decisionId = randomUUID();
-  const hash = actionHash(action, { defaultSensitivity });
+  // The exact action's hash binds escalations and grants; an allow inside the intent needs none.
+  const hash = outcome === "escalate" ? actionHash(action, { defaultSensitivity }) : "";
   // Step 5: an approval of exactly this action in this session turns the escalate into an allow:
   // a new decision that points at the approval. A deny is never overturned by one.
   let grant: UsableGrant | undefined;
