@@ -42,15 +42,18 @@ export const auditListSchema = listQuery
     message: `Pages reach back ${AUDIT_COUNT_CAP.toLocaleString("en-US")} events; narrow with filters, from/to or toSeq`,
   });
 export type AuditListQuery = z.infer<typeof auditListSchema>;
+/** The filtering part of a list query (no paging): what an export applies. */
+export type AuditFilters = Omit<AuditListQuery, "page" | "pageSize">;
 
 export type AuditRow = typeof auditEvents.$inferSelect;
 export type AuditPage = Page<AuditRow> & { totalCapped: boolean };
 
-function timeRange(q: AuditListQuery): SQL | undefined {
+function timeRange(q: AuditFilters): SQL | undefined {
   return and(q.from ? gte(auditEvents.occurredAt, new Date(q.from)) : undefined, q.to ? lt(auditEvents.occurredAt, new Date(q.to)) : undefined);
 }
 
-function auditWhere(q: AuditListQuery): SQL | undefined {
+/** The list's filters as one condition (shared with the export, lib/audit/export.ts). */
+export function auditWhere(q: AuditFilters): SQL | undefined {
   const conds: (SQL | undefined)[] = [
     searchAny(q.q, [auditEvents.action, auditEvents.actorLabel, auditEvents.targetId]),
     q.actorKind ? eq(auditEvents.actorKind, q.actorKind) : undefined,
