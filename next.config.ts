@@ -2,8 +2,9 @@ import type { NextConfig } from "next";
 
 const config: NextConfig = {
   // Native/wasm packages must be loaded by Node, not bundled: Cedar ships wasm, PGlite ships
-  // its Postgres build as wasm + data files, pg has optional native bindings.
-  serverExternalPackages: ["@cedar-policy/cedar-wasm", "@electric-sql/pglite", "pg"],
+  // its Postgres build as wasm + data files, pg has optional native bindings, pdfkit reads its
+  // standard-font metrics (.afm) from its own folder at run time.
+  serverExternalPackages: ["@cedar-policy/cedar-wasm", "@electric-sql/pglite", "pg", "pdfkit"],
   poweredByHeader: false,
   async headers() {
     return [
