@@ -1,0 +1,45 @@
+import { ApiError, notFound } from "@/lib/api/errors";
+import { withPerson } from "@/lib/api/with-person";
+import { getDb } from "@/lib/db/client";
+import { EXPORT_FORMATS, isExportFormat } from "@/lib/reports/export";
+import { parseReportPeriod } from "@/lib/reports/period";
+import { REPORT_FRAMEWORKS, type ReportFrameworkId } from "@/lib/reports/types";
+import { personCaller } from "@/lib/services/context";
+import { exportReport } from "@/lib/services/reports/export";
+
+/**
+ * GET /api/v1/reports/{framework}/export?format=pdf|csv|json&from=&to= — the report as a file.
+ * The SHA-256 of the exact bytes is in X-Content-SHA256 (hex) and Digest (base64), the audit
+ * chain head in X-Warden-Chain-Head; the report.exported audit event holding the same hash is
+ * committed before this answers (POST /api/v1/reports/verify finds it).
+ */
+export const GET = withPerson<{ framework: string }>(
+  async ({ req, person, params, meta }) => {
+    const framework = params.framework;
+    if (!(REPORT_FRAMEWORKS as readonly string[]).includes(framework)) throw notFound("Framework");
+    const query = new URL(req.url).searchParams;
+    const format = query.get("format");
+    if (!isExportFormat(format)) {
+      throw new ApiError("validation_failed", `format: must be one of ${EXPORT_FORMATS.join(", ")}`, [{ path: "format", message: `must be one of ${EXPORT_FORMATS.join(", ")}` }]);
+    }
+    const period = parseReportPeriod(query);
+    const db = await getDb();
+    const out = await exportReport(db, personCaller(person, meta), { id: person.id, email: person.email }, framework as ReportFrameworkId, period, format);
+    return new Response(new Uint8Array(out.bytes), {
+      status: 200,
+      headers: {
+        "content-type": out.contentType,
+        "content-length": String(out.bytes.length),
+        "content-disposition": `attachment; filename="${out.filename}"`,
+        "cache-control": "no-store",
+        "x-content-sha256": out.sha256,
+        digest: `sha-256=${out.sha256Base64}`,
+        "repr-digest": `sha-256=:${out.sha256Base64}:`,
+        "x-warden-chain-head": `${out.chainHead.seq}:${out.chainHead.hash}`,
+        "x-warden-audit-event": out.auditEventId,
+        "x-request-id": meta.requestId,
+      },
+    });
+  },
+  { can: "readReports" },
+);
