@@ -5,6 +5,7 @@ import { benchAuthorize } from "./authorize";
 import { benchLists } from "./lists";
 import { benchOverview } from "./overview";
 import { benchPolicies } from "./policy";
+import { benchReports } from "./reports";
 import { benchRevocation } from "./revocation";
 import { benchSessionPage } from "./session-page";
 
@@ -17,6 +18,7 @@ async function main() {
   if (!only || only === "revocation") await benchRevocation();
   if (!only || only === "overview") await benchOverview();
   if (!only || only === "session-page") await benchSessionPage();
+  if (!only || only === "reports") await benchReports();
 }
 
 main().then(
