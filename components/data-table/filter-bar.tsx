@@ -34,6 +34,10 @@ export type FilterBarProps = {
   searchPlaceholder?: string;
   /** Extra controls on the right (e.g. a "New agent" button). */
   actions?: React.ReactNode;
+  /** Page-specific filter controls, placed after the selects. */
+  children?: React.ReactNode;
+  /** Further URL parameters those controls own: they count as active filters and "Clear filters" removes them too. */
+  alsoClears?: string[];
   className?: string;
 };
 
@@ -44,6 +48,8 @@ export function FilterBar({
   searchLabel = "Search",
   searchPlaceholder = "Search…",
   actions,
+  children,
+  alsoClears = [],
   className,
 }: FilterBarProps) {
   const { get, setParams, setParamsDebounced, isPending } = useUrlState();
@@ -58,11 +64,12 @@ export function FilterBar({
     if (document.activeElement !== inputRef.current) setText(urlQuery);
   }, [urlQuery]);
 
-  const active = Boolean(urlQuery) || filters.some((f) => Boolean(get(f.param)));
+  const owned = [...filters.map((f) => f.param), ...alsoClears];
+  const active = Boolean(urlQuery) || owned.some((p) => Boolean(get(p)));
 
   function clearAll() {
     setText("");
-    setParams(Object.fromEntries([[SEARCH_PARAM, null], ...filters.map((f) => [f.param, null])]));
+    setParams(Object.fromEntries([[SEARCH_PARAM, null], ...owned.map((p) => [p, null])]));
     // The button disappears once nothing is set; move focus somewhere useful instead of <body>.
     inputRef.current?.focus();
   }
@@ -120,6 +127,8 @@ export function FilterBar({
           </NativeSelect>
         </div>
       ))}
+
+      {children}
 
       {active && (
         <Button variant="ghost" size="sm" onClick={clearAll} className="h-8">

@@ -1,11 +1,11 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import { ChevronLeft, ChevronRight, ChevronsLeft, LoaderCircle, ShieldCheck, X } from "lucide-react";
+import { ChevronLeft, ChevronRight, ChevronsLeft, Download, LoaderCircle, ShieldCheck, X } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import { FilterBar, optionsOf } from "@/components/data-table/filter-bar";
-import { PAGE_PARAM, readPaging } from "@/components/data-table/list-params";
+import { AuditFilters, RANGE_PARAM, type Option } from "@/components/audit/audit-filters";
+import { PAGE_PARAM, PAGE_SIZE_PARAM, readPaging } from "@/components/data-table/list-params";
 import { ListView } from "@/components/data-table/list-view";
 import { PageButton, PageSizeSelect } from "@/components/data-table/pagination";
 import { useUrlState } from "@/components/data-table/use-url-state";
@@ -20,20 +20,14 @@ import { api } from "@/lib/client/api";
 import { useListQuery, type InitialPage } from "@/lib/client/use-list-query";
 import type { AuditPage, AuditRow } from "@/lib/db/queries/audit";
 
-const ACTOR_KINDS = optionsOf(["person", "agent", "system"]);
-const ACTION_PREFIXES = optionsOf(
-  ["decision.", "session.", "agent.", "credential.", "connector.", "escalation.", "person.", "token.", "policy."],
-  (p) => `${p}*`,
-);
-// Filters that arrive by link (or from the verify result) rather than from the filter bar.
+// Filters that arrive by link (or from the verify result) rather than from the filter bar; an
+// actor or agent the pickers already show is not repeated here.
 const SCOPES = [
   { param: "actorId", label: "Actor" },
   { param: "agentId", label: "Agent" },
   { param: "sessionId", label: "Session" },
   { param: "seq", label: "Event #" },
   { param: "toSeq", label: "Up to event #" },
-  { param: "from", label: "From" },
-  { param: "to", label: "Before" },
 ] as const;
 const TARGET_PAGES: Record<string, string> = { agent: "/agents", session: "/sessions", credential: "/credentials", connector: "/connectors" };
 const PROBLEMS: Record<string, string> = {
@@ -43,7 +37,7 @@ const PROBLEMS: Record<string, string> = {
 // Fixed locale: server and browser must format counts identically.
 const count = new Intl.NumberFormat("en-US");
 
-export function AuditClient({ initial }: { initial: InitialPage<AuditRow> }) {
+export function AuditClient({ initial, people, agents }: { initial: InitialPage<AuditRow>; people: Option[]; agents: Option[] }) {
   const q = useListQuery<AuditRow>("audit", initial);
   const data = q.data as AuditPage | undefined;
   const [open, setOpen] = useState<AuditRow | null>(null);
@@ -55,15 +49,9 @@ export function AuditClient({ initial }: { initial: InitialPage<AuditRow> }) {
   return (
     <div className="space-y-3">
       <VerifyPanel onBroken={setBrokenSeq} />
-      <FilterBar
-        searchLabel="Search the audit trail"
-        searchPlaceholder="Action, actor or target id"
-        filters={[
-          { param: "actorKind", label: "Actor", options: ACTOR_KINDS },
-          { param: "action", label: "Action", options: ACTION_PREFIXES },
-        ]}
-      />
-      <ScopeChips />
+      <AuditFilters people={people} agents={agents} />
+      <ScopeChips shown={{ actorId: people, agentId: agents }} />
+      <ExportLinks />
       <ListView
         query={listQuery}
         columns={["Event", "Time", "Actor", "Action", "Target", "Hash"]}
@@ -161,10 +149,10 @@ function Target({ kind, id }: { kind: string | null; id: string | null }) {
   );
 }
 
-/** The link-borne filters, each with its own clear button (the filter bar clears only its own). */
-function ScopeChips() {
+/** The link-borne filters, each with its own clear button. */
+function ScopeChips({ shown }: { shown: Partial<Record<(typeof SCOPES)[number]["param"], Option[]>> }) {
   const { get, setParams } = useUrlState();
-  const active = SCOPES.filter((s) => get(s.param));
+  const active = SCOPES.filter((s) => get(s.param) && !shown[s.param]?.some((o) => o.id === get(s.param)));
   if (active.length === 0) return null;
   return (
     <div className="flex flex-wrap items-center gap-2 text-sm">
@@ -181,6 +169,40 @@ function ScopeChips() {
         </span>
       ))}
     </div>
+  );
+}
+
+/**
+ * Downloads of every event matching the filters on screen (not just this page), oldest first,
+ * streamed by /api/v1/audit/export. Plain links: the browser streams the file to disk.
+ */
+function ExportLinks() {
+  const { committed } = useUrlState();
+  const href = (format: "csv" | "json") => {
+    const p = new URLSearchParams(committed);
+    for (const k of [PAGE_PARAM, PAGE_SIZE_PARAM, RANGE_PARAM]) p.delete(k);
+    p.set("format", format);
+    return `/api/v1/audit/export?${p}`;
+  };
+  return (
+    <section aria-label="Export" className="flex flex-wrap items-center gap-2">
+      <Button asChild variant="outline" size="sm">
+        <a href={href("csv")} download>
+          <Download aria-hidden="true" />
+          Export CSV
+        </a>
+      </Button>
+      <Button asChild variant="outline" size="sm">
+        <a href={href("json")} download>
+          <Download aria-hidden="true" />
+          Export JSON
+        </a>
+      </Button>
+      <p className="text-xs text-muted-foreground">
+        Every event matching these filters, oldest first, up to the newest event when the export starts. The last line (in JSON, the{" "}
+        <code>sha256</code> member) holds a SHA-256 of everything above it; a file without it was cut short.
+      </p>
+    </section>
   );
 }
 

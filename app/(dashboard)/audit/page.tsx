@@ -3,6 +3,7 @@ import { requirePagePerson } from "@/lib/auth/current";
 import { asJson, searchKey } from "@/lib/client/list-keys";
 import { getDb } from "@/lib/db/client";
 import { auditListSchema, listAudit } from "@/lib/db/queries/audit";
+import { listAgentOptions, listAuditPersonOptions } from "@/lib/db/queries/people-options";
 import { AuditClient } from "./client";
 
 export const metadata = { title: "Audit · Warden" };
@@ -12,14 +13,15 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const sp = await searchParams;
   const parsed = auditListSchema.safeParse(sp);
   const query = parsed.success ? parsed.data : auditListSchema.parse({});
-  const page = await listAudit(await getDb(), query);
+  const db = await getDb();
+  const [page, people, agents] = await Promise.all([listAudit(db, query), listAuditPersonOptions(db), listAgentOptions(db)]);
   return (
     <>
       <PageHeader
         title="Audit"
         description="Every decision and every human action, append-only and hash-chained: each event's hash covers the one before it, so an edited or removed event breaks the chain from that point on."
       />
-      <AuditClient initial={{ key: searchKey(sp), data: asJson(page) }} />
+      <AuditClient initial={{ key: searchKey(sp), data: asJson(page) }} people={people} agents={agents} />
     </>
   );
 }

@@ -18,3 +18,13 @@ export async function getOwnerContact(db: Executor, ownerId: string | null) {
 export async function listAgentOptions(db: Executor) {
   return db.select({ id: agents.id, name: agents.name }).from(agents).orderBy(asc(agents.name)).limit(1000);
 }
+
+/** Everyone who can appear in the audit trail as a person, disabled people included, for its person filter. */
+export async function listAuditPersonOptions(db: Executor) {
+  const rows = await db
+    .select({ id: users.id, name: users.name, email: users.email, disabledAt: users.disabledAt })
+    .from(users)
+    .orderBy(asc(users.name))
+    .limit(1000);
+  return rows.map((u) => ({ id: u.id, name: `${u.name} (${u.email})${u.disabledAt ? " — disabled" : ""}` }));
+}
