@@ -152,7 +152,7 @@ describe.each(DB_KINDS)("audit export on %s", (kind) => {
     const { res, text } = await exportText("format=csv", auditor.token);
     expect(res.headers.get("content-type")).toMatch(/^text\/csv; charset=utf-8/);
     expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="warden-audit-\d{8}T\d{6}Z-seq\d+\.csv"$/);
-    expect(res.headers.get("x-warden-chain-head")).toBe(String(top.seq));
+    expect(res.headers.get("x-warden-chain-head")).toBe(`${top.seq}:${top.hash}`);
 
     const csv = parseCsv(text);
     expect(csv.header).toEqual([...CSV_COLUMNS]);
@@ -207,7 +207,7 @@ describe.each(DB_KINDS)("audit export on %s", (kind) => {
     ];
     for (const [query, where] of cases) {
       const csv = await exportText(`format=csv&${query}`, auditor.token);
-      const head = Number(csv.res.headers.get("x-warden-chain-head"));
+      const head = Number(csv.res.headers.get("x-warden-chain-head")!.split(":")[0]);
       const parsed = parseCsv(csv.text);
       const seqs = parsed.data.map((r) => Number(r[0]));
       expect(seqs.length, query).toBe(await count(where, head));

@@ -1,5 +1,6 @@
 import { parseWith } from "@/lib/api/body";
 import { withPerson } from "@/lib/api/with-person";
+import { GENESIS_HASH } from "@/lib/audit/chain";
 import { exportFilters, exportFormatSchema, startAuditExport } from "@/lib/audit/export";
 import { getDb } from "@/lib/db/client";
 
@@ -21,7 +22,8 @@ export const GET = withPerson(
         "cache-control": "no-store",
         "x-content-type-options": "nosniff",
         "x-request-id": meta.requestId,
-        "x-warden-chain-head": String(ex.chainHead?.seq ?? 0),
+        // As on report exports (docs/report-exports.md): `<seq>:<hash>` of the head the file stops at.
+        "x-warden-chain-head": ex.chainHead ? `${ex.chainHead.seq}:${ex.chainHead.hash}` : `0:${GENESIS_HASH}`,
       },
     });
   },
