@@ -45,6 +45,8 @@ export type ReportItem = {
   /** covered: an active control and evidence or a preventive control; partial: mapped but inactive
    *  or only partly addressed; gap: nothing in Warden addresses it. Gaps are shown, not hidden. */
   status: "covered" | "partial" | "gap";
+  /** For items Warden addresses only in part: what lies outside it. */
+  note?: string;
 };
 
 export type Report = {
