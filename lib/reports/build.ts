@@ -63,8 +63,8 @@ function assessControl(id: string, c: Ctx): Assessed {
       active,
       activeDetail: !p ? "Not installed" : active ? `Enabled (version ${p.activeVersion})` : "Disabled",
       evidence: [
-        { label: `decisions denied by this guardrail`, count: agg.reasons.get(`policy.forbid|${name}`) ?? 0, href: auditHref(c, "decision.deny") },
-        { label: `decisions escalated by this guardrail`, count: agg.reasons.get(`policy.escalate|${name}`) ?? 0, href: auditHref(c, "decision.escalate") },
+        { label: `decisions denied by guardrail ${name}`, count: agg.reasons.get(`policy.forbid|${name}`) ?? 0, href: auditHref(c, "decision.deny") },
+        { label: `decisions escalated by guardrail ${name}`, count: agg.reasons.get(`policy.escalate|${name}`) ?? 0, href: auditHref(c, "decision.escalate") },
       ],
       examples: [...(c.ex.decisionsByReason.get(`policy.forbid|${name}`) ?? []), ...(c.ex.decisionsByReason.get(`policy.escalate|${name}`) ?? [])],
     };
