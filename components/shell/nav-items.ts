@@ -5,6 +5,7 @@ import {
   Activity,
   Bot,
   ChartColumn,
+  FileCheck,
   Fingerprint,
   Hand,
   KeyRound,
@@ -52,7 +53,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/findings", label: "Findings", icon: Radar, roles: CAN.readInventory, group: "main" },
   { href: "/audit", label: "Audit", icon: ShieldCheck, roles: CAN.readAudit, group: "main" },
   { href: "/policies", label: "Policies", icon: ScrollText, roles: CAN.readPolicies, group: "main" },
-  // Reports joins this list when its page lands.
+  { href: "/reports", label: "Reports", icon: FileCheck, roles: CAN.readReports, group: "main" },
   { href: "/admin/people", label: "People", icon: Users, roles: CAN.managePeople, group: "administration" },
   { href: "/admin/identity", label: "Identity trust", icon: Fingerprint, roles: CAN.manageIdentity, group: "administration" },
   { href: "/admin/webhooks", label: "Webhooks", icon: Webhook, roles: CAN.manageWebhooks, group: "administration" },

@@ -1,0 +1,89 @@
+"use client";
+
+import Link from "next/link";
+import { Bar, BarChart, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import type { Report } from "@/lib/reports/types";
+
+const COLORS = { covered: "var(--success)", partial: "var(--warning)", gap: "var(--destructive)", allow: "var(--success)", deny: "var(--destructive)", escalate: "var(--warning)" };
+
+function Stat({ label, value, detail, href }: { label: string; value: string | number; detail?: React.ReactNode; href?: string }) {
+  const v = typeof value === "number" ? value.toLocaleString("en-US") : value;
+  return (
+    <Card className="gap-1 py-4">
+      <CardHeader className="px-4">
+        <CardTitle className="text-xs font-medium text-muted-foreground">{label}</CardTitle>
+      </CardHeader>
+      <CardContent className="px-4">
+        <div className="text-2xl font-semibold tabular-nums">{href ? <Link className="hover:underline" href={href}>{v}</Link> : v}</div>
+        {detail ? <div className="text-xs text-muted-foreground">{detail}</div> : null}
+      </CardContent>
+    </Card>
+  );
+}
+
+/** Headline figures and two charts (coverage, decisions by outcome); each chart has its figures as text too. */
+export function ReportSummary({ report, itemNoun }: { report: Report; itemNoun: string }) {
+  const s = report.summary;
+  const range = `from=${encodeURIComponent(report.period.from)}&to=${encodeURIComponent(report.period.to)}`;
+  return (
+    <div className="space-y-4">
+      <div className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6">
+        <Stat label={`Covered ${itemNoun}`} value={`${s.covered} / ${s.items}`} detail={`${s.partial} partial · ${s.gaps} gaps`} />
+        <Stat label="Decisions" value={s.decisions} detail={`${s.allowed.toLocaleString("en-US")} allowed · ${s.denied.toLocaleString("en-US")} denied · ${s.escalated.toLocaleString("en-US")} escalated`} href={`/audit?action=decision.&${range}`} />
+        <Stat label="Escalations decided" value={s.escalationsApproved + s.escalationsDenied} detail={`${s.escalationsApproved} approved · ${s.escalationsDenied} denied · ${s.escalationsExpired} expired`} href="/escalations?status=all" />
+        <Stat label="Credentials revoked" value={s.credentialsRevoked} href="/credentials?status=revoked" />
+        <Stat label="Findings raised" value={s.findingsRaised} href="/findings?status=all" />
+        <Stat label="Audit chain head" value={report.chainHead.seq ? `#${report.chainHead.seq}` : "—"} detail={<span className="font-mono" title={report.chainHead.hash}>{report.chainHead.hash.slice(0, 16)}</span>} />
+      </div>
+      <div className="grid gap-4 lg:grid-cols-2">
+        <Card>
+          <CardHeader>
+            <CardTitle>Coverage</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <div className="h-24" aria-hidden="true">
+              <ResponsiveContainer>
+                <BarChart layout="vertical" data={[{ name: itemNoun, covered: s.covered, partial: s.partial, gap: s.gaps }]} margin={{ left: 0, right: 8 }}>
+                  <XAxis type="number" allowDecimals={false} fontSize={11} domain={[0, s.items]} />
+                  <YAxis type="category" dataKey="name" hide />
+                  <Tooltip />
+                  <Legend />
+                  <Bar dataKey="covered" name="Covered" stackId="c" fill={COLORS.covered} />
+                  <Bar dataKey="partial" name="Partial" stackId="c" fill={COLORS.partial} />
+                  <Bar dataKey="gap" name="Gap" stackId="c" fill={COLORS.gap} />
+                </BarChart>
+              </ResponsiveContainer>
+            </div>
+            <p className="mt-2 text-xs text-muted-foreground">
+              {s.covered} covered, {s.partial} partial, {s.gaps} gaps of {s.items} {itemNoun}.
+            </p>
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Decisions by outcome</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <div className="h-24" aria-hidden="true">
+              <ResponsiveContainer>
+                <BarChart layout="vertical" data={[{ name: "decisions", allow: s.allowed, escalate: s.escalated, deny: s.denied }]} margin={{ left: 0, right: 8 }}>
+                  <XAxis type="number" allowDecimals={false} fontSize={11} />
+                  <YAxis type="category" dataKey="name" hide />
+                  <Tooltip />
+                  <Legend />
+                  <Bar dataKey="allow" name="Allowed" stackId="d" fill={COLORS.allow} />
+                  <Bar dataKey="escalate" name="Escalated" stackId="d" fill={COLORS.escalate} />
+                  <Bar dataKey="deny" name="Denied" stackId="d" fill={COLORS.deny} />
+                </BarChart>
+              </ResponsiveContainer>
+            </div>
+            <p className="mt-2 text-xs text-muted-foreground">
+              {s.allowed.toLocaleString("en-US")} allowed, {s.escalated.toLocaleString("en-US")} escalated, {s.denied.toLocaleString("en-US")} denied.
+            </p>
+          </CardContent>
+        </Card>
+      </div>
+    </div>
+  );
+}
