@@ -1,9 +1,8 @@
-import { ApiError, notFound } from "@/lib/api/errors";
+import { ApiError } from "@/lib/api/errors";
 import { withPerson } from "@/lib/api/with-person";
 import { getDb } from "@/lib/db/client";
 import { EXPORT_FORMATS, isExportFormat } from "@/lib/reports/export";
-import { parseReportPeriod } from "@/lib/reports/period";
-import { REPORT_FRAMEWORKS, type ReportFrameworkId } from "@/lib/reports/types";
+import { frameworkParam, parseReportPeriod } from "@/lib/reports/period";
 import { personCaller } from "@/lib/services/context";
 import { exportReport } from "@/lib/services/reports/export";
 
@@ -15,8 +14,7 @@ import { exportReport } from "@/lib/services/reports/export";
  */
 export const GET = withPerson<{ framework: string }>(
   async ({ req, person, params, meta }) => {
-    const framework = params.framework;
-    if (!(REPORT_FRAMEWORKS as readonly string[]).includes(framework)) throw notFound("Framework");
+    const framework = frameworkParam(params.framework);
     const query = new URL(req.url).searchParams;
     const format = query.get("format");
     if (!isExportFormat(format)) {
@@ -24,7 +22,7 @@ export const GET = withPerson<{ framework: string }>(
     }
     const period = parseReportPeriod(query);
     const db = await getDb();
-    const out = await exportReport(db, personCaller(person, meta), { id: person.id, email: person.email }, framework as ReportFrameworkId, period, format);
+    const out = await exportReport(db, personCaller(person, meta), { id: person.id, email: person.email }, framework, period, format);
     return new Response(new Uint8Array(out.bytes), {
       status: 200,
       headers: {
