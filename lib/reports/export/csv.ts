@@ -27,7 +27,7 @@ export function reportToCsv(report: Report): Buffer {
     comment(`Warden framework report: ${f.name} (${f.version}) [${f.id}]`),
     comment(`period: ${report.period.from} to ${report.period.to}`),
     comment(`generated at: ${report.generatedAt} by ${report.generatedBy.email} (${report.generatedBy.id})`),
-    comment(`audit chain head: seq ${report.chainHead.seq} hash ${report.chainHead.hash}`),
+    comment(report.chainHead.hash ? `audit chain head: seq ${report.chainHead.seq} hash ${report.chainHead.hash}` : "audit chain head: none (the audit log was empty)"),
     comment(`items: ${report.summary.items}; covered ${report.summary.covered}; partial ${report.summary.partial}; gaps ${report.summary.gaps}`),
     CSV_COLUMNS.map(csvCell).join(","),
   ];

@@ -85,6 +85,15 @@ describe.each(["owasp-asi-2026", "nist-ai-rmf-1.0"] as const)("reportToPdf (%s)"
   });
 });
 
+describe("an empty audit log", () => {
+  it("says so instead of printing an empty hash", async () => {
+    const report = { ...fixtureReport(), chainHead: { seq: 0, hash: "" } };
+    const pages = await pdfPages(await reportToPdf(report));
+    expect(pages[0]).toContain("none: the audit log was empty");
+    expect(pages.at(-1)).toContain("audit chain head none (empty log)");
+  });
+});
+
 describe("pdfText", () => {
   it("keeps WinAnsi text and replaces what the standard fonts cannot show", () => {
     expect(pdfText("Café — “quoted” → ≤ 5 漢\tx\ny")).toBe("Café — “quoted” -> <= 5 ? x\ny");
