@@ -1,7 +1,7 @@
 // Test data only: a deterministic Report over a real catalog (all ten OWASP ASI items, all NIST
 // AI RMF items) with every status, and strings that stress quoting and formula injection.
 import type { Report, ReportFrameworkId, ReportItem } from "../types";
-import { FIXTURE_CATALOG } from "./fixture-catalog";
+import { getFramework } from "@/lib/frameworks/catalog";
 
 const CONTROLS = [
   { id: "per-call-authorization", name: "Per-call authorization", how: "Every tool call is decided against policy before it runs." },
@@ -10,9 +10,9 @@ const CONTROLS = [
   { id: "audit-chain", name: "Hash-chained audit log", how: "Every decision and change is chained and verifiable." },
 ];
 
-export function fixtureReport(frameworkId: Extract<ReportFrameworkId, "owasp-asi-2026" | "nist-ai-rmf-1.0"> = "owasp-asi-2026"): Report {
-  const cat = FIXTURE_CATALOG[frameworkId];
-  const items: ReportItem[] = cat.items.map(([id, ref, title, summary, level, parent], i) => {
+export function fixtureReport(frameworkId: ReportFrameworkId = "owasp-asi-2026"): Report {
+  const { items: catalogItems, ...framework } = getFramework(frameworkId)!;
+  const items: ReportItem[] = catalogItems.map(({ id, ref, title, summary, level, parent }, i) => {
     // Every third item is a gap, every third+1 partial, the rest covered.
     const status = (["gap", "partial", "covered"] as const)[i % 3];
     const controls =
@@ -46,7 +46,7 @@ export function fixtureReport(frameworkId: Extract<ReportFrameworkId, "owasp-asi
   });
   const count = (s: ReportItem["status"]) => items.filter((x) => x.status === s).length;
   return {
-    framework: { ...cat.framework, id: frameworkId },
+    framework,
     period: { from: "2026-10-27T00:00:00.000Z", to: "2026-11-26T00:00:00.000Z" },
     generatedAt: "2026-11-26T09:30:00.000Z",
     generatedBy: { id: "0b7c4a52-3f7e-4c1e-9a55-2d1f0e6b8a11", email: "auditor@example.com" },

@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
+import { REPORT_FRAMEWORKS } from "../types";
 import { fixtureReport } from "./fixture";
 import { pdfText, reportToPdf } from "./pdf";
 
@@ -21,7 +22,7 @@ async function pdfPages(bytes: Buffer): Promise<string[]> {
 
 const flat = (s: string) => pdfText(s).replace(/\s+/g, " ");
 
-describe.each(["owasp-asi-2026", "nist-ai-rmf-1.0"] as const)("reportToPdf (%s)", (framework) => {
+describe.each(REPORT_FRAMEWORKS)("reportToPdf (%s)", (framework) => {
   const report = fixtureReport(framework);
   let pages: string[];
   let bytes: Buffer;
