@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { stateFile } from "../helpers";
 
@@ -21,7 +22,7 @@ test.describe("auditor", () => {
     await page.goto("/");
     await page.getByRole("navigation").getByRole("link", { name: "Reports" }).click();
     await expect(page.getByRole("heading", { name: "Reports" })).toBeVisible();
-    await page.getByLabel("Framework").selectOption({ label: "OWASP Agentic Top 10 (ASI)" });
+    await page.getByLabel("Framework", { exact: true }).selectOption({ label: "OWASP Agentic Top 10 (ASI)" });
     await page.getByRole("group", { name: "Period" }).getByRole("button", { name: "7 days" }).click();
     await expect(page).toHaveURL(/framework=owasp-asi-2026/);
     await expect(page).toHaveURL(/range=7d/);
@@ -47,6 +48,15 @@ test.describe("auditor", () => {
     await expect(exports.getByRole("link", { name: "Export PDF" })).toHaveAttribute("href", /\/api\/v1\/reports\/owasp-asi-2026\/export\?format=pdf&from=.+&to=.+/);
     await expect(exports.getByRole("link", { name: "Export CSV" })).toBeVisible();
     await expect(exports.getByRole("link", { name: "Export JSON" })).toBeVisible();
+    // The PDF downloads with its SHA-256 and the chain head it was computed at.
+    const href = await exports.getByRole("link", { name: "Export PDF" }).getAttribute("href");
+    const pdf = await page.request.get(href!);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()["content-type"]).toContain("application/pdf");
+    const body = await pdf.body();
+    expect(body.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(pdf.headers()["x-content-sha256"]).toBe(createHash("sha256").update(body).digest("hex"));
+    expect(pdf.headers()["x-warden-chain-head"]).toMatch(/^\d+:[0-9a-f]{64}$/);
 
     // A custom period.
     await page.getByRole("group", { name: "Period" }).getByRole("button", { name: "Custom" }).click();
@@ -62,7 +72,7 @@ test.describe("auditor", () => {
 
   test("NIST AI RMF groups subcategories under functions and categories", async ({ page }) => {
     await page.goto("/reports?framework=nist-ai-rmf-1.0");
-    await expect(page.getByRole("heading", { name: /^GOVERN/ })).toBeVisible();
+    await expect(page.getByRole("heading", { level: 2, name: /^GOVERN\b/ })).toBeVisible();
     await expect(page.locator('[data-item-id="GOVERN 1.6"]')).toBeVisible();
     await expect(page.getByTestId("report-item")).toHaveCount(72);
   });
