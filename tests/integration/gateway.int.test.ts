@@ -22,6 +22,9 @@ import { createConnector } from "../../lib/services/connectors/create";
 import { connectorCreateSchema } from "../../lib/services/connectors/schemas";
 import { ensureGuardrails } from "../../lib/services/policies/guardrails";
 import { openTestDatabase } from "./db";
+import { personWithToken, routeCaller, type RouteHandler } from "./route-helpers";
+import * as approveRoute from "../../app/api/v1/escalations/[id]/approve/route";
+import { escalations } from "../../lib/db/schema";
 
 const system = { actor: { kind: "system" as const, label: "test" } };
 const root = path.resolve(__dirname, "../..");
@@ -207,9 +210,35 @@ describe("warden-gateway in front of @modelcontextprotocol/server-filesystem", (
     await client.close();
     const ended = await until(async () => {
       const s = await latestSession();
-      return s.status === "ended" && s;
+      return s?.status === "ended" && s;
     }, `the session to end (gateway log:\n${log()})`);
     expect(ended.endReason).toBe("client disconnected");
+  });
+
+  it("holds an escalated call until a person approves it, then forwards it", async () => {
+    const approver = await personWithToken(h.db, "gateway-approver@warden.test", "approver");
+    const transport = new StdioClientTransport({ command: process.execPath, args: gatewayArgs(warden.base, ["--escalation-timeout", "30"]), cwd: os.tmpdir(), env: { ...process.env, WARDEN_AGENT_KEY: key } as Record<string, string>, stderr: "pipe" });
+    const client = new Client({ name: "test-agent", version: "1.0.0" });
+    await client.connect(transport);
+    clients.push(client);
+    const target = path.join(dir, "approved.txt");
+    const held = client.callTool({ name: "write_file", arguments: { path: target, content: "approved content" } });
+    held.catch(() => {}); // awaited below
+    const session = await until(async () => {
+      const s = await latestSession();
+      return s?.status === "active" && s;
+    }, "the session");
+    const esc = await until(async () => (await h.db.select().from(escalations).where(eq(escalations.sessionId, session.id)))[0], "the escalation");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fs.existsSync(target)).toBe(false); // held, not forwarded
+    const call = routeCaller(() => {});
+    const approved = await call(approveRoute.POST as RouteHandler, { token: approver.token, path: `/api/v1/escalations/${esc.id}/approve`, params: { id: esc.id }, body: { reason: "fine for this task" } });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    await held;
+    expect(fs.readFileSync(target, "utf8")).toBe("approved content");
+    const outcomes = (await h.db.select().from(decisions).where(eq(decisions.sessionId, session.id)).orderBy(decisions.createdAt)).map((d) => d.outcome);
+    expect(outcomes).toEqual(["escalate", "allow"]);
+    await client.close();
   });
 
   it("refuses every call with -32603 when Warden is stopped, and never forwards it", async () => {
@@ -267,7 +296,7 @@ describe("warden-gateway in front of @modelcontextprotocol/server-filesystem", (
       expect(JSON.stringify(listing.content)).toContain("notes.txt");
       const session = await until(async () => {
         const s = await latestSession();
-        return s.status === "active" && s;
+        return s?.status === "active" && s;
       }, "an active session");
       await transport.terminateSession();
       await client.close();
