@@ -24,6 +24,7 @@ export const DETECTORS: Record<keyof typeof FINDING_REFS, { name: string; how: s
   goal_change_risk: { name: "Risky goal change detector", how: "Raises a finding when a session's intent is changed towards more sensitive data or wider destinations.", runs: "sweeper" },
   high_risk_low_tier: { name: "High-risk call on low-tier agent detector", how: "Raises a finding when restricted data or a forbidden action reaches an agent whose risk tier says it should not.", runs: "sweeper" },
   activity_burst: { name: "Activity burst detector", how: "Raises a finding when an agent's calls per minute jump far above its usual rate.", runs: "sweeper" },
+  unchecked_tool_call: { name: "Unchecked tool call detector", how: "Raises a finding when an agent's own traces (OTLP) show a tool call that never asked Warden for a decision.", runs: "sweeper" },
 };
 
 export const DETECTOR_KINDS = Object.keys(DETECTORS) as (keyof typeof FINDING_REFS)[];

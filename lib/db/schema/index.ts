@@ -7,3 +7,4 @@ export * from "./sessions";
 export * from "./decisions";
 export * from "./governance";
 export * from "./webhooks";
+export * from "./telemetry";

@@ -6,6 +6,7 @@ import { detectCredentialFindings } from "../findings/credential-hygiene";
 import { detectSessionFindings } from "../findings/session-detectors";
 import { dropRetiredDatabaseRoles } from "./postgres-backend";
 import { expireEscalations } from "../escalations/decide";
+import { reconcileTraceSpans } from "../telemetry/settle";
 
 const BATCH = 500;
 
@@ -47,7 +48,8 @@ export async function sweepCredentials(db: Db, now = new Date()): Promise<{ expi
 }
 
 /**
- * Runs the sweeper, escalation expiry and the behaviour detectors (lib/services/findings/session-detectors.ts)
+ * Runs the sweeper, escalation expiry, the behaviour detectors (lib/services/findings/session-detectors.ts)
+ * and the trace reconciler (lib/services/telemetry/settle.ts)
  * every `seconds` in the background of this process (once per process), and the
  * standing-privilege detectors (credential-hygiene.ts) at start and then every
  * WARDEN_HYGIENE_MINUTES (default 10).
@@ -72,6 +74,9 @@ export function startCredentialSweeper(db: Db, seconds = Number(process.env.WARD
       .then(() => expireEscalations(db))
       .then(() => detectSessionFindings(db, new Date(detectedUpTo - 60_000), now))
       .then(() => (detectedUpTo = now.getTime()))
+      // Tool calls from agents' traces that no decision has joined yet: joined if one has
+      // committed since, flagged as a bypass once a minute old (telemetry/settle.ts).
+      .then(() => reconcileTraceSpans(db))
       .then(() => (hygiene ? detectCredentialFindings(db) : undefined))
       .catch((err) => console.error("[warden] credential sweep failed:", (err as Error).message))
       .finally(() => (running = false));

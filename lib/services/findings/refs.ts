@@ -15,5 +15,7 @@ export const FINDING_REFS: Record<string, string[]> = {
   unknown_workload_identity: ["OWASP-ASI03", "OWASP-NHI4"],
   goal_change_risk: ["OWASP-ASI01", "OWASP-LLM01", "NIST-AI-RMF:MEASURE-2.4", "CSA-MAESTRO:L7"],
   high_risk_low_tier: ["OWASP-ASI01", "OWASP-ASI03", "OWASP-LLM06", "NIST-AI-RMF:MANAGE-2.4"],
+  // A tool call seen in the agent's own traces that never asked Warden (OTLP ingest).
+  unchecked_tool_call: ["OWASP-ASI02", "OWASP-ASI03", "NIST-AI-RMF:MEASURE-2.4", "CSA-MAESTRO:L7"],
   activity_burst: ["OWASP-ASI10", "OWASP-ASI08", "OWASP-LLM10", "NIST-AI-RMF:MEASURE-2.4"],
 };
