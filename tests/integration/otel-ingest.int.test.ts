@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as authorizeRoute from "../../app/api/v1/authorize/route";
 import * as tracesRoute from "../../app/api/v1/otel/v1/traces/route";
 import * as sessionsRoute from "../../app/api/v1/sessions/route";
+import * as spansRoute from "../../app/api/v1/sessions/[id]/spans/route";
 import type { DatabaseHandle } from "../../lib/db/client";
 import { auditEvents, findings, traceSpans } from "../../lib/db/schema";
 import { createAgent } from "../../lib/services/agents/create";
@@ -13,7 +14,7 @@ import { connectorCreateSchema } from "../../lib/services/connectors/schemas";
 import { ensureGuardrails } from "../../lib/services/policies/guardrails";
 import { reconcileTraceSpans } from "../../lib/services/telemetry/settle";
 import { DB_KINDS, openTestDatabase } from "./db";
-import { routeCaller, type RouteHandler } from "./route-helpers";
+import { personWithToken, routeCaller, type RouteHandler } from "./route-helpers";
 
 const system = { actor: { kind: "system" as const, label: "test" } };
 const SECRET = "sk-test-0tel5ecretVALUE42";
@@ -156,5 +157,19 @@ describe.each(DB_KINDS)("OTLP trace ingest on %s", (kind) => {
     const again = await h.db.select().from(findings).where(eq(findings.title, "Tool call bypassed Warden: delete_repo"));
     expect(again).toHaveLength(1);
     expect(again[0].occurrences).toBe(2);
+  });
+
+  it("lists the session's spans for people, checked ones with their decision", async () => {
+    const analyst = await personWithToken(h.db, `analyst-${kind}@example.com`, "analyst");
+    leaks.push(analyst.token);
+    const get = (id: string, token?: string) => call(H(spansRoute.GET), { token, path: `/api/v1/sessions/${id}/spans`, params: { id } });
+    expect((await get(sessionId)).status).toBe(401);
+    const r = await get(sessionId, analyst.token);
+    expect(r.status).toBe(200);
+    const items = r.body.items as { name: string; checked: boolean; decisionId: string | null; decisionOutcome: string | null; flagged: boolean }[];
+    expect(items.find((i) => i.name === "execute_tool issues")).toMatchObject({ checked: true, decisionId, decisionOutcome: "allow" });
+    expect(items.filter((i) => i.name === "tools/call delete_repo").every((i) => !i.checked && i.flagged)).toBe(true);
+    expect((await get(otherSessionId, analyst.token)).body.items).toEqual([]);
+    expect(JSON.stringify(r.body)).not.toContain(SECRET);
   });
 });

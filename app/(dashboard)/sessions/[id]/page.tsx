@@ -10,6 +10,7 @@ import { PatternBadges } from "@/components/pattern-badges";
 import { ProposeIntentDialog } from "@/components/sessions/propose-intent-dialog";
 import { SessionStatusBadge } from "@/components/sessions/session-status-badge";
 import { SessionTimeline } from "@/components/sessions/session-timeline";
+import { SessionTraces } from "@/components/sessions/session-traces";
 import { Time } from "@/components/time";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
@@ -21,6 +22,7 @@ import { compareIntents } from "@/lib/policy/intent";
 import { getDb } from "@/lib/db/client";
 import { getSessionDetail } from "@/lib/db/queries/sessions";
 import { sessionTimeline, TIMELINE_PAGE } from "@/lib/db/queries/timeline";
+import { sessionSpans } from "@/lib/db/queries/traces";
 
 export default async function SessionPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -30,7 +32,7 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
   const d = await getSessionDetail(db, id);
   if (!d) notFound();
   // First paint on the server; the timeline then stays live in the browser.
-  const timeline = await sessionTimeline(db, id, { limit: TIMELINE_PAGE });
+  const [timeline, spans] = await Promise.all([sessionTimeline(db, id, { limit: TIMELINE_PAGE }), sessionSpans(db, id)]);
   const s = d.session;
   const intent = s.intent;
   const liveCredentials = d.credentials.filter((c) => c.status === "active");
@@ -259,6 +261,19 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
           />
         </CardContent>
       </Card>
+      {spans.length ? (
+        <Card>
+          <CardHeader>
+            <CardTitle>
+              Traces ({spans.length}
+              {spans.length >= 200 ? "+" : ""} spans, {spans.filter((x) => x.kind === "tool_call" && !x.checked).length} tool calls unchecked)
+            </CardTitle>
+          </CardHeader>
+          <CardContent>
+            <SessionTraces spans={spans} />
+          </CardContent>
+        </Card>
+      ) : null}
     </div>
   );
 }
