@@ -47,6 +47,7 @@ export function SessionTraces({ spans }: { spans: SessionSpan[] }) {
                       <Badge variant="success">checked</Badge>
                     </Link>
                     {s.decisionOutcome ? <OutcomeBadge outcome={s.decisionOutcome} /> : null}
+                    {s.decisionOutcome && s.decisionOutcome !== "allow" && s.status !== "error" ? <Badge variant="destructive">ran although refused</Badge> : null}
                   </span>
                 ) : s.flagged ? (
                   <Badge variant="destructive">unchecked: bypassed Warden</Badge>

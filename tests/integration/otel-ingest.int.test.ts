@@ -172,4 +172,20 @@ describe.each(DB_KINDS)("OTLP trace ingest on %s", (kind) => {
     expect((await get(otherSessionId, analyst.token)).body.items).toEqual([]);
     expect(JSON.stringify(r.body)).not.toContain(SECRET);
   });
+
+  it("a tool that completed although Warden refused it is flagged; one that failed is not", async () => {
+    const ask = async () => (await call(H(authorizeRoute.POST), { token: key, path: "/api/v1/authorize", body: { sessionId, action: { connector: "github", tool: "issues", operation: "write" } } })).body;
+    const ran = await ask();
+    const stopped = await ask();
+    expect(ran.decision).toBe("escalate");
+    const now = Date.now();
+    const trace = hex(16);
+    const claim = (id: string, code: number) => ({ ...span(trace, "execute_tool issues", now, { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "issues", "gen_ai.conversation.id": sessionId, "warden.decision.id": id }), status: { code } });
+    expect((await post(otlp([claim(ran.decisionId, 1), claim(stopped.decisionId, 2)]))).status).toBe(200);
+    const joined = await h.db.select().from(traceSpans).where(eq(traceSpans.traceId, trace));
+    expect(joined.map((r) => r.decisionId).sort()).toEqual([ran.decisionId, stopped.decisionId].sort());
+    const flagged = await h.db.select().from(findings).where(eq(findings.title, "Tool ran although Warden did not allow it: issues"));
+    expect(flagged).toHaveLength(1);
+    expect(flagged[0]).toMatchObject({ severity: "critical", decisionId: ran.decisionId, sessionId });
+  });
 });

@@ -44,7 +44,7 @@ export async function ingestTraces(db: Db, agent: AgentCaller, req: ExportReques
             insert into trace_spans (agent_id, session_id, trace_id, span_id, parent_span_id, name, kind, tool, connector, started_at, ended_at, status, attributes)
             values ${sql.join(values.slice(i, i + 500), sql`, `)}
             on conflict (agent_id, trace_id, span_id) do nothing
-            returning id, agent_id, session_id, trace_id, span_id, tool, connector, started_at, ended_at, checked, kind`),
+            returning id, agent_id, session_id, trace_id, span_id, tool, connector, started_at, ended_at, checked, status, kind`),
         ),
       );
     }

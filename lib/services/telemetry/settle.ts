@@ -20,6 +20,8 @@ export const GRACE_MS = 60_000;
 
 export type SpanRow = {
   id: string;
+  /** unset | ok | error: a tool that Warden refused usually ends its span in error. */
+  status?: string | null;
   agent_id: string;
   session_id: string | null;
   trace_id: string;
@@ -34,14 +36,14 @@ export type SpanRow = {
 
 const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
 
-/** Tries to join one span; returns the decision id or null. */
-async function joinSpan(tx: Executor, s: SpanRow): Promise<string | null> {
+/** Tries to join one span; returns the decision it joined (id and outcome) or null. */
+async function joinSpan(tx: Executor, s: SpanRow): Promise<{ id: string; outcome: string } | null> {
   if (!s.session_id) return null;
   const claim = s.decision_claim ?? null;
   const tool = s.tool ?? "";
   const from = new Date(new Date(s.started_at).getTime() - JOIN_BEFORE_MS).toISOString();
   const until = new Date(new Date(s.ended_at ?? s.started_at).getTime() + JOIN_AFTER_MS).toISOString();
-  const [hit] = rows<{ decision_id: string }>(
+  const [hit] = rows<{ decision_id: string; outcome: string }>(
     await tx.execute(sql`
       update trace_spans t set decision_id = d.id, checked = true
       from (
@@ -57,9 +59,9 @@ async function joinSpan(tx: Executor, s: SpanRow): Promise<string | null> {
         limit 1
       ) d
       where t.id = ${s.id}::uuid and not t.checked and t.flagged_at is null
-      returning t.decision_id`),
+      returning t.decision_id, (select outcome::text from decisions where id = t.decision_id) as outcome`),
   );
-  return hit?.decision_id ?? null;
+  return hit ? { id: hit.decision_id, outcome: hit.outcome } : null;
 }
 
 /**
@@ -71,8 +73,32 @@ export async function settleSpans(tx: Executor, spans: SpanRow[], now: Date, by:
   let flagged = 0;
   for (const s of spans) {
     if (s.checked || !s.session_id) continue;
-    if (await joinSpan(tx, s)) {
+    const joined = await joinSpan(tx, s);
+    if (joined) {
       checked++;
+      // Asked, was refused (deny, or an escalate nobody approved), and the span says the tool
+      // completed anyway: the agent went around the answer. A refused call normally ends its
+      // span in error (the SDK's guard throws before the tool runs), so only a span that did
+      // not end in error counts.
+      if (joined.outcome !== "allow" && s.status !== "error") {
+        const tool = s.tool ?? "(unnamed tool)";
+        await raiseFinding(
+          tx,
+          {
+            kind: "unchecked_tool_call",
+            severity: "critical",
+            title: `Tool ran although Warden did not allow it: ${tool}`,
+            key: `tool_ran_after_refusal:${s.session_id}:${tool}`,
+            detail: { tool, connector: s.connector, traceId: s.trace_id, spanId: s.span_id, startedAt: iso(s.started_at), decisionId: joined.id, outcome: joined.outcome },
+            agentId: s.agent_id,
+            sessionId: s.session_id,
+            decisionId: joined.id,
+          },
+          now,
+          by,
+        );
+        flagged++;
+      }
       continue;
     }
     if (new Date(s.started_at).getTime() > now.getTime() - GRACE_MS) continue;
@@ -118,7 +144,7 @@ export async function reconcileTraceSpans(db: Db, now = new Date(), limit = 500)
   return db.transaction(async (tx) => {
     const pending = rows<SpanRow>(
       await tx.execute(sql`
-        select id, agent_id, session_id, trace_id, span_id, tool, connector, started_at, ended_at, checked, attributes ->> 'warden.decision.id' as decision_claim
+        select id, agent_id, session_id, trace_id, span_id, tool, connector, started_at, ended_at, checked, status, attributes ->> 'warden.decision.id' as decision_claim
         from trace_spans where kind = 'tool_call' and not checked and flagged_at is null and session_id is not null
         order by started_at limit ${limit}`),
     ).map((r) => ({ ...r, decision_claim: /^[0-9a-f-]{36}$/i.test(r.decision_claim ?? "") ? r.decision_claim : null }));
