@@ -397,10 +397,46 @@ describe("seedDemo on an in-memory database", () => {
     expect(findings.every((f) => f.framework_refs.length > 0 && f.agent_id)).toBe(true);
   });
 
-  it("appends a small, intact audit chain ending with demo.seeded", async () => {
+  it("audits every decision once, as the decision path does: decision.<outcome> by its agent, in its session, at its time", async () => {
+    const decisions = await q<{ id: string; agent_id: string; session_id: string; agent_name: string; outcome: string; connector: string; tool: string; operation: string; resource: string | null; reasons: { code: string }[]; policy_version: string; escalation_id: string | null; grant_id: string | null; created_at: Date | string }>(sql`
+      select d.id, d.agent_id, d.session_id, a.name as agent_name, d.outcome, d.connector, d.tool, d.operation, d.resource, d.reasons, d.policy_version, d.escalation_id, d.grant_id, d.created_at
+      from decisions d join agents a on a.id = d.agent_id`);
+    const events = await handle.db.select().from(auditEvents).where(sql`${auditEvents.targetKind} = 'decision'`);
+    expect(decisions.length).toBeGreaterThan(1000);
+    expect(events).toHaveLength(decisions.length);
+    const byTarget = new Map<string, (typeof events)[number][]>();
+    for (const e of events) byTarget.set(e.targetId!, [...(byTarget.get(e.targetId!) ?? []), e]);
+    let throughApproval = 0;
+    for (const d of decisions) {
+      const evs = byTarget.get(d.id) ?? [];
+      expect(evs, d.id).toHaveLength(1);
+      const ev = evs[0];
+      expect(ev.action).toBe(`decision.${d.outcome}`);
+      expect([ev.actorKind, ev.actorId, ev.actorLabel]).toEqual(["agent", d.agent_id, d.agent_name]);
+      expect([ev.agentId, ev.sessionId]).toEqual([d.agent_id, d.session_id]);
+      expect(ev.occurredAt.getTime()).toBe(new Date(d.created_at).getTime());
+      const detail = ev.detail as Record<string, unknown>;
+      expect(detail).toMatchObject({ action: `${d.connector}:${d.tool}.${d.operation}`, resource: d.resource, reasons: d.reasons.map((r) => r.code), policyVersion: d.policy_version });
+      if (d.outcome === "allow" && d.grant_id) {
+        throughApproval++;
+        expect(detail).toMatchObject({ escalationId: d.escalation_id, grantId: d.grant_id });
+        expect(d.reasons.map((r) => r.code)).toEqual(["approval.granted"]);
+        expect((detail.approvedOver as string[]).length, d.id).toBeGreaterThan(0);
+      } else {
+        expect(detail).not.toHaveProperty("grantId");
+        expect(detail).not.toHaveProperty("escalationId");
+      }
+    }
+    expect(throughApproval).toBeGreaterThan(0);
+    expect(new Set(events.map((e) => e.action))).toEqual(new Set(["decision.allow", "decision.deny", "decision.escalate"]));
+  });
+
+  it("appends an intact audit chain, in time order, ending with demo.seeded", async () => {
     const events = await handle.db.select().from(auditEvents).orderBy(auditEvents.seq);
-    expect(events.length).toBeGreaterThan(40);
-    expect(events.length).toBeLessThan(400);
+    const [{ n }] = await q<{ n: number }>(sql`select count(*)::int as n from decisions`);
+    expect(events.length).toBeGreaterThan(n + 40);
+    expect(events.length).toBeLessThan(n + 400);
+    expect(events.at(-1)!.detail).toMatchObject({ auditEvents: events.length });
     expect(events.at(-1)!.action).toBe("demo.seeded");
     expect(events.at(-1)!.detail).toMatchObject({ counts: { agents: AGENTS.length } });
     expect(verifyRun(events[0].prevHash, events).ok).toBe(true);

@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { canonicalJson } from "@/lib/audit/chain";
-import { recordAudit, type AuditInput } from "@/lib/audit/record";
+import { canonicalJson, eventHash } from "@/lib/audit/chain";
+import { chainedFields, recordAudit, type Actor, type AuditInput } from "@/lib/audit/record";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 import { newSecret } from "@/lib/auth/secrets";
-import type { Db, Executor } from "@/lib/db/client";
+import { rows, type Db, type Executor } from "@/lib/db/client";
 import { countUsers } from "@/lib/db/queries/users";
 import * as t from "@/lib/db/schema";
 import type { Envelope } from "@/lib/db/schema/agents";
@@ -282,6 +282,7 @@ class Planner {
       let reasons: Reason[];
       let diff: DiffEntry[] | null = null;
       let grant: Grant | undefined;
+      let approvedOver: string[] = [];
       if (agent.quarantinedAt !== null && at >= agent.quarantinedAt) {
         outcome = "deny";
         reasons = [{ code: "agent.quarantined", message: `${agent.def.name} is quarantined; every call is denied` }];
@@ -302,6 +303,7 @@ class Planner {
         else if ((grant = usableGrant(hash, at))) {
           // An approval turns the escalate into an allow that names it; a "once" approval is used up.
           outcome = "allow";
+          approvedOver = reasons.map((r) => r.code);
           reasons = [{ code: "approval.granted", message: `A person approved this exact action (${GRANT_SCOPE_LABEL[grant.scope]})` }];
           if (grant.usesLeft != null && --grant.usesLeft === 0) grant.consumedAt = this.at(at);
         } else outcome = "escalate";
@@ -316,6 +318,15 @@ class Planner {
         createdAt: this.at(at),
       };
       decisions.push(row);
+      // Its audit event, as the decision path commits it with the decision (authorize.ts).
+      this.audit.push({
+        actor: { kind: "agent", id: agentId, label: agent.def.name }, action: `decision.${outcome}`, target: { kind: "decision", id: row.id },
+        agentId, sessionId: id, occurredAt: row.createdAt,
+        detail: {
+          action: actionName(call), resource: row.resource, reasons: reasons.map((r) => r.code), policyVersion: row.policyVersion,
+          ...(grant ? { escalationId: grant.escalationId, grantId: grant.id, approvedOver } : {}),
+        },
+      });
       lastEvent = Math.max(lastEvent, at);
       if (outcome === "allow" && jit && call.connector === jit.connector) jit.row.lastUsedAt = this.at(at);
       return row;
@@ -989,9 +1000,19 @@ export async function seedDemo(db: Db, opts: SeedOptions = {}): Promise<SeedResu
     progress("escalations");
     await tx.insert(t.findings).values(plan.findings);
     progress("findings");
-    // The chain must be appended in time order; the seed's own event closes it.
+    // The chain must be appended in time order; the seed's own event closes it. Hashed here onto
+    // the head read under the chain lock (as the group writer does), then inserted in chunks.
     const events = [...plan.audit].sort((a, b) => a.occurredAt!.getTime() - b.occurredAt!.getTime());
-    for (const e of events) await recordAudit(tx, e);
+    const [{ head }] = rows<{ head: string }>(await tx.execute(sql`select warden_chain_head() as head`));
+    let prev = head;
+    const chained = events.map((e) => {
+      const fields = chainedFields(e, now);
+      const hash = eventHash(prev, fields);
+      const row = { ...fields, actorKind: fields.actorKind as Actor["kind"], prevHash: prev, hash };
+      prev = hash;
+      return row;
+    });
+    await insertChunked(chained, (c) => tx.insert(t.auditEvents).values(c));
     await recordAudit(tx, { actor: SEED_ACTOR, action: "demo.seeded", detail: { counts, auditEvents: events.length + 1 }, occurredAt: now });
     progress("audit");
   });
