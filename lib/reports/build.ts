@@ -20,17 +20,13 @@ type Assessed = { active: boolean; activeDetail: string; evidence: ReportEvidenc
 const q = (params: Record<string, string>) => new URLSearchParams(params).toString();
 
 function auditHref(c: Ctx, action?: string) {
-  return `/audit?${q({ ...(action ? { action } : {}), from: c.period.from.toISOString(), to: c.period.to.toISOString() })}`;
+  return `/audit?${q({ ...(action ? { action } : {}), ...periodParams(c) })}`;
 }
 
-/** The sessions list can only say "since 1h/24h/7d/30d"; use it when the period is one of those ending now. */
-function sessionsSince(c: Ctx): Record<string, string> {
-  const span = c.period.to.getTime() - c.period.from.getTime();
-  const endsNow = Math.abs(Date.now() - c.period.to.getTime()) < 5 * 60_000;
-  const presets: [string, number][] = [["1h", 3_600_000], ["24h", 86_400_000], ["7d", 7 * 86_400_000], ["30d", 30 * 86_400_000]];
-  const hit = endsNow ? presets.find(([, ms]) => Math.abs(ms - span) < 60_000) : undefined;
-  return hit ? { since: hit[0] } : {};
-}
+/** `from` / `to` of the period, as the dashboard lists read them (from inclusive, to exclusive). */
+const periodParams = (c: Ctx) => ({ from: c.period.from.toISOString(), to: c.period.to.toISOString() });
+/** A dashboard list limited to exactly the rows an evidence count counted: its filters and the period. */
+const listHref = (c: Ctx, list: "escalations" | "findings" | "credentials", params: Record<string, string>) => `/${list}?${q({ ...params, ...periodParams(c) })}`;
 
 const reasonEvidence = (c: Ctx, code: string, label = `decisions denied or escalated: ${code}`): ReportEvidence => ({
   label,
@@ -51,7 +47,7 @@ function assessControl(id: string, c: Ctx): Assessed {
     return {
       active,
       activeDetail,
-      evidence: [{ label: `findings raised: ${kind}`, count: agg.findings.get(kind) ?? 0, href: `/findings?${q({ status: "all", kind })}` }],
+      evidence: [{ label: `findings raised: ${kind}`, count: agg.findings.get(kind) ?? 0, href: listHref(c, "findings", { status: "all", kind }) }],
       examples: c.ex.findingsByKind.get(kind) ?? [],
     };
   }
@@ -88,9 +84,9 @@ function assessControl(id: string, c: Ctx): Assessed {
         activeDetail: "Every session declares its intent",
         evidence: [
           { label: "calls outside the declared intent", count: agg.decisions.outsideIntent, href: auditHref(c, "decision.") },
-          { label: "sessions with calls outside their intent", count: agg.decisions.driftSessions, href: `/sessions?${q({ hasDrift: "true", ...sessionsSince(c) })}` },
+          { label: "sessions with calls outside their intent", count: agg.decisions.driftSessions, href: `/sessions?${q({ hasDrift: "true", driftFrom: c.period.from.toISOString(), driftTo: c.period.to.toISOString() })}` },
           ...INTENT_CODES.map((code) => reasonEvidence(c, code)),
-          { label: "intent changes escalated to a person", count: agg.escalations.byKind.intent_change ?? 0, href: `/escalations?${q({ status: "all", kind: "intent_change" })}` },
+          { label: "intent changes escalated to a person", count: agg.escalations.byKind.intent_change ?? 0, href: listHref(c, "escalations", { status: "all", kind: "intent_change" }) },
         ],
         examples: c.ex.driftSessions,
       };
@@ -118,7 +114,7 @@ function assessControl(id: string, c: Ctx): Assessed {
         active: true,
         activeDetail: `${plural(state.jitLive, "just-in-time credential")} live now`,
         evidence: [
-          { label: "just-in-time credentials issued", count: agg.credentials.jitIssued, href: `/credentials?${q({ jit: "true" })}` },
+          { label: "just-in-time credentials issued", count: agg.credentials.jitIssued, href: listHref(c, "credentials", { jit: "true" }) },
           { label: "credential requests denied", count: agg.audit.get("credential.denied") ?? 0, href: auditHref(c, "credential.denied") },
           { label: "credential requests escalated", count: agg.audit.get("credential.escalated") ?? 0, href: auditHref(c, "credential.escalated") },
         ],
@@ -129,7 +125,7 @@ function assessControl(id: string, c: Ctx): Assessed {
         active: true,
         activeDetail: "Session end, revoke-all and RFC 7009 revocation available",
         evidence: [
-          { label: "credentials revoked", count: agg.credentials.revoked, href: `/credentials?${q({ status: "revoked" })}` },
+          { label: "credentials revoked", count: agg.credentials.revoked, href: listHref(c, "credentials", { status: "revoked", timeField: "revokedAt" }) },
           { label: "credentials revoked by a person", count: agg.credentials.revokedByPerson },
           { label: "credentials revoked by an agent (session end / RFC 7009)", count: agg.credentials.revokedByAgent },
           { label: "credentials revoked by the system", count: agg.credentials.revokedBySystem },
@@ -152,9 +148,9 @@ function assessControl(id: string, c: Ctx): Assessed {
         active: state.approvers > 0,
         activeDetail: `${plural(state.approvers, "person", "people")} can approve; high-risk escalations need two`,
         evidence: [
-          { label: "escalations approved", count: agg.escalations.byStatus.approved ?? 0, href: `/escalations?${q({ status: "approved" })}` },
-          { label: "escalations denied", count: agg.escalations.byStatus.denied ?? 0, href: `/escalations?${q({ status: "denied" })}` },
-          { label: "escalations expired", count: agg.escalations.byStatus.expired ?? 0, href: `/escalations?${q({ status: "expired" })}` },
+          { label: "escalations approved", count: agg.escalations.byStatus.approved ?? 0, href: listHref(c, "escalations", { status: "approved" }) },
+          { label: "escalations denied", count: agg.escalations.byStatus.denied ?? 0, href: listHref(c, "escalations", { status: "denied" }) },
+          { label: "escalations expired", count: agg.escalations.byStatus.expired ?? 0, href: listHref(c, "escalations", { status: "expired" }) },
           { label: "escalations needing two approvers", count: agg.escalations.twoApprover },
           { label: "approvals given", count: agg.votes.approve },
           { label: "grants created", count: agg.grants },

@@ -66,9 +66,12 @@ export async function collectAggregates(db: Executor, p: Period): Promise<Aggreg
       from decisions d cross join lateral jsonb_array_elements(d.reasons) r
       where ${within("d.created_at", p)} and d.outcome <> 'allow'
       group by grouping sets ((r->>'code'), (r->>'code', r->>'policyId'))`),
+    // Status now, as the escalations list shows it: a pending request past its expiry is expired
+    // even before the sweeper marks it.
     db.execute(sql`
-      select status::text, kind::text, count(*)::int as n, count(*) filter (where required_approvals >= 2)::int as two
-      from escalations where ${within("created_at", p)} group by status, kind`),
+      select case when status = 'pending' and expires_at <= now() then 'expired' else status::text end as status,
+             kind::text, count(*)::int as n, count(*) filter (where required_approvals >= 2)::int as two
+      from escalations where ${within("created_at", p)} group by 1, kind`),
     db.execute(sql`
       select (select count(*) from escalation_votes where vote = 'approve' and ${within("created_at", p)})::int as approve,
              (select count(*) from escalation_votes where vote = 'deny' and ${within("created_at", p)})::int as deny,
@@ -205,7 +208,7 @@ export async function collectExamples(db: Executor, p: Period): Promise<Examples
   }
   const findingsByKind = new Map<string, ReportExample[]>();
   for (const f of rows<{ kind: string; id: string; title: string; session_id: string | null; credential_id: string | null }>(finds)) {
-    const href = f.session_id ? `/sessions/${f.session_id}` : f.credential_id ? `/credentials/${f.credential_id}` : `/findings?status=all&kind=${encodeURIComponent(f.kind)}`;
+    const href = f.session_id ? `/sessions/${f.session_id}` : f.credential_id ? `/credentials/${f.credential_id}` : `/findings?${new URLSearchParams({ status: "all", kind: f.kind, from: p.from.toISOString(), to: p.to.toISOString() })}`;
     push(findingsByKind, f.kind, { kind: "finding", id: f.id, label: f.title.slice(0, 160), href });
   }
   const escalationsByStatus = new Map<string, ReportExample[]>();

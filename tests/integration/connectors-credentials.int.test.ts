@@ -285,6 +285,14 @@ describe.each(DB_KINDS)("connectors and credentials on %s", (kind) => {
     expect(p3.items.map((i) => i.name)).toEqual(["old aws key"]);
     const byExpiry = await listCredentials(h.db, q({ sort: "expiresAt", dir: "desc" }));
     expect(byExpiry.items.at(-1)!.expiresAt).toBeNull(); // never-expiring last
+    // Issued in [from, to) by default; revoked in [from, to) with timeField=revokedAt.
+    const iso = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString();
+    expect((await listCredentials(h.db, q({ to: iso(1) }))).items.map((i) => i.name)).toEqual(["old aws key"]);
+    expect((await listCredentials(h.db, q({ from: iso(11), to: iso(9) }))).items.map((i) => i.name)).toEqual(["old aws key"]);
+    expect((await listCredentials(h.db, q({ from: iso(1) }))).total).toBe(4);
+    expect((await listCredentials(h.db, q({ timeField: "revokedAt", from: iso(30) }))).total).toBe(0);
+    expect(credentialListSchema.safeParse({ from: "2026-02-30" }).success).toBe(false);
+    expect(credentialListSchema.safeParse({ timeField: "expiresAt" }).success).toBe(false);
   });
 
   it("bulk-revokes with one audit event per credential, skipping revoked ones; unknown ids write nothing", async () => {
@@ -323,6 +331,9 @@ describe.each(DB_KINDS)("connectors and credentials on %s", (kind) => {
     expect(detail).not.toHaveProperty("credential.secretHash");
     expect(JSON.stringify(detail)).not.toMatch(/secretHash/);
     expect((await listCredentials(h.db, credentialListSchema.parse({ status: "revoked" }))).total).toBe(3);
+    const revokedNow = (from: Date) => listCredentials(h.db, credentialListSchema.parse({ timeField: "revokedAt", from: from.toISOString(), to: new Date(Date.now() + 1000).toISOString() }));
+    expect((await revokedNow(new Date(Date.now() - 60_000))).total).toBe(3);
+    expect((await revokedNow(new Date(Date.now() + 500))).total).toBe(0);
 
     const tooMany = Array.from({ length: 501 }, () => UNKNOWN);
     expect(bulkRevokeSchema.safeParse({ ids: tooMany, reason: "too many" }).success).toBe(false);

@@ -104,6 +104,19 @@ describe.each(DB_KINDS)("the escalation queue on %s", (kind) => {
     expect(hashes(page.items)).toEqual(["h3", "h4"]);
   });
 
+  it("filters by the time raised, from inclusive and to exclusive; a bad date is a 400", async () => {
+    const iso = (m: number) => at(m).toISOString();
+    // h1 at -30, h2 at -40, h3 at -10, h4 at -90, h5 at -120, h6 at -50, h7 at -200.
+    expect(hashes(await list({ status: "all", from: iso(-50), to: iso(-10) }))).toEqual(["h2", "h1", "h6"]);
+    expect(hashes(await list({ status: "all", from: iso(-30) }))).toEqual(["h1", "h3"]);
+    expect(hashes(await list({ status: "all", to: iso(-120) }))).toEqual(["h7"]);
+    expect(hashes(await list({ status: "expired", from: iso(-100), to: iso(0) }))).toEqual(["h4"]);
+    const res = await call(H(listRoute.GET), { token: auditorToken, path: `/api/v1/escalations?status=all&from=${encodeURIComponent(iso(-50))}&to=${encodeURIComponent(iso(-10))}` });
+    expect(res.body.total).toBe(3);
+    for (const bad of ["from=yesterday", "to=2026-13-45T00:00:00Z", "from=2026-01-01T00:00:00"])
+      expect((await call(H(listRoute.GET), { token: auditorToken, path: `/api/v1/escalations?${bad}` })).status, bad).toBe(400);
+  });
+
   it("shapes each row for the queue: approvals counted, agent, goal and what is asked", async () => {
     const [open, action, change] = await list();
     expect(open).toMatchObject({ kind: "session_open", risk: "high", requiredApprovals: 2, approvals: 1, sessionGoal: "close the books", agent: { id: otherId, name: "billing-bot", team: "finance", riskTier: "high" } });

@@ -75,4 +75,19 @@ describe.each(DB_KINDS)("the findings API on %s", (kind) => {
     expect((await patch("nope", { status: "resolved", note: "x-x-x" })).status).toBe(404);
     expect((await patch(ids["Standing B"], {})).status).toBe(400);
   });
+
+  it("filters by first sighting, from inclusive and to exclusive; a bad date is a 400", async () => {
+    const t = Date.now() - 10 * 86_400_000;
+    await h.db.insert(findings).values([
+      { kind: "activity_burst", severity: "low", title: "Old burst", dedupeKey: "t:old", firstSeenAt: new Date(t), lastSeenAt: new Date() },
+      { kind: "activity_burst", severity: "low", title: "Older burst", dedupeKey: "t:older", firstSeenAt: new Date(t - 86_400_000), lastSeenAt: new Date() },
+    ]);
+    const iso = (ms: number) => encodeURIComponent(new Date(ms).toISOString());
+    const titles = async (q: string) => (await list(q)).items.map((f: { title: string }) => f.title).sort();
+    expect(await titles(`?status=all&from=${iso(t)}&to=${iso(t + 1)}`)).toEqual(["Old burst"]);
+    expect(await titles(`?status=all&to=${iso(t)}`)).toEqual(["Older burst"]);
+    expect(await titles(`?status=all&kind=activity_burst&from=${iso(t - 86_400_000)}&to=${iso(t + 86_400_000)}`)).toEqual(["Old burst", "Older burst"]);
+    expect((await list(`?status=all&from=${iso(t + 1)}`)).total).toBe(3);
+    expect((await call(H(findingsRoute.GET), { token: analyst.token, path: "/api/v1/findings?from=last-week" })).status).toBe(400);
+  });
 });

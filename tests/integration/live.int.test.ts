@@ -116,6 +116,14 @@ describe.each(DB_KINDS)("live views on %s", (kind) => {
     expect(await ids({ hasEscalation: "open" })).toEqual([escalated]);
     expect(await ids({ since: "24h" })).toEqual([drifting, escalated].sort());
     expect(await ids({})).toEqual([drifting, escalated, old].sort());
+    // Started in [from, to); drifted in [driftFrom, driftTo).
+    const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+    expect(await ids({ from: ago(4 * 86_400_000), to: ago(86_400_000) })).toEqual([old]);
+    expect(await ids({ from: ago(86_400_000) })).toEqual([drifting, escalated].sort());
+    expect(await ids({ to: ago(4 * 86_400_000) })).toEqual([]);
+    expect(await ids({ hasDrift: "true", driftFrom: ago(3600_000) })).toEqual([drifting]);
+    expect(await ids({ driftFrom: ago(3 * 3600_000), driftTo: ago(3600_000) })).toEqual([]);
+    expect(sessionListSchema.safeParse({ from: "soon" }).success).toBe(false);
   });
 
   it("pages a long timeline newest first and catches up with what is newer than a cursor", async () => {

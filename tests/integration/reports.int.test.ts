@@ -9,6 +9,11 @@ import { agents, credentials, decisions, escalations, escalationVotes, findings,
 import type { Reason } from "../../lib/db/schema/decisions";
 import { buildReport } from "../../lib/reports/build";
 import { REPORT_FRAMEWORKS, type Report } from "../../lib/reports/types";
+import { listCredentials } from "../../lib/db/queries/credentials";
+import { escalationListSchema, listEscalations } from "../../lib/db/queries/escalations";
+import { findingListSchema, listFindings } from "../../lib/db/queries/findings";
+import { listSessions, sessionListSchema } from "../../lib/db/queries/sessions";
+import { credentialListSchema } from "../../lib/services/credentials/schemas";
 import { ensureGuardrails } from "../../lib/services/policies/guardrails";
 import { DB_KINDS, openTestDatabase } from "./db";
 import { personWithToken, routeCaller } from "./route-helpers";
@@ -159,7 +164,9 @@ describe.each(DB_KINDS)("framework reports on %s", (kind) => {
     [/^calls outside the declared intent$/, () => n(sql`select count(*)::int as n from decisions where ${inPeriod("created_at")} and diff is not null`)],
     [/^sessions with calls outside their intent$/, () => n(sql`select count(distinct session_id)::int as n from decisions where ${inPeriod("created_at")} and diff is not null`)],
     [/^intent changes escalated to a person$/, () => escs(sql`kind = 'intent_change'`)],
-    [/^escalations (approved|denied|expired)$/, (m) => escs(sql`status = ${m[1]}`)],
+    // Status now: a pending request past its expiry is expired, as the escalations list shows it.
+    [/^escalations (approved|denied)$/, (m) => escs(sql`status = ${m[1]}`)],
+    [/^escalations expired$/, () => escs(sql`(status = 'expired' or (status = 'pending' and expires_at <= now()))`)],
     [/^escalations needing two approvers$/, () => escs(sql`required_approvals >= 2`)],
     [/^approvals given$/, () => n(sql`select count(*)::int as n from escalation_votes where vote = 'approve' and ${inPeriod("created_at")}`)],
     [/^grants created$/, () => n(sql`select count(*)::int as n from grants where ${inPeriod("created_at")}`)],
@@ -210,7 +217,7 @@ describe.each(DB_KINDS)("framework reports on %s", (kind) => {
           (select count(*) from decisions where ${inPeriod("created_at")} and outcome = 'escalate')::int as escalated,
           (select count(*) from escalations where ${inPeriod("created_at")} and status = 'approved')::int as "escalationsApproved",
           (select count(*) from escalations where ${inPeriod("created_at")} and status = 'denied')::int as "escalationsDenied",
-          (select count(*) from escalations where ${inPeriod("created_at")} and status = 'expired')::int as "escalationsExpired",
+          (select count(*) from escalations where ${inPeriod("created_at")} and (status = 'expired' or (status = 'pending' and expires_at <= now())))::int as "escalationsExpired",
           (select count(*) from credentials where ${inPeriod("revoked_at")})::int as "credentialsRevoked",
           (select count(*) from findings where ${inPeriod("first_seen_at")})::int as "findingsRaised"`),
       )[0];
@@ -222,12 +229,49 @@ describe.each(DB_KINDS)("framework reports on %s", (kind) => {
     }
     // The seed is not vacuous: these counts are known.
     const asi = await buildReport(h.db, people.auditor, "owasp-asi-2026", period);
-    expect(asi.summary).toMatchObject({ decisions: 24, allowed: 13, denied: 8, escalated: 3, escalationsApproved: 2, escalationsDenied: 2, escalationsExpired: 1, credentialsRevoked: 3, findingsRaised: 4 });
+    expect(asi.summary).toMatchObject({ decisions: 24, allowed: 13, denied: 8, escalated: 3, escalationsApproved: 2, escalationsDenied: 2, escalationsExpired: 2, credentialsRevoked: 3, findingsRaised: 4 });
     const ev = (id: string, label: string) => asi.items.find((i) => i.id === id)!.evidence.find((e) => e.label === label)?.count;
     expect(ev("ASI01", "sessions with calls outside their intent")).toBe(2);
     expect(ev("ASI01", "decisions denied or escalated: intent.operation_not_declared")).toBe(2);
     expect(ev("ASI02", "decisions denied by guardrail restricted-data-stays-internal")).toBe(2);
     expect(labels.size).toBeGreaterThan(20);
+  });
+
+  it("links each evidence count to a dashboard list holding exactly what was counted", async () => {
+    // Following the href's query string through the list query gives the evidence count.
+    const lists: Record<string, (p: Record<string, string>) => Promise<number>> = {
+      "/escalations": async (p) => (await listEscalations(h.db, escalationListSchema.parse(p))).total,
+      "/findings": async (p) => (await listFindings(h.db, findingListSchema.parse(p))).total,
+      "/credentials": async (p) => (await listCredentials(h.db, credentialListSchema.parse(p))).total,
+      "/sessions": async (p) => (await listSessions(h.db, sessionListSchema.parse(p))).total,
+    };
+    const checked = new Set<string>();
+    for (const fw of REPORT_FRAMEWORKS) {
+      const report = await buildReport(h.db, people.auditor, fw, period);
+      for (const item of report.items)
+        for (const e of item.evidence) {
+          if (!e.href || checked.has(e.label)) continue;
+          const url = new URL(e.href, "http://x");
+          const count = lists[url.pathname];
+          if (!count) continue;
+          checked.add(e.label);
+          const params = Object.fromEntries(url.searchParams);
+          expect(params, e.label).toMatchObject(url.pathname === "/sessions" ? { driftFrom: period.from.toISOString(), driftTo: period.to.toISOString() } : { from: period.from.toISOString(), to: period.to.toISOString() });
+          expect(await count(params), `${e.label} (${e.href})`).toBe(e.count);
+        }
+    }
+    expect([...checked].sort()).toEqual(
+      expect.arrayContaining([
+        "credentials revoked",
+        "escalations approved",
+        "escalations denied",
+        "escalations expired",
+        "findings raised: intent_drift",
+        "intent changes escalated to a person",
+        "just-in-time credentials issued",
+        "sessions with calls outside their intent",
+      ]),
+    );
   });
 
   it("reports the audit chain head, item statuses and gaps", async () => {

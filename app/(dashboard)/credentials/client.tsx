@@ -7,6 +7,7 @@ import { useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
 import { ConfirmDialog } from "@/components/confirm-dialog";
 import { credentialKindLabel, CredentialStatusBadge, JitBadge } from "@/components/credentials/badges";
+import { DateRangeNote } from "@/components/data-table/date-range-note";
 import { FilterBar, optionsOf } from "@/components/data-table/filter-bar";
 import { ListView } from "@/components/data-table/list-view";
 import { SortableHead } from "@/components/data-table/sortable-head";
@@ -45,7 +46,9 @@ export function CredentialsClient({
   const q = useListQuery<CredentialRow>("credentials", initial);
   const queryClient = useQueryClient();
   const { setParams } = useUrlState();
-  const key = useSearchParams().toString();
+  const sp = useSearchParams();
+  const key = sp.toString();
+  const revokedRange = sp.get("timeField") === "revokedAt";
   const [selected, setSelected] = useState<Set<string>>(() => new Set());
   const [outcome, setOutcome] = useState<string>();
 
@@ -81,6 +84,7 @@ export function CredentialsClient({
   return (
     <div className="space-y-3">
       <FilterBar
+        alsoClears={["from", "to", "timeField"]}
         searchLabel="Search credentials"
         searchPlaceholder="Name, prefix or agent"
         filters={[
@@ -112,6 +116,7 @@ export function CredentialsClient({
           </>
         }
       />
+      <DateRangeNote label={revokedRange ? "Revoked" : "Issued"} alsoClears={["timeField"]} />
       {agentFilter ? (
         <p className="flex items-center gap-2 text-sm">
           Credentials of agent{" "}

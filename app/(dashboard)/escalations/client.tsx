@@ -4,6 +4,7 @@ import { Hand } from "lucide-react";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { RiskBadge } from "@/components/agents/badges";
+import { DateRangeNote } from "@/components/data-table/date-range-note";
 import { FilterBar, optionsOf } from "@/components/data-table/filter-bar";
 import { ListView } from "@/components/data-table/list-view";
 import { approvalsLabel, reasonCodes } from "@/components/escalations/ask";
@@ -30,10 +31,11 @@ export function EscalationsClient({ initial, agents }: { initial: InitialPage<Es
   // Pushed: a new escalation, a vote or an expiry anywhere refetches the page (polls if the stream drops).
   const q = useListQuery<EscalationRow>("escalations", initial, { live: true });
   const sp = useSearchParams();
-  const filtered = ["status", "risk", "kind", "agentId", "q"].some((p) => sp.get(p));
+  const filtered = ["status", "risk", "kind", "agentId", "q", "from", "to"].some((p) => sp.get(p));
   return (
     <div className="space-y-3">
       <FilterBar
+        alsoClears={["from", "to"]}
         searchLabel="Search escalations"
         searchPlaceholder="Agent or goal"
         filters={[
@@ -43,6 +45,7 @@ export function EscalationsClient({ initial, agents }: { initial: InitialPage<Es
           { param: "agentId", label: "Agent", options: agents.map((a) => ({ value: a.id, label: a.name })), allLabel: "Any agent" },
         ]}
       />
+      <DateRangeNote label="Raised" />
       <ListView
         query={q}
         columns={HEADERS}

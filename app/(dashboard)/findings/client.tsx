@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { DateRangeNote } from "@/components/data-table/date-range-note";
 import { FilterBar, optionsOf } from "@/components/data-table/filter-bar";
 import { ListView } from "@/components/data-table/list-view";
 import { SortableHead } from "@/components/data-table/sortable-head";
@@ -26,6 +27,7 @@ export function FindingsClient({ initial, kinds, people, canManage }: { initial:
   return (
     <div className="space-y-3">
       <FilterBar
+        alsoClears={["from", "to"]}
         searchLabel="Search findings"
         searchPlaceholder="Title or kind"
         filters={[
@@ -34,6 +36,7 @@ export function FindingsClient({ initial, kinds, people, canManage }: { initial:
           { param: "kind", label: "Kind", options: kinds.map((k) => ({ value: k, label: label(k) })), allLabel: "Any kind" },
         ]}
       />
+      <DateRangeNote label="First seen" />
       <ListView
         query={q}
         columns={7}

@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { DateRangeNote } from "@/components/data-table/date-range-note";
 import { FilterBar, optionsOf } from "@/components/data-table/filter-bar";
 import { ListView } from "@/components/data-table/list-view";
 import { SortableHead } from "@/components/data-table/sortable-head";
@@ -18,6 +19,7 @@ export function SessionsClient({ initial, agents }: { initial: InitialPage<Sessi
   return (
     <div className="space-y-3">
       <FilterBar
+        alsoClears={["from", "to", "driftFrom", "driftTo"]}
         searchLabel="Search sessions"
         searchPlaceholder="Goal or agent"
         filters={[
@@ -29,6 +31,8 @@ export function SessionsClient({ initial, agents }: { initial: InitialPage<Sessi
           { param: "since", label: "Started", options: [{ value: "1h", label: "Last hour" }, { value: "24h", label: "Last 24 hours" }, { value: "7d", label: "Last 7 days" }, { value: "30d", label: "Last 30 days" }], allLabel: "Any time" },
         ]}
       />
+      <DateRangeNote label="Started" />
+      <DateRangeNote label="Calls outside intent" fromParam="driftFrom" toParam="driftTo" />
       <ListView
         query={q}
         columns={6}

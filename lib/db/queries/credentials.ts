@@ -2,7 +2,7 @@ import { and, eq, gt, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 
 import type { Executor } from "@/lib/db/client";
 import { agents, connectors, credentials, users } from "@/lib/db/schema";
 import type { CredentialListQuery } from "@/lib/services/credentials/schemas";
-import { deferredPage, orderBy, orderNullsLast, searchAny, type Page } from "./list";
+import { deferredPage, orderBy, orderNullsLast, searchAny, withinRange, type Page } from "./list";
 
 // Every read that leaves this file omits secret_hash.
 export type CredentialStatus = "active" | "expired" | "revoked";
@@ -102,6 +102,7 @@ export async function listCredentials(db: Executor, q: CredentialListQuery): Pro
     q.jit ? eq(credentials.jit, q.jit === "true") : undefined,
     q.agentId ? eq(credentials.agentId, q.agentId) : undefined,
     q.connectorId ? eq(credentials.connectorId, q.connectorId) : undefined,
+    withinRange(q.timeField === "revokedAt" ? credentials.revokedAt : credentials.issuedAt, q.from, q.to),
   ];
   const where = and(...conds.filter(Boolean));
   const nullable = q.sort === "expiresAt" || q.sort === "lastUsedAt";

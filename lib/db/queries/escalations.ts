@@ -2,7 +2,7 @@ import { and, asc, eq, gt, lte, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "@/lib/db/client";
 import { agents, escalations, sessions, type ActionShape, type DiffEntry, type Intent, type Reason } from "@/lib/db/schema";
-import { listQuery, offsetOf, searchAny, type Page } from "./list";
+import { dateRange, listQuery, offsetOf, searchAny, withinRange, type Page } from "./list";
 
 export const ESCALATION_STATUSES = ["pending", "approved", "denied", "expired"] as const;
 export const ESCALATION_KINDS = ["action", "intent_change", "session_open"] as const;
@@ -14,6 +14,8 @@ export const escalationListSchema = listQuery.extend({
   risk: z.enum(RISK_TIERS).optional(),
   kind: z.enum(ESCALATION_KINDS).optional(),
   agentId: z.uuid().optional(),
+  // Raised in [from, to): created_at.
+  ...dateRange,
 });
 export type EscalationListQuery = z.infer<typeof escalationListSchema>;
 
@@ -87,6 +89,7 @@ export async function listEscalations(db: Executor, q: EscalationListQuery, now 
       q.risk ? eq(escalations.risk, q.risk) : undefined,
       q.kind ? eq(escalations.kind, q.kind) : undefined,
       q.agentId ? eq(escalations.agentId, q.agentId) : undefined,
+      withinRange(escalations.createdAt, q.from, q.to),
       searchAny(q.q, [agents.name, sessions.goal]),
     ].filter(Boolean),
   );

@@ -3,7 +3,7 @@ import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { Executor } from "@/lib/db/client";
 import { agents, findings, users } from "@/lib/db/schema";
-import { listQuery, offsetOf, orderBy, searchAny, type Page } from "./list";
+import { dateRange, listQuery, offsetOf, orderBy, searchAny, withinRange, type Page } from "./list";
 
 export const FINDING_STATUSES = ["open", "acknowledged", "resolved"] as const;
 export const FINDING_SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
@@ -15,6 +15,8 @@ export const findingListSchema = listQuery.extend({
   kind: z.string().trim().max(100).regex(/^[a-z_]+$/).optional(),
   agentId: z.uuid().optional(),
   assigneeId: z.union([z.uuid(), z.literal("none")]).optional(),
+  // First seen in [from, to): what a report counts as raised in its period.
+  ...dateRange,
   sort: z.enum(["lastSeenAt", "severity", "firstSeenAt", "occurrences"]).default("lastSeenAt"),
   dir: z.enum(["asc", "desc"]).default("desc"),
 });
@@ -58,6 +60,7 @@ export async function listFindings(db: Executor, q: FindingListQuery): Promise<P
     q.kind ? eq(findings.kind, q.kind) : undefined,
     q.agentId ? eq(findings.agentId, q.agentId) : undefined,
     q.assigneeId === "none" ? sql`${findings.assigneeId} is null` : q.assigneeId ? eq(findings.assigneeId, q.assigneeId) : undefined,
+    withinRange(findings.firstSeenAt, q.from, q.to),
   ];
   const where = and(...conds.filter(Boolean));
   const order =

@@ -1,4 +1,4 @@
-import { asc, desc, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, gte, ilike, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { Executor } from "@/lib/db/client";
@@ -10,6 +10,21 @@ export const listQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
   dir: z.enum(["asc", "desc"]).default("asc"),
 });
+
+/**
+ * Optional `from` / `to` (ISO 8601 instants with a zone), from inclusive, to exclusive: the same
+ * half-open convention as a report period (lib/reports/period.ts), so a report's evidence link
+ * lists exactly what it counted.
+ */
+export const dateRange = {
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+};
+
+/** `from <= column < to`, either side optional. */
+export function withinRange(column: PgColumn, from: string | undefined, to: string | undefined): SQL | undefined {
+  return and(from ? gte(column, new Date(from)) : undefined, to ? lt(column, new Date(to)) : undefined);
+}
 
 export type Page<T> = { items: T[]; total: number; page: number; pageSize: number };
 

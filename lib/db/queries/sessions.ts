@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Executor } from "@/lib/db/client";
 import { agents, connectors, credentials, decisions, escalations, findings, sessionIntents, sessions } from "@/lib/db/schema";
 import { credentialStatusSql } from "./credentials";
-import { listQuery, offsetOf, orderBy, searchAny, type Page } from "./list";
+import { dateRange, listQuery, offsetOf, orderBy, searchAny, withinRange, type Page } from "./list";
 
 export const sessionListSchema = listQuery.extend({
   status: z.enum(["pending", "active", "ended", "expired", "denied"]).optional(),
@@ -12,6 +12,12 @@ export const sessionListSchema = listQuery.extend({
   hasEscalation: z.enum(["open"]).optional(),
   hasDrift: z.enum(["true"]).optional(),
   since: z.enum(["1h", "24h", "7d", "30d"]).optional(),
+  // Started in [from, to).
+  ...dateRange,
+  // Sessions with a call outside their intent decided in [driftFrom, driftTo) (implies hasDrift):
+  // what a report counts as "sessions with calls outside their intent" in its period.
+  driftFrom: dateRange.from,
+  driftTo: dateRange.to,
   sort: z.enum(["startedAt", "lastActivityAt", "decisionCount", "denyCount"]).default("startedAt"),
   dir: z.enum(["asc", "desc"]).default("desc"),
 });
@@ -50,8 +56,11 @@ export async function listSessions(db: Executor, q: SessionListQuery): Promise<P
     q.hasDenials ? gt(sessions.denyCount, 0) : undefined,
     // Both backed by partial indexes (migration 0009).
     q.hasEscalation ? sql`exists (select 1 from escalations e where e.session_id = ${sessions.id} and e.status = 'pending')` : undefined,
-    q.hasDrift ? sql`exists (select 1 from decisions d where d.session_id = ${sessions.id} and d.diff is not null)` : undefined,
+    q.hasDrift || q.driftFrom || q.driftTo
+      ? sql`exists (select 1 from decisions d where d.session_id = ${sessions.id} and d.diff is not null${q.driftFrom ? sql` and d.created_at >= ${new Date(q.driftFrom).toISOString()}::timestamptz` : sql``}${q.driftTo ? sql` and d.created_at < ${new Date(q.driftTo).toISOString()}::timestamptz` : sql``})`
+      : undefined,
     q.since ? gt(sessions.startedAt, new Date(Date.now() - SINCE_MS[q.since])) : undefined,
+    withinRange(sessions.startedAt, q.from, q.to),
   ];
   const where = and(...conds.filter(Boolean));
   const [items, [{ total }]] = await Promise.all([

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { listQuery } from "@/lib/db/queries/list";
+import { dateRange, listQuery } from "@/lib/db/queries/list";
 import type { credentialKindEnum } from "@/lib/db/schema/enums";
 import { actionPatternError } from "@/lib/policy/patterns";
 import { reasonSchema } from "../agents/schemas";
@@ -70,6 +70,9 @@ export const credentialListSchema = listQuery.extend({
   jit: bool.optional(),
   agentId: z.uuid().optional(),
   connectorId: z.uuid().optional(),
+  // [from, to) on the issue time, or on the revocation time with timeField=revokedAt.
+  ...dateRange,
+  timeField: z.enum(["issuedAt", "revokedAt"]).default("issuedAt"),
   sort: z.enum(["issuedAt", "expiresAt", "lastUsedAt", "name"]).default("issuedAt"),
   // Newest first unless asked otherwise.
   dir: z.enum(["asc", "desc"]).default("desc"),
