@@ -2,10 +2,9 @@
 // outcome and reason mix), their escalations, findings, revoked credentials and a chained audit
 // log in a fresh database; then buildReport and each export (build + render + SHA-256 + the
 // report.exported audit row, exactly what the export route does) for every framework, 3 runs.
-import { desc, sql } from "drizzle-orm";
-import { eventHash, GENESIS_HASH, type ChainedFields } from "../lib/audit/chain";
+import { sql } from "drizzle-orm";
+import { recordAuditMany } from "../lib/audit/record";
 import { openDatabase, type Db } from "../lib/db/client";
-import { auditEvents } from "../lib/db/schema";
 import { buildReport } from "../lib/reports/build";
 import { EXPORT_FORMATS } from "../lib/reports/export";
 import { REPORT_FRAMEWORKS } from "../lib/reports/types";
@@ -96,34 +95,15 @@ async function load(db: Db) {
 
 /** A modest chained audit log (people's actions), hashed exactly as recordAudit would. */
 async function appendChainedAudit(db: Db, n: number) {
-  const [last] = await db.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
-  let prev = last?.hash ?? GENESIS_HASH;
   const actions = ["credential.revoked", "escalation.approved", "escalation.denied", "finding.acknowledged", "finding.resolved", "policy.updated", "agent.updated", "session.intent_changed"];
   const t0 = Date.now() - DAYS * 86_400_000;
-  for (let start = 0; start < n; start += 1000) {
-    const batch = [];
-    for (let i = start; i < Math.min(n, start + 1000); i++) {
-      const fields: ChainedFields = {
-        id: crypto.randomUUID(),
-        occurredAt: new Date(t0 + Math.floor((i / n) * DAYS * 86_400_000)),
-        actorKind: "system",
-        actorId: null,
-        actorLabel: "bench",
-        action: actions[i % actions.length],
-        targetKind: null,
-        targetId: null,
-        agentId: null,
-        sessionId: null,
-        detail: { i },
-        requestId: null,
-        ip: null,
-      };
-      const hash = eventHash(prev, fields);
-      batch.push({ ...fields, actorKind: "system" as const, prevHash: prev, hash });
-      prev = hash;
-    }
-    await db.insert(auditEvents).values(batch);
-  }
+  const events = Array.from({ length: n }, (_, i) => ({
+    actor: { kind: "system" as const, label: "bench" },
+    action: actions[i % actions.length],
+    detail: { i },
+    occurredAt: new Date(t0 + Math.floor((i / n) * DAYS * 86_400_000)),
+  }));
+  await recordAuditMany(db, events);
 }
 
 export async function benchReports() {

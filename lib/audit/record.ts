@@ -43,6 +43,27 @@ export async function recordAudit(tx: Executor, input: AuditInput): Promise<{ id
   return { id: fields.id, hash };
 }
 
+/**
+ * Appends many events at once, in the order given (callers sort by time where it matters): the
+ * head is read once under the chain lock, every event is hashed onto the one before in memory,
+ * and the rows go in as multi-row inserts. For bulk work (the demo seed, benchmarks, tests);
+ * recordAudit one by one would read the head and insert per event.
+ */
+export async function recordAuditMany(tx: Executor, inputs: AuditInput[], now = new Date()): Promise<{ head: string }> {
+  if (!isTransaction(tx)) return (tx as Db).transaction((t) => recordAuditMany(t, inputs, now));
+  const [{ head }] = rows<{ head: string }>(await tx.execute(sql`select warden_chain_head() as head`));
+  let prev = head;
+  const chained = inputs.map((input) => {
+    const fields = chainedFields(input, now);
+    const hash = eventHash(prev, fields);
+    const row = { ...fields, actorKind: fields.actorKind as Actor["kind"], prevHash: prev, hash };
+    prev = hash;
+    return row;
+  });
+  for (let i = 0; i < chained.length; i += 500) await tx.insert(auditEvents).values(chained.slice(i, i + 500));
+  return { head: prev };
+}
+
 /** Transactions (and only they) can roll back. */
 function isTransaction(x: Executor): x is Tx {
   return typeof (x as { rollback?: unknown }).rollback === "function";

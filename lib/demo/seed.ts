@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { canonicalJson, eventHash } from "@/lib/audit/chain";
-import { chainedFields, recordAudit, type Actor, type AuditInput } from "@/lib/audit/record";
+import { canonicalJson } from "@/lib/audit/chain";
+import { recordAudit, recordAuditMany, type AuditInput } from "@/lib/audit/record";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 import { newSecret } from "@/lib/auth/secrets";
-import { rows, type Db, type Executor } from "@/lib/db/client";
+import type { Db, Executor } from "@/lib/db/client";
 import { countUsers } from "@/lib/db/queries/users";
 import * as t from "@/lib/db/schema";
 import type { Envelope } from "@/lib/db/schema/agents";
@@ -1003,16 +1003,7 @@ export async function seedDemo(db: Db, opts: SeedOptions = {}): Promise<SeedResu
     // The chain must be appended in time order; the seed's own event closes it. Hashed here onto
     // the head read under the chain lock (as the group writer does), then inserted in chunks.
     const events = [...plan.audit].sort((a, b) => a.occurredAt!.getTime() - b.occurredAt!.getTime());
-    const [{ head }] = rows<{ head: string }>(await tx.execute(sql`select warden_chain_head() as head`));
-    let prev = head;
-    const chained = events.map((e) => {
-      const fields = chainedFields(e, now);
-      const hash = eventHash(prev, fields);
-      const row = { ...fields, actorKind: fields.actorKind as Actor["kind"], prevHash: prev, hash };
-      prev = hash;
-      return row;
-    });
-    await insertChunked(chained, (c) => tx.insert(t.auditEvents).values(c));
+    await recordAuditMany(tx, events, now);
     await recordAudit(tx, { actor: SEED_ACTOR, action: "demo.seeded", detail: { counts, auditEvents: events.length + 1 }, occurredAt: now });
     progress("audit");
   });

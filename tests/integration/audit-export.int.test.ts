@@ -3,10 +3,10 @@ import { desc, eq, sql } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as exportRoute from "../../app/api/v1/audit/export/route";
-import { eventHash, GENESIS_HASH, verifyRun, type ChainedFields } from "../../lib/audit/chain";
+import { GENESIS_HASH, verifyRun } from "../../lib/audit/chain";
 import { startAuditExport } from "../../lib/audit/export";
 import { checkExportDigest, CSV_COLUMNS } from "../../lib/audit/export-format";
-import { recordAudit } from "../../lib/audit/record";
+import { recordAudit, recordAuditMany, type AuditInput } from "../../lib/audit/record";
 import { rows as rowsOf, type DatabaseHandle, type Db } from "../../lib/db/client";
 import { auditEvents } from "../../lib/db/schema";
 import { DB_KINDS, openTestDatabase } from "./db";
@@ -75,38 +75,26 @@ function parseCsv(text: string) {
 
 type Seeded = { person: string; agentA: string; agentB: string };
 
-/** Appends `n` chained events in multi-row inserts: a mix of actors, agents, actions and times, with hostile text. */
+/** Appends `n` chained events in bulk: a mix of actors, agents, actions and times, with hostile text. */
 async function appendChained(db: Db, n: number, s: Seeded, offset = 0) {
-  const [last] = await db.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
-  let prev = last?.hash ?? GENESIS_HASH;
   const actions = ["decision.allow", "decision.deny", "session.opened", "credential.revoked", "agent.quarantined"];
-  for (let start = 0; start < n; start += 1000) {
-    const batch = [];
-    for (let i = start; i < Math.min(n, start + 1000); i++) {
-      const k = i + offset;
-      const who = k % 4;
-      const agentId = who === 1 ? s.agentA : who === 2 ? s.agentB : null;
-      const fields: ChainedFields = {
-        id: randomUUID(),
-        occurredAt: new Date(BASE + k * MINUTE),
-        actorKind: who === 0 ? "person" : who === 3 ? "system" : "agent",
-        actorId: who === 0 ? s.person : agentId,
-        actorLabel: who === 0 ? "=HYPERLINK(\"http://evil\",\"x\")" : who === 3 ? "-system, \"quoted\"" : "@bot",
-        action: actions[k % actions.length],
-        targetKind: "thing",
-        targetId: `t-${k}`,
-        agentId,
-        sessionId: null,
-        detail: { k, note: k % 7 === 0 ? "line one\r\nline two, \"three\"" : "+1", nested: { b: [1, 2], a: null } },
-        requestId: k % 3 === 0 ? `req-${k}` : null,
-        ip: k % 5 === 0 ? "10.0.0.1" : null,
-      };
-      const hash = eventHash(prev, fields);
-      batch.push({ ...fields, actorKind: fields.actorKind as "person" | "agent" | "system", prevHash: prev, hash });
-      prev = hash;
-    }
-    await db.insert(auditEvents).values(batch);
-  }
+  const events: AuditInput[] = Array.from({ length: n }, (_, i) => {
+    const k = i + offset;
+    const who = k % 4;
+    const agentId = who === 1 ? s.agentA : who === 2 ? s.agentB : null;
+    const label = who === 0 ? "=HYPERLINK(\"http://evil\",\"x\")" : who === 3 ? "-system, \"quoted\"" : "@bot";
+    return {
+      occurredAt: new Date(BASE + k * MINUTE),
+      actor: who === 0 ? { kind: "person", id: s.person, label } : who === 3 ? { kind: "system", label } : { kind: "agent", id: agentId!, label },
+      action: actions[k % actions.length],
+      target: { kind: "thing", id: `t-${k}` },
+      agentId,
+      detail: { k, note: k % 7 === 0 ? "line one\r\nline two, \"three\"" : "+1", nested: { b: [1, 2], a: null } },
+      requestId: k % 3 === 0 ? `req-${k}` : undefined,
+      ip: k % 5 === 0 ? "10.0.0.1" : null,
+    };
+  });
+  await recordAuditMany(db, events);
 }
 
 describe.each(DB_KINDS)("audit export on %s", (kind) => {

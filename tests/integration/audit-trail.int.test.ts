@@ -3,8 +3,7 @@ import { desc, eq, lt, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as auditRoute from "../../app/api/v1/audit/route";
 import * as verifyRoute from "../../app/api/v1/audit/verify/route";
-import { eventHash, GENESIS_HASH, type ChainedFields } from "../../lib/audit/chain";
-import { recordAudit, type AuditInput } from "../../lib/audit/record";
+import { recordAudit, recordAuditMany, type AuditInput } from "../../lib/audit/record";
 import { verifyAuditChain } from "../../lib/audit/verify";
 import type { DatabaseHandle, Db } from "../../lib/db/client";
 import { AUDIT_COUNT_CAP, auditListSchema, listAudit } from "../../lib/db/queries/audit";
@@ -29,33 +28,8 @@ async function tamper(db: Db, change: (tx: Parameters<Parameters<Db["transaction
 
 /** Appends `n` correctly chained events in a few multi-row inserts (recordAudit one by one is slow). */
 async function appendChained(db: Db, n: number, action: string) {
-  const [last] = await db.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
-  let prev = last?.hash ?? GENESIS_HASH;
   const t0 = Date.now();
-  for (let start = 0; start < n; start += 1000) {
-    const rows = [];
-    for (let i = start; i < Math.min(n, start + 1000); i++) {
-      const fields: ChainedFields = {
-        id: randomUUID(),
-        occurredAt: new Date(t0 + i),
-        actorKind: "system",
-        actorId: null,
-        actorLabel: "bulk",
-        action,
-        targetKind: null,
-        targetId: null,
-        agentId: null,
-        sessionId: null,
-        detail: { i },
-        requestId: null,
-        ip: null,
-      };
-      const hash = eventHash(prev, fields);
-      rows.push({ ...fields, actorKind: "system" as const, prevHash: prev, hash });
-      prev = hash;
-    }
-    await db.insert(auditEvents).values(rows);
-  }
+  await recordAuditMany(db, Array.from({ length: n }, (_, i) => ({ actor: { kind: "system" as const, label: "bulk" }, action, detail: { i }, occurredAt: new Date(t0 + i) })));
 }
 
 describe.each(DB_KINDS)("the audit trail on %s", (kind) => {
