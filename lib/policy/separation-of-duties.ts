@@ -12,6 +12,15 @@ export type EscalationFacts = {
   voters: string[];
 };
 
+/** The facts the rules below read, from an escalation row, its agent's owner and its votes. */
+export function escalationFacts(
+  e: Pick<EscalationFacts, "kind" | "requiredApprovals" | "requestedBy"> & { action: unknown; reasons: { code: string }[] },
+  agentOwnerId: string | null | undefined,
+  votes: { userId: string }[],
+): EscalationFacts {
+  return { kind: e.kind, action: e.action as Record<string, unknown>, reasons: e.reasons, requiredApprovals: e.requiredApprovals, requestedBy: e.requestedBy, agentOwnerId: agentOwnerId ?? null, voters: votes.map((v) => v.userId) };
+}
+
 /** Who filed a request, as stored in `requested_by` (agent:<id> or person:<id>). */
 export const personRef = (id: string) => `person:${id}`;
 

@@ -7,7 +7,7 @@ import { clearFailures, isLockedOut, noteFailure } from "@/lib/auth/rate-limit";
 import type { Db, Tx } from "@/lib/db/client";
 import { agents, escalations, escalationVotes, grants, sessions, users } from "@/lib/db/schema";
 import type { ActionShape } from "@/lib/db/schema/decisions";
-import { allowedScopes, decisionBlocker, isHighRisk, narrowestScope, type GrantScope } from "@/lib/policy/separation-of-duties";
+import { allowedScopes, decisionBlocker, escalationFacts, isHighRisk, narrowestScope, type GrantScope } from "@/lib/policy/separation-of-duties";
 import { forgetSession } from "../decisions/facts";
 import { onceGrantTtlMs } from "./config";
 import { amendIntent, applyIntentChange, openPendingSession, settleUnapproved } from "./effects";
@@ -34,13 +34,15 @@ export async function decideEscalation(db: Db, person: Person, id: string, input
   if (reason.length < 3) throw invalid("reason", "Say why, in a few words (at least 3 characters)");
   if (input.vote === "approve") await reauthenticateIfHighRisk(db, person, id, input.password, meta);
 
+  let sessionId: string | undefined;
   const result = await db.transaction(async (tx) => {
     const now = new Date();
     const [e] = await tx.select().from(escalations).where(eq(escalations.id, id)).for("update");
     if (!e) throw notFound("Escalation");
+    sessionId = e.sessionId;
     const [agent] = await tx.select({ id: agents.id, name: agents.name, ownerId: agents.ownerId, envelope: agents.envelope }).from(agents).where(eq(agents.id, e.agentId));
     const votes = await tx.select({ userId: escalationVotes.userId, vote: escalationVotes.vote, scope: escalationVotes.scope }).from(escalationVotes).where(eq(escalationVotes.escalationId, id));
-    const facts = { kind: e.kind, action: e.action as Record<string, unknown>, reasons: e.reasons, requiredApprovals: e.requiredApprovals, requestedBy: e.requestedBy, agentOwnerId: agent?.ownerId ?? null, voters: votes.map((v) => v.userId) };
+    const facts = escalationFacts(e, agent?.ownerId, votes);
     const blocked = decisionBlocker(person, facts);
     if (blocked) throw new ApiError("forbidden", blocked);
     if (e.status !== "pending") throw conflict(`This escalation is already ${e.status}`);
@@ -102,8 +104,8 @@ export async function decideEscalation(db: Db, person: Person, id: string, input
     out.escalation.resolution = resolution;
     return out;
   });
-  const [e] = await db.select({ sessionId: escalations.sessionId }).from(escalations).where(eq(escalations.id, id));
-  if (e) forgetSession(db, e.sessionId);
+  // An approval may have changed the session's intent or status: drop this process's cached copy.
+  if (sessionId) forgetSession(db, sessionId);
   return result;
 }
 

@@ -3,7 +3,7 @@ import { notFound } from "@/lib/api/errors";
 import type { Person } from "@/lib/auth/current";
 import type { Db } from "@/lib/db/client";
 import { agents, decisions, escalations, escalationVotes, grants, sessions, users } from "@/lib/db/schema";
-import { allowedScopes, decisionBlocker, isHighRisk } from "@/lib/policy/separation-of-duties";
+import { allowedScopes, decisionBlocker, escalationFacts, isHighRisk } from "@/lib/policy/separation-of-duties";
 
 const RECENT_DECISIONS = 10;
 
@@ -17,12 +17,11 @@ export type EscalationDetail = Awaited<ReturnType<typeof getEscalationForPerson>
 export async function getEscalationForPerson(db: Db, person: Pick<Person, "id" | "role">, id: string) {
   const [e] = await db.select().from(escalations).where(eq(escalations.id, id));
   if (!e) throw notFound("Escalation");
-  const owner = users;
   const [[agent], [session], votes, recent, [grant]] = await Promise.all([
     db
-      .select({ id: agents.id, name: agents.name, team: agents.team, riskTier: agents.riskTier, ownerId: agents.ownerId, ownerName: owner.name })
+      .select({ id: agents.id, name: agents.name, team: agents.team, riskTier: agents.riskTier, ownerId: agents.ownerId, ownerName: users.name })
       .from(agents)
-      .leftJoin(owner, eq(owner.id, agents.ownerId))
+      .leftJoin(users, eq(users.id, agents.ownerId))
       .where(eq(agents.id, e.agentId)),
     db
       .select({ id: sessions.id, goal: sessions.goal, status: sessions.status, intent: sessions.intent, intentVersion: sessions.intentVersion, expiresAt: sessions.expiresAt, parentSessionId: sessions.parentSessionId })
@@ -45,7 +44,7 @@ export async function getEscalationForPerson(db: Db, person: Pick<Person, "id" |
 
   // Unanswered past its expiry counts as denied even before the sweeper marks it.
   const status = e.status === "pending" && e.expiresAt.getTime() <= Date.now() ? "expired" : e.status;
-  const facts = { kind: e.kind, action: e.action as Record<string, unknown>, reasons: e.reasons, requiredApprovals: e.requiredApprovals, requestedBy: e.requestedBy, agentOwnerId: agent?.ownerId ?? null, voters: votes.map((v) => v.userId) };
+  const facts = escalationFacts(e, agent?.ownerId, votes);
   const blockedBy = status !== "pending" ? `This escalation is ${status}` : decisionBlocker(person, facts);
   return {
     escalation: {
