@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
-import { batchTransaction, type RunStatements, type Statement } from "@/lib/db/raw";
+import { batchTransaction, HeldConnection, type RunStatements, type Statement } from "@/lib/db/raw";
 import type { decisions, escalations } from "@/lib/db/schema";
 import { chainHash, eventPayload } from "./chain";
 import { chainedFields, type AuditInput } from "./record";
@@ -31,23 +31,49 @@ export type Committed = { decision: DecisionRow; auditId: string | null; violati
 
 type Pending = Submission & { resolve: (c: Committed) => void; reject: (e: unknown) => void };
 
+type Options = {
+  maxBatch?: number;
+  maxDelayMs?: number;
+  /** Batches on their way to Postgres at once (default 2; 1 on the embedded database). */
+  maxInFlight?: number;
+};
+
 /**
  * Group commit for the decision hot path. Every decision and its audit event are committed
  * before anyone is answered, but many concurrent decisions share one transaction (one fsync,
- * one chain lock, multi-row inserts), so durability costs little throughput. One batch is in
- * flight at a time: what arrives meanwhile forms the next batch, so batches grow with load and
- * an idle writer commits a lone decision at once. A failed batch rejects every caller in it,
- * and callers answer deny (fail closed).
+ * one chain lock, multi-row inserts), so durability costs little throughput. What arrives while
+ * a batch is on its way forms the next batch, so batches grow with load and an idle writer
+ * commits a lone decision at once. A failed batch rejects every caller in it, and callers
+ * answer deny (fail closed).
+ *
+ * On Postgres a batch normally travels in one round trip: its audit events are hashed onto the
+ * chain head this writer expects (the last hash it wrote), and warden_commit_batch (migration
+ * 0012) writes only if that head and every precondition still hold. Because the next batch can
+ * be hashed onto this one's last event before this one commits, a second batch goes out while
+ * the first is still in Postgres (it waits there for the chain lock): this process prepares
+ * the next batch while Postgres writes the previous one, instead of the two taking turns.
+ * Whenever the head is not known (at start, after another writer or a person's change moved
+ * it, after a failure) a batch takes the two-step path below, alone, and learns the head.
  */
 export class GroupWriter {
   private queue: Pending[] = [];
-  private flushing = false;
+  private inFlight = 0;
+  /** The chain head after the last batch this writer sent, while it can predict it. */
+  private head: string | null = null;
   private scheduled: { now: boolean; cancel: () => void } | null = null;
+  /** The fast path's connection (Postgres only): batches reach Postgres in the order sent. */
+  private readonly conn: HeldConnection | null;
+  private readonly maxInFlight: number;
+  /** How batches went: in one round trip, by the two-step path, and one-trip sends refused. */
+  readonly stats = { oneTrip: 0, twoStep: 0, refused: 0 };
 
   constructor(
     private db: Db,
-    private opts: { maxBatch?: number; maxDelayMs?: number } = {},
-  ) {}
+    private opts: Options = {},
+  ) {
+    this.conn = HeldConnection.of(db);
+    this.maxInFlight = this.conn ? Math.max(1, opts.maxInFlight ?? 2) : 1;
+  }
 
   submit(s: Submission): Promise<Committed> {
     return new Promise((resolve, reject) => {
@@ -58,11 +84,17 @@ export class GroupWriter {
 
   /** Waits until everything submitted so far is committed (or failed). */
   async drain(): Promise<void> {
-    while (this.queue.length || this.flushing) await new Promise((r) => setTimeout(r, 1));
+    while (this.queue.length || this.inFlight) await new Promise((r) => setTimeout(r, 1));
+  }
+
+  /** A batch may start now: none is running, or it can be chained onto the running ones. */
+  private canStart(): boolean {
+    if (this.queue.length === 0) return false;
+    return this.inFlight === 0 || (this.inFlight < this.maxInFlight && this.head !== null);
   }
 
   private kick(delay: number) {
-    if (this.flushing) return; // the running flush picks the queue up when it finishes
+    if (!this.canStart()) return; // a running batch picks the queue up when it finishes
     if (this.scheduled && (delay > 0 || this.scheduled.now)) return;
     this.scheduled?.cancel();
     const run = () => {
@@ -81,25 +113,122 @@ export class GroupWriter {
   }
 
   private async flush() {
-    if (this.flushing || this.queue.length === 0) return;
-    this.flushing = true;
+    if (!this.canStart()) return;
+    this.inFlight++;
     const batch = this.queue.splice(0, this.opts.maxBatch ?? 512);
     try {
-      const results = await batchTransaction(this.db, (run) => writeBatch(run, batch));
+      const results = await this.write(batch);
       batch.forEach((p, i) => p.resolve(results[i]));
     } catch (err) {
+      this.head = null;
       for (const p of batch) p.reject(err);
     } finally {
-      this.flushing = false;
-      if (this.queue.length) this.kick(0);
+      this.inFlight--;
+      this.kick(0);
     }
+  }
+
+  private async write(batch: Submission[]): Promise<Committed[]> {
+    if (this.conn && this.head !== null && batch.every((s) => !s.requires?.grantId)) {
+      // Grants are taken (used up) by the two-step path only; a batch using one goes there.
+      const now = new Date();
+      const expected = this.head;
+      const chained = chainAudit(batch, expected, now);
+      this.head = chained.last; // the next batch is hashed onto this one
+      let outcome: unknown;
+      try {
+        // One statement, so one implicit transaction: it commits before Postgres answers.
+        [{ outcome }] = await this.conn.run(commitStatement(batch, chained.json, expected, now));
+      } catch (err) {
+        this.head = null;
+        throw err;
+      }
+      if (outcome === "ok") {
+        this.stats.oneTrip++;
+        return batch.map((s, i) => ({ decision: s.decision, auditId: chained.ids[i] }));
+      }
+      // Nothing was written; every batch chained onto this one will find the same.
+      this.stats.refused++;
+      this.head = null;
+    }
+    const { results, head } = await batchTransaction(this.db, (run) => writeBatch(run, batch));
+    this.stats.twoStep++;
+    // The head is certain only when no other batch of this writer can commit before or after.
+    if (this.inFlight === 1) this.head = head;
+    return results;
   }
 }
 
 /**
- * One batch in two round trips (see batchTransaction). Locks are taken in the order every other
- * writer takes them (its change first, then the chain lock in recordAudit), so no two
- * transactions can wait on each other:
+ * The audit events of the submissions, hashed in order onto `head`. The canonical payload each
+ * hash covers is also the row sent to the database (its keys are the chained fields), extended
+ * with the two chain columns: one serialisation, not two.
+ */
+function chainAudit(subs: Pick<Submission, "audit">[], head: string, now: Date): { json: string; ids: string[]; last: string } {
+  let prev = head;
+  const ids: string[] = [];
+  const rows = subs.map((f) => {
+    const fields = chainedFields(f.audit, now);
+    ids.push(fields.id);
+    const payload = eventPayload(fields);
+    const hash = chainHash(prev, payload);
+    const row = `${payload.slice(0, -1)},"prevHash":"${prev}","hash":"${hash}"}`;
+    prev = hash;
+    return row;
+  });
+  return { json: `[${rows.join(",")}]`, ids, last: prev };
+}
+
+/** The rows of warden_write_batch: escalations, decisions, session counters (audit apart). */
+function writeParams(subs: Pick<Submission, "decision" | "escalation">[], now: Date): string[] {
+  const raised = subs.flatMap((f) => (f.escalation ? [escalationRecord(f.escalation, now)] : []));
+  return [
+    JSON.stringify(raised),
+    JSON.stringify(subs.map((f) => decisionRecord(f.decision, now))),
+    JSON.stringify(sessionCounters(subs.map((f) => f.decision))),
+  ];
+}
+
+/** The one-round-trip batch: preconditions and expected head checked, then written (0012). */
+function commitStatement(batch: Submission[], audit: string, expected: string, now: Date): Statement {
+  const agents: string[] = [];
+  const credentials: string[] = [];
+  const lock: string[] = [];
+  const required = new Map<string, [string, number | null]>();
+  for (const s of batch) {
+    const r = s.requires;
+    if (s.decision.sessionId) lock.push(s.decision.sessionId);
+    if (!r) continue;
+    if (r.agentId) agents.push(r.agentId);
+    if (r.credentialId) credentials.push(r.credentialId);
+    if (r.sessionId) {
+      lock.push(r.sessionId);
+      required.set(`${r.sessionId}/${r.intentVersion}`, [r.sessionId, r.intentVersion ?? null]);
+    }
+  }
+  const pairs = [...required.values()];
+  return {
+    text:
+      "select warden_commit_batch($1, $2::timestamptz, $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::integer[], $8::json, $9::json, $10::json, $11::json) as outcome",
+    params: [
+      expected,
+      now.toISOString(),
+      uuidArray(agents),
+      uuidArray(credentials),
+      uuidArray(lock),
+      `{${pairs.map((p) => p[0]).join(",")}}`,
+      `{${pairs.map((p) => (p[1] === null ? "NULL" : String(p[1]))).join(",")}}`,
+      ...writeParams(batch, now),
+      audit,
+    ],
+  };
+}
+
+/**
+ * One batch in two round trips (see batchTransaction), when the chain head is not known or a
+ * precondition may not hold. Locks are taken in the order every other writer takes them (its
+ * change first, then the chain lock in recordAudit), so no two transactions can wait on each
+ * other:
  *  1. the preconditions, locking the batch's session rows in id order (so the counters below
  *     cannot deadlock with another batch or instance, and the state read stays true to commit),
  *     then the chain lock and the chain head (warden_chain_head, migration 0005);
@@ -107,7 +236,7 @@ export class GroupWriter {
  *     head (warden_write_batch, migration 0007), and COMMIT.
  * Both steps are SQL functions so Postgres plans their statements once per connection.
  */
-async function writeBatch(run: RunStatements, batch: Submission[]): Promise<Committed[]> {
+async function writeBatch(run: RunStatements, batch: Submission[]): Promise<{ results: Committed[]; head: string }> {
   const now = new Date();
   const [found, [{ head }]] = (await run([preconditionQuery(batch, now), { text: "select warden_chain_head() as head" }])) as [Found[], { head: string }[]];
   const broken = violations(batch, found);
@@ -119,38 +248,18 @@ async function writeBatch(run: RunStatements, batch: Submission[]): Promise<Comm
     return d === "retry" ? { ...s, violation: v, retry: true } : { ...d, violation: v };
   });
   const written = final.filter((f) => !f.retry);
-  // The canonical payload each hash covers is also the row sent to the database (its keys are
-  // the chained fields), extended with the two chain columns: one serialisation, not two.
-  let prev = head;
-  const auditIds: string[] = [];
-  const auditJson = written.map((f) => {
-    const fields = chainedFields(f.audit, now);
-    auditIds.push(fields.id);
-    const payload = eventPayload(fields);
-    const hash = chainHash(prev, payload);
-    const row = `${payload.slice(0, -1)},"prevHash":"${prev}","hash":"${hash}"}`;
-    prev = hash;
-    return row;
-  });
-  const raised = written.flatMap((f) => (f.escalation ? [escalationRecord(f.escalation, now)] : []));
+  const chained = chainAudit(written, head, now);
   await run(
     written.length
-      ? [
-          {
-            text: "select warden_write_batch($1::json, $2::json, $3::json, $4::json)",
-            params: [
-              JSON.stringify(raised),
-              JSON.stringify(written.map((f) => decisionRecord(f.decision, now))),
-              JSON.stringify(sessionCounters(written.map((f) => f.decision))),
-              `[${auditJson.join(",")}]`,
-            ],
-          },
-        ]
+      ? [{ text: "select warden_write_batch($1::json, $2::json, $3::json, $4::json)", params: [...writeParams(written, now), chained.json] }]
       : [],
     { commit: true },
   );
   let w = 0;
-  return final.map((f) => (f.retry ? { decision: f.decision, auditId: null, violation: f.violation, retry: true } : { decision: f.decision, auditId: auditIds[w++], violation: f.violation }));
+  const results = final.map((f) =>
+    f.retry ? { decision: f.decision, auditId: null, violation: f.violation, retry: true } : { decision: f.decision, auditId: chained.ids[w++], violation: f.violation },
+  );
+  return { results, head: chained.last };
 }
 
 type Found = { kind: "a" | "c" | "s" | "g"; ref: string; version: number };

@@ -11,7 +11,12 @@ export type Statement = { text: string; params?: string[] };
 export type RunStatements = (statements: Statement[], opts?: { commit?: boolean }) => Promise<Record<string, unknown>[][]>;
 
 type PgResult = { rows: Record<string, unknown>[] };
-type PgClient = { query(text: string, params?: unknown[]): Promise<PgResult | PgResult[]>; release(err?: Error | boolean): void };
+type PgClient = {
+  query(text: string, params?: unknown[]): Promise<PgResult | PgResult[]>;
+  release(err?: Error | boolean): void;
+  on(event: "error", fn: (err: Error) => void): void;
+  removeListener(event: "error", fn: (err: Error) => void): void;
+};
 type PgPool = { connect(): Promise<PgClient> };
 type PGliteLike = { transaction<T>(fn: (tx: { query(text: string, params?: unknown[]): Promise<PgResult> }) => Promise<T>): Promise<T> };
 
@@ -62,6 +67,68 @@ export async function batchTransaction<T>(db: Db, fn: (run: RunStatements) => Pr
     c.release(rolledBack ? undefined : true);
     throw err;
   }
+}
+
+/**
+ * One pool connection held while work keeps coming, for statements that must reach Postgres in
+ * the order they were issued: the driver queues a connection's queries and sends the next the
+ * moment the previous one's answer is complete, so a statement issued while another is running
+ * is already waiting when Postgres is ready for it. Each statement runs on its own (autocommit):
+ * a failed one rolls itself back and leaves the connection clean for the next. Null on PGlite.
+ */
+export class HeldConnection {
+  private client: Promise<PgClient> | null = null;
+  private users = 0;
+
+  static of(db: Db): HeldConnection | null {
+    const client = (db as unknown as { $client: PgPool | PGliteLike }).$client;
+    return "connect" in client ? new HeldConnection(client) : null;
+  }
+
+  private constructor(private pool: PgPool) {}
+
+  /** Runs one statement (simple protocol, parameters inlined) and returns its rows. */
+  async run(s: Statement): Promise<Record<string, unknown>[]> {
+    const text = inline(s);
+    this.users++;
+    const held = (this.client ??= this.acquire());
+    try {
+      const c = await held;
+      const res = await c.query(text);
+      return (Array.isArray(res) ? res[res.length - 1] : res).rows;
+    } catch (err) {
+      // A statement's own error leaves the connection clean (it rolled itself back). Anything
+      // else (a lost connection) fails what is queued on it too; the next statement gets a new one.
+      if (!(err instanceof Error && "severity" in err) && this.client === held) {
+        this.client = null;
+        held.then((c) => this.drop(c, err as Error), () => {});
+      }
+      throw err;
+    } finally {
+      if (--this.users === 0 && this.client === held) {
+        // Idle: back to the pool (the pool's own shutdown waits for held connections).
+        this.client = null;
+        void held.then((c) => this.drop(c), () => {});
+      }
+    }
+  }
+
+  private async acquire(): Promise<PgClient> {
+    const c = await this.pool.connect();
+    c.on("error", onHeldError);
+    return c;
+  }
+
+  // Called once per acquired connection: by the failing statement or by the last user.
+  private drop(c: PgClient, err?: Error) {
+    c.removeListener("error", onHeldError);
+    c.release(err);
+  }
+}
+
+// Errors of a held connection surface in the statement that was running on it.
+function onHeldError(err: Error) {
+  console.error("[warden] held postgres connection error:", err.message);
 }
 
 /** `$n` placeholders replaced by dollar-quoted literals (the casts in the text still apply). */

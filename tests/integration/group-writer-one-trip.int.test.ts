@@ -1,0 +1,117 @@
+import { randomUUID } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GroupWriter, type DecisionRow, type Submission } from "../../lib/audit/group-writer";
+import { verifyAuditChain } from "../../lib/audit/verify";
+import { rows, type DatabaseHandle } from "../../lib/db/client";
+import { agents, auditEvents, credentials, decisions, sessions } from "../../lib/db/schema";
+import { DB_KINDS, openTestDatabase } from "./db";
+
+// The one-round-trip batch (warden_commit_batch, migration 0012): used once the writer knows
+// the chain head, refused (writing nothing) whenever the head or a precondition moved, and then
+// the two-step path decides each submission as before.
+describe.each(DB_KINDS)("group commit in one round trip on %s", (kind) => {
+  let h: DatabaseHandle;
+  let agentId: string;
+  let sessionId: string;
+  let credentialId: string;
+  beforeAll(async () => {
+    h = await openTestDatabase(kind);
+  });
+  afterAll(async () => h?.close());
+
+  // Each test gets its own agent, session and key, so a quarantine or intent change stays local.
+  async function fixtures() {
+    const [a] = await h.db
+      .insert(agents)
+      .values({ name: `bot-${randomUUID().slice(0, 8)}`, identity: `spiffe://t/${randomUUID()}`, identityKind: "spiffe", team: "t", riskTier: "low", envelope: { actions: ["*"], maxSensitivity: "internal", maxTtlSeconds: 3600 } })
+      .returning();
+    agentId = a.id;
+    const [s] = await h.db
+      .insert(sessions)
+      .values({ agentId, status: "active", goal: "g", intent: { goal: "g", actions: ["*"], maxSensitivity: "internal", ttlSeconds: 3600 }, expiresAt: new Date(Date.now() + 3600_000) })
+      .returning();
+    sessionId = s.id;
+    const [c] = await h.db.insert(credentials).values({ kind: "bootstrap_key", name: "k", agentId, secretHash: randomUUID().replace(/-/g, "").repeat(2) }).returning();
+    credentialId = c.id;
+  }
+
+  const submission = (outcome: "allow" | "deny", guarded = true): Submission => {
+    const decision: DecisionRow = { id: randomUUID(), sessionId, agentId, connector: "github", tool: "issues", operation: "read", outcome, reasons: [], createdAt: new Date() };
+    const audit = { actor: { kind: "agent" as const, id: agentId, label: "bot" }, action: `decision.${outcome}`, target: { kind: "decision", id: decision.id }, agentId, sessionId };
+    return {
+      decision,
+      audit,
+      requires: guarded ? { agentId, sessionId, credentialId, intentVersion: 1 } : undefined,
+      downgrade: (v) => {
+        if (v === "session.intent_changed") return "retry";
+        const d = { ...decision, outcome: "deny" as const, reasons: [{ code: v, message: "changed" }] };
+        return { decision: d, audit: { ...audit, action: "decision.deny" } };
+      },
+    };
+  };
+
+  it("sends batches in one round trip once it knows the chain head, several on their way at once", async () => {
+    await fixtures();
+    const w = new GroupWriter(h.db, { maxBatch: 8 });
+    await w.submit(submission("allow")); // learns the head
+    expect(w.stats).toEqual({ oneTrip: 0, twoStep: 1, refused: 0 });
+    const results = await Promise.all(Array.from({ length: 120 }, (_, i) => w.submit(submission(i % 4 ? "allow" : "deny"))));
+    expect(results.every((r) => r.auditId && !r.violation)).toBe(true);
+    if (kind === "postgres") {
+      // At most 8 per batch: at least 15 batches, all in one round trip.
+      expect(w.stats.oneTrip).toBeGreaterThanOrEqual(15);
+      expect(w.stats.twoStep).toBe(1);
+    } else {
+      expect(w.stats.oneTrip).toBe(0); // in-process: no round trips to save
+    }
+    const [s] = await h.db.select().from(sessions).where(eq(sessions.id, sessionId));
+    expect([s.decisionCount, s.denyCount]).toEqual([121, 30]);
+    const ids = results.map((r) => r.auditId!);
+    const written = await h.db.select({ id: auditEvents.id, targetId: auditEvents.targetId }).from(auditEvents).where(sql`${auditEvents.id} = any(${`{${ids.join(",")}}`}::uuid[])`);
+    expect(new Map(written.map((e) => [e.id, e.targetId]))).toEqual(new Map(results.map((r) => [r.auditId!, r.decision.id])));
+    expect(await verifyAuditChain(h.db)).toMatchObject({ ok: true });
+  });
+
+  it("writes nothing in one trip when the agent was quarantined meanwhile; the two-step path answers deny", async () => {
+    await fixtures();
+    const w = new GroupWriter(h.db);
+    await w.submit(submission("allow"));
+    // Straight in the table: no audit event, so the chain head the writer expects still holds.
+    await h.db.update(agents).set({ status: "quarantined" }).where(eq(agents.id, agentId));
+    const r = await w.submit(submission("allow"));
+    expect(r).toMatchObject({ violation: "agent.not_active", decision: { outcome: "deny" } });
+    if (kind === "postgres") expect(w.stats).toEqual({ oneTrip: 0, twoStep: 2, refused: 1 });
+    const [row] = await h.db.select().from(decisions).where(eq(decisions.id, r.decision.id));
+    expect(row.outcome).toBe("deny");
+    expect(await verifyAuditChain(h.db)).toMatchObject({ ok: true });
+  });
+
+  it("decides again when the intent changed under the batch, writing nothing for the stale decision", async () => {
+    await fixtures();
+    const w = new GroupWriter(h.db);
+    await w.submit(submission("allow"));
+    await h.db.update(sessions).set({ intentVersion: 2 }).where(eq(sessions.id, sessionId));
+    const stale = submission("allow");
+    const r = await w.submit(stale);
+    expect(r).toMatchObject({ retry: true, violation: "session.intent_changed", auditId: null });
+    expect(await h.db.select().from(decisions).where(eq(decisions.id, stale.decision.id))).toEqual([]);
+    if (kind === "postgres") expect(w.stats.refused).toBe(1);
+  });
+
+  it("refuses a batch hashed onto a head that is no longer the chain's head", async () => {
+    if (kind !== "postgres") return; // the function is the same on PGlite; the writer never sends it there
+    await fixtures();
+    const before = rows<{ n: number }>(await h.db.execute(sql`select count(*)::int as n from audit_events`))[0].n;
+    const decision = { id: randomUUID(), session_id: sessionId, agent_id: agentId, connector: "github", tool: "issues", operation: "read", outcome: "allow", reasons: [], created_at: new Date() };
+    const event = { id: randomUUID(), occurredAt: new Date(), actorKind: "agent", actorId: agentId, actorLabel: "bot", action: "decision.allow", detail: {}, prevHash: "f".repeat(64), hash: "e".repeat(64) };
+    const [{ outcome }] = rows<{ outcome: string }>(
+      await h.db.execute(
+        sql`select warden_commit_batch(${"f".repeat(64)}, now(), '{}'::uuid[], '{}'::uuid[], ${`{${sessionId}}`}::uuid[], '{}'::uuid[], '{}'::integer[], '[]'::json, ${JSON.stringify([decision])}::json, '[]'::json, ${JSON.stringify([event])}::json) as outcome`,
+      ),
+    );
+    expect(outcome).toBe("head");
+    expect(rows<{ n: number }>(await h.db.execute(sql`select count(*)::int as n from audit_events`))[0].n).toBe(before);
+    expect(await h.db.select().from(decisions).where(eq(decisions.id, decision.id))).toEqual([]);
+  });
+});
