@@ -105,12 +105,16 @@ export class HeldConnection {
       }
       throw err;
     } finally {
-      if (--this.users === 0 && this.client === held) {
-        // Idle: back to the pool (the pool's own shutdown waits for held connections).
-        this.client = null;
-        void held.then((c) => this.drop(c), () => {});
-      }
+      // Idle: back to the pool (the pool's own shutdown waits for held connections), unless a
+      // statement follows at once, as the next batch does when this one's answer comes back.
+      if (--this.users === 0 && this.client === held) setImmediate(() => this.releaseIfIdle(held));
     }
+  }
+
+  private releaseIfIdle(held: Promise<PgClient>) {
+    if (this.users > 0 || this.client !== held) return;
+    this.client = null;
+    void held.then((c) => this.drop(c), () => {});
   }
 
   private async acquire(): Promise<PgClient> {

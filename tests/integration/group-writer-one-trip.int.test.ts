@@ -73,6 +73,29 @@ describe.each(DB_KINDS)("group commit in one round trip on %s", (kind) => {
     expect(await verifyAuditChain(h.db)).toMatchObject({ ok: true });
   });
 
+  it("lets a batch fill up under load but never leaves a submission waiting", async () => {
+    await fixtures();
+    const w = new GroupWriter(h.db, { fillWaitMs: 20 });
+    await w.submit(submission("allow"));
+    // Bursts of different sizes, then a lone decision right after a big one (whose fill target
+    // it cannot meet): every submission is committed, in fewer transactions than submissions.
+    const sizes = [40, 3, 25, 1, 60, 2, 1];
+    let total = 1;
+    for (const n of sizes) {
+      const results = await Promise.all(Array.from({ length: n }, () => w.submit(submission("allow"))));
+      expect(results.every((r) => r.auditId && !r.violation)).toBe(true);
+      total += n;
+    }
+    const lone = await w.submit(submission("deny"));
+    expect(lone.auditId).toBeTruthy();
+    total += 1;
+    const transactions = w.stats.oneTrip + w.stats.twoStep;
+    expect(transactions).toBeLessThan(total / 4);
+    const [s] = await h.db.select().from(sessions).where(eq(sessions.id, sessionId));
+    expect(s.decisionCount).toBe(total);
+    expect(await verifyAuditChain(h.db)).toMatchObject({ ok: true });
+  });
+
   it("writes nothing in one trip when the agent was quarantined meanwhile; the two-step path answers deny", async () => {
     await fixtures();
     const w = new GroupWriter(h.db);
