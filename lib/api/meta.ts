@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { uuidv7 } from "@/lib/db/uuidv7";
 
 export type RequestMeta = { requestId: string; ip: string | null };
 
@@ -9,7 +9,7 @@ export function requestMeta(req: Request): RequestMeta {
 /** The same, from raw header values (the node:http machine listener has no Request). */
 export function metaFrom(requestIdHeader: string | null | undefined, forwardedFor: string | null | undefined): RequestMeta {
   // Echoed as given (AuthZEN requires it) when it is plain printable ASCII of sane length.
-  const requestId = requestIdHeader && /^[\x20-\x7e]{1,256}$/.test(requestIdHeader) ? requestIdHeader : randomUUID();
+  const requestId = requestIdHeader && /^[\x20-\x7e]{1,256}$/.test(requestIdHeader) ? requestIdHeader : uuidv7(); // time-ordered, like the decisions and events it tags
   const ip = forwardedFor?.split(",")[0]?.trim() || null;
   return { requestId, ip };
 }

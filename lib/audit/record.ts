@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { uuidv7 } from "@/lib/db/uuidv7";
 import { sql } from "drizzle-orm";
 import { rows, type Db, type Executor, type Tx } from "@/lib/db/client";
 import { auditEvents } from "@/lib/db/schema";
@@ -72,7 +72,7 @@ function isTransaction(x: Executor): x is Tx {
 /** The chained fields of a new event (shared with the group writer). */
 export function chainedFields(a: AuditInput, now: Date): ChainedFields {
   return {
-    id: randomUUID(),
+    id: uuidv7(now.getTime()),
     occurredAt: a.occurredAt ?? now,
     actorKind: a.actor.kind,
     actorId: a.actor.id ?? null,

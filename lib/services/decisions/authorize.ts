@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { uuidv7 } from "@/lib/db/uuidv7";
 import { notFound } from "@/lib/api/errors";
 import type { GroupWriter, Submission } from "@/lib/audit/group-writer";
 import type { Db } from "@/lib/db/client";
@@ -98,7 +99,7 @@ export async function authorize(db: Db, writer: GroupWriter, engine: ActiveEngin
     for (const r of policy.reasons) (policy.decision === "deny" ? deny : policy.decision === "escalate" ? escalate : () => {})(r);
   }
 
-  const decisionId = randomUUID();
+  const decisionId = uuidv7(now.getTime());
   // The exact action's hash binds escalations and grants; an allow inside the intent needs none.
   const hash = outcome === "escalate" ? actionHash(action, { defaultSensitivity }) : "";
   // Step 5: an approval of exactly this action in this session turns the escalate into an allow:
