@@ -15,6 +15,7 @@ type PgClient = {
   query(text: string, params?: unknown[]): Promise<PgResult | PgResult[]>;
   release(err?: Error | boolean): void;
   on(event: "error", fn: (err: Error) => void): void;
+  once(event: "end", fn: () => void): void;
   removeListener(event: "error", fn: (err: Error) => void): void;
 };
 type PgPool = { connect(): Promise<PgClient> };
@@ -70,15 +71,23 @@ export async function batchTransaction<T>(db: Db, fn: (run: RunStatements) => Pr
 }
 
 /**
- * One pool connection held while work keeps coming, for statements that must reach Postgres in
- * the order they were issued: the driver queues a connection's queries and sends the next the
- * moment the previous one's answer is complete, so a statement issued while another is running
- * is already waiting when Postgres is ready for it. Each statement runs on its own (autocommit):
- * a failed one rolls itself back and leaves the connection clean for the next. Null on PGlite.
+ * One pool connection held while work keeps coming, for statements that should reach Postgres
+ * in the order they were issued: the driver queues a connection's queries and sends the next
+ * the moment the previous one's answer is complete, so a statement issued while another is
+ * running is already waiting when Postgres is ready for it. (Order is for speed only: the
+ * group writer's statements check their own preconditions.) Each statement runs on its own
+ * (autocommit): a failed one rolls itself back and leaves the connection clean for the next.
+ * The connection goes back to the pool after a second without statements: taking it from the
+ * pool and giving it back for every batch cost more CPU than the batch's own round trip. Null
+ * on PGlite.
  */
 export class HeldConnection {
-  private client: Promise<PgClient> | null = null;
-  private users = 0;
+  private client: PgClient | null = null;
+  private pending: Promise<PgClient> | null = null;
+  private waiting: { text: string; resolve: (rows: Record<string, unknown>[]) => void; reject: (err: unknown) => void }[] = [];
+  private active = false;
+  private lastUsed = 0;
+  private idleCheck: ReturnType<typeof setInterval> | null = null;
 
   static of(db: Db): HeldConnection | null {
     const client = (db as unknown as { $client: PgPool | PGliteLike }).$client;
@@ -88,46 +97,80 @@ export class HeldConnection {
   private constructor(private pool: PgPool) {}
 
   /** Runs one statement (simple protocol, parameters inlined) and returns its rows. */
-  async run(s: Statement): Promise<Record<string, unknown>[]> {
+  run(s: Statement): Promise<Record<string, unknown>[]> {
     const text = inline(s);
-    this.users++;
-    const held = (this.client ??= this.acquire());
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ text, resolve, reject });
+      this.lastUsed = Date.now();
+      if (!this.active) void this.next();
+    });
+  }
+
+  // One statement at a time; the next goes out the moment the previous one's answer is in,
+  // before that answer is handed back.
+  private async next(): Promise<void> {
+    const job = this.waiting.shift();
+    this.active = job !== undefined;
+    if (!job) return;
+    let c: PgClient | null = null;
     try {
-      const c = await held;
-      const res = await c.query(text);
-      return (Array.isArray(res) ? res[res.length - 1] : res).rows;
+      c = this.client ?? (await (this.pending ??= this.acquire()));
+      const res = await c.query(job.text);
+      void this.next();
+      job.resolve((Array.isArray(res) ? res[res.length - 1] : res).rows);
     } catch (err) {
       // A statement's own error leaves the connection clean (it rolled itself back). Anything
-      // else (a lost connection) fails what is queued on it too; the next statement gets a new one.
-      if (!(err instanceof Error && "severity" in err) && this.client === held) {
-        this.client = null;
-        held.then((c) => this.drop(c, err as Error), () => {});
-      }
-      throw err;
+      // else (a lost connection, a FATAL from a terminated backend) drops it: what is still
+      // waiting goes out on a new one.
+      if (c && !statementError(err)) this.forget(c, err as Error);
+      void this.next();
+      job.reject(err);
     } finally {
-      // Idle: back to the pool (the pool's own shutdown waits for held connections), unless a
-      // statement follows at once, as the next batch does when this one's answer comes back.
-      if (--this.users === 0 && this.client === held) setImmediate(() => this.releaseIfIdle(held));
+      this.lastUsed = Date.now();
     }
   }
 
-  private releaseIfIdle(held: Promise<PgClient>) {
-    if (this.users > 0 || this.client !== held) return;
-    this.client = null;
-    void held.then((c) => this.drop(c), () => {});
-  }
-
   private async acquire(): Promise<PgClient> {
-    const c = await this.pool.connect();
-    c.on("error", onHeldError);
-    return c;
+    try {
+      const c = await this.pool.connect();
+      c.on("error", onHeldError);
+      c.once("end", () => this.forget(c, new Error("connection ended")));
+      this.client = c;
+      this.lastUsed = Date.now();
+      // Unref'd: an idle writer must not keep the process alive.
+      this.idleCheck ??= setInterval(() => this.releaseIfIdle(), HELD_IDLE_MS / 2).unref();
+      return c;
+    } finally {
+      this.pending = null;
+    }
   }
 
-  // Called once per acquired connection: by the failing statement or by the last user.
+  private forget(c: PgClient, err: Error) {
+    if (this.client !== c) return;
+    this.client = null;
+    this.drop(c, err);
+  }
+
+  private releaseIfIdle() {
+    if (this.active || Date.now() - this.lastUsed < HELD_IDLE_MS) return;
+    if (this.idleCheck) clearInterval(this.idleCheck);
+    this.idleCheck = null;
+    const c = this.client;
+    this.client = null;
+    if (c) this.drop(c);
+  }
+
   private drop(c: PgClient, err?: Error) {
     c.removeListener("error", onHeldError);
     c.release(err);
   }
+}
+
+const HELD_IDLE_MS = 1000;
+
+function statementError(err: unknown): boolean {
+  const severity = (err as { severity?: unknown })?.severity;
+  return err instanceof Error && typeof severity === "string" && severity !== "FATAL" && severity !== "PANIC";
 }
 
 // Errors of a held connection surface in the statement that was running on it.
