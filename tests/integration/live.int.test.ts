@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as streamRoute from "../../app/api/v1/stream/route";
 import * as timelineRoute from "../../app/api/v1/sessions/[id]/timeline/route";
 import { GroupWriter, type Submission } from "../../lib/audit/group-writer";
-import { recordAudit } from "../../lib/audit/record";
+import { recordAudit, recordAuditMany } from "../../lib/audit/record";
 import type { DatabaseHandle } from "../../lib/db/client";
 import { agents, sessions } from "../../lib/db/schema";
 import { subscribe, type Change } from "../../lib/realtime/hub";
@@ -59,6 +59,25 @@ describe.each(DB_KINDS)("live views on %s", (kind) => {
     expect(seen.some((c) => c.sessions.includes(sessionId) && c.actions.includes("decision.allow"))).toBe(true);
     expect(seen.some((c) => c.agents.includes(agentId) && c.actions.includes("agent.updated"))).toBe(true);
     expect(seen.some((c) => c.actions.includes("never.committed"))).toBe(false);
+  });
+
+  it("says an append was truncated when it names more sessions or actions than the notice holds", async () => {
+    const seen: Change[] = [];
+    const stop = await subscribe((c) => seen.push(c));
+    const actor = { kind: "system" as const, label: "bulk" };
+    // One statement: 45 sessions (more than 40), then 21 distinct actions (more than 20).
+    await recordAuditMany(h.db, Array.from({ length: 45 }, () => ({ actor, action: "bulk.sessions", sessionId: randomUUID() })));
+    await recordAuditMany(h.db, Array.from({ length: 21 }, (_, i) => ({ actor, action: `bulk.action-${i}` })));
+    await recordAuditMany(h.db, [{ actor, action: "bulk.small", sessionId }]);
+    await new Promise((r) => setTimeout(r, 300));
+    stop();
+    const many = seen.find((c) => c.actions.includes("bulk.sessions"))!;
+    expect(many).toMatchObject({ n: 45, truncated: true });
+    expect(many.sessions).toHaveLength(40);
+    const actions = seen.find((c) => c.actions.some((a) => a.startsWith("bulk.action-")))!;
+    expect(actions).toMatchObject({ n: 21, truncated: true });
+    expect(actions.actions).toHaveLength(20);
+    expect(seen.find((c) => c.actions.includes("bulk.small"))).toMatchObject({ n: 1, sessions: [sessionId], agents: [], truncated: false });
   });
 
   it("streams a change event to a session's page for its own decisions only", async () => {
