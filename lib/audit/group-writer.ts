@@ -29,6 +29,8 @@ export type Submission = {
 /** `retry`: nothing was written for this submission (its downgrade asked to decide again). */
 export type Committed = { decision: DecisionRow; auditId: string | null; violation?: Violation; retry?: boolean };
 
+const PIPELINE_FROM = 8;
+
 type Pending = Submission & { resolve: (c: Committed) => void; reject: (e: unknown) => void };
 
 type Options = {
@@ -50,12 +52,13 @@ type Options = {
  *
  * On Postgres a batch normally travels in one round trip: its audit events are hashed onto the
  * chain head this writer expects (the last hash it wrote), and warden_commit_batch (migration
- * 0012) writes only if that head and every precondition still hold. Because the next batch can
- * be hashed onto this one's last event before this one commits, a second batch goes out while
- * the first is still in Postgres (it waits there for the chain lock): this process prepares
- * the next batch while Postgres writes the previous one, instead of the two taking turns.
- * Whenever the head is not known (at start, after another writer or a person's change moved
- * it, after a failure) a batch takes the two-step path below, alone, and learns the head.
+ * 0012) writes only if that head and every precondition still hold. Batches go out in order on
+ * one held connection (HeldConnection), and the next one leaves the moment the previous one's
+ * answer is in, before its callers are answered, so Postgres writes one batch while this process
+ * answers the last and decides the next. Under load (batches of PIPELINE_FROM or more) a second
+ * batch, hashed onto the first one's last event, waits on that connection while the first is in
+ * Postgres. Whenever the head is not known (at start, after another writer or a person's change
+ * moved it, after a failure) a batch takes the two-step path below, alone, and learns the head.
  */
 export class GroupWriter {
   private queue: Pending[] = [];
@@ -70,11 +73,16 @@ export class GroupWriter {
    * spent deciding. A lone decision on a quiet writer (last batch of one) never waits.
    */
   private fillTarget = 0;
+  /** Size of the last batch that completed. */
+  private lastSize = 0;
   /** The fast path's connection (Postgres only): batches reach Postgres in the order sent. */
   private readonly conn: HeldConnection | null;
   private readonly maxInFlight: number;
-  /** How batches went: in one round trip, by the two-step path, and one-trip sends refused. */
-  readonly stats = { oneTrip: 0, twoStep: 0, refused: 0 };
+  /**
+   * How batches went: in one round trip, by the two-step path, one-trip sends refused, and
+   * batches sent while another was still on its way.
+   */
+  readonly stats = { oneTrip: 0, twoStep: 0, refused: 0, pipelined: 0 };
 
   constructor(
     private db: Db,
@@ -100,7 +108,10 @@ export class GroupWriter {
   /** A batch may start now: none is running, or it can be chained onto the running ones. */
   private canStart(): boolean {
     if (this.queue.length === 0) return false;
-    return this.inFlight === 0 || (this.inFlight < this.maxInFlight && this.head !== null);
+    // A second batch on its way only under load (the last one held at least PIPELINE_FROM):
+    // at a moderate rate, what arrives during a round trip is better sent together after it,
+    // in one transaction, than as transactions of one each; the wait is the same.
+    return this.inFlight === 0 || (this.inFlight < this.maxInFlight && this.head !== null && this.lastSize >= PIPELINE_FROM);
   }
 
   private kick(delay: number) {
@@ -124,7 +135,7 @@ export class GroupWriter {
 
   private async flush() {
     if (!this.canStart()) return;
-    this.inFlight++;
+    if (this.inFlight++ > 0) this.stats.pipelined++;
     const batch = this.queue.splice(0, this.opts.maxBatch ?? 512);
     let results: Committed[] | undefined;
     let failure: unknown;
@@ -135,11 +146,13 @@ export class GroupWriter {
       failure = err;
     }
     this.inFlight--;
+    this.lastSize = batch.length;
     this.fillTarget = batch.length >> 1;
     // The next batch goes out before this one's callers are answered: Postgres writes it while
     // this process sends the answers, instead of waiting for them.
     if (this.canStart() && this.queue.length >= this.fillTarget) void this.flush();
-    else this.kick(this.queue.length >= this.fillTarget ? 0 : (this.opts.fillWaitMs ?? 1));
+    // Whatever is left: a batch behind that one under load, or the wait for this one to fill.
+    this.kick(this.queue.length >= this.fillTarget ? 0 : (this.opts.fillWaitMs ?? 1));
     if (results) batch.forEach((p, i) => p.resolve(results[i]));
     else for (const p of batch) p.reject(failure);
   }
