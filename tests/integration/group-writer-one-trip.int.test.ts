@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GroupWriter, type DecisionRow, type Submission } from "../../lib/audit/group-writer";
 import { verifyAuditChain } from "../../lib/audit/verify";
 import { rows, type DatabaseHandle } from "../../lib/db/client";
-import { agents, auditEvents, credentials, decisions, sessions } from "../../lib/db/schema";
+import { agents, auditEvents, decisions, sessions } from "../../lib/db/schema";
 import { DB_KINDS, openTestDatabase } from "./db";
+import { writerFixtures } from "./writer-fixtures";
 
 // The one-round-trip batch (warden_commit_batch, migration 0012): used once the writer knows
 // the chain head, refused (writing nothing) whenever the head or a precondition moved, and then
@@ -22,18 +23,7 @@ describe.each(DB_KINDS)("group commit in one round trip on %s", (kind) => {
 
   // Each test gets its own agent, session and key, so a quarantine or intent change stays local.
   async function fixtures() {
-    const [a] = await h.db
-      .insert(agents)
-      .values({ name: `bot-${randomUUID().slice(0, 8)}`, identity: `spiffe://t/${randomUUID()}`, identityKind: "spiffe", team: "t", riskTier: "low", envelope: { actions: ["*"], maxSensitivity: "internal", maxTtlSeconds: 3600 } })
-      .returning();
-    agentId = a.id;
-    const [s] = await h.db
-      .insert(sessions)
-      .values({ agentId, status: "active", goal: "g", intent: { goal: "g", actions: ["*"], maxSensitivity: "internal", ttlSeconds: 3600 }, expiresAt: new Date(Date.now() + 3600_000) })
-      .returning();
-    sessionId = s.id;
-    const [c] = await h.db.insert(credentials).values({ kind: "bootstrap_key", name: "k", agentId, secretHash: randomUUID().replace(/-/g, "").repeat(2) }).returning();
-    credentialId = c.id;
+    ({ agentId, sessionId, credentialId } = await writerFixtures(h.db));
   }
 
   const submission = (outcome: "allow" | "deny", guarded = true): Submission => {

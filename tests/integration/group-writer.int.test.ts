@@ -5,9 +5,10 @@ import { GroupWriter, type DecisionRow, type Submission } from "../../lib/audit/
 import { recordAudit } from "../../lib/audit/record";
 import { verifyAuditChain } from "../../lib/audit/verify";
 import type { DatabaseHandle } from "../../lib/db/client";
-import { agents, auditEvents, credentials, decisions, sessions } from "../../lib/db/schema";
+import { auditEvents, decisions, sessions } from "../../lib/db/schema";
 import { revokeCredential } from "../../lib/services/credentials/revoke";
 import { DB_KINDS, openTestDatabase } from "./db";
+import { writerFixtures } from "./writer-fixtures";
 
 const count = async (h: DatabaseHandle, t: typeof decisions | typeof auditEvents) =>
   (await h.db.select({ n: sql<number>`count(*)::int` }).from(t))[0].n;
@@ -19,18 +20,7 @@ describe.each(DB_KINDS)("group commit on %s", (kind) => {
   let credentialId: string;
   beforeAll(async () => {
     h = await openTestDatabase(kind);
-    const [a] = await h.db
-      .insert(agents)
-      .values({ name: "writer-bot", identity: "spiffe://t/writer", identityKind: "spiffe", team: "t", riskTier: "low", envelope: { actions: ["*"], maxSensitivity: "internal", maxTtlSeconds: 3600 } })
-      .returning();
-    agentId = a.id;
-    const [s] = await h.db
-      .insert(sessions)
-      .values({ agentId, status: "active", goal: "g", intent: { goal: "g", actions: ["*"], maxSensitivity: "internal", ttlSeconds: 3600 }, expiresAt: new Date(Date.now() + 3600_000) })
-      .returning();
-    sessionId = s.id;
-    const [c] = await h.db.insert(credentials).values({ kind: "bootstrap_key", name: "k", agentId, secretHash: "h".repeat(64) }).returning();
-    credentialId = c.id;
+    ({ agentId, sessionId, credentialId } = await writerFixtures(h.db, "writer-bot"));
   });
   afterAll(async () => h?.close());
 
