@@ -180,6 +180,7 @@ export class GroupWriter {
       this.stats.refused++;
       this.head = null;
     }
+    this.conn?.yieldIfIdle(); // the two-step path takes a pool connection of its own
     const { results, head } = await batchTransaction(this.db, (run) => writeBatch(run, batch));
     this.stats.twoStep++;
     // The head is certain only when no other batch of this writer can commit before or after.

@@ -18,7 +18,7 @@ type PgClient = {
   once(event: "end", fn: () => void): void;
   removeListener(event: "error", fn: (err: Error) => void): void;
 };
-type PgPool = { connect(): Promise<PgClient> };
+type PgPool = { connect(): Promise<PgClient>; waitingCount?: number };
 type PGliteLike = { transaction<T>(fn: (tx: { query(text: string, params?: unknown[]): Promise<PgResult> }) => Promise<T>): Promise<T> };
 
 /**
@@ -151,8 +151,18 @@ export class HeldConnection {
     this.drop(c, err);
   }
 
-  private releaseIfIdle() {
-    if (this.active || Date.now() - this.lastUsed < HELD_IDLE_MS) return;
+  /**
+   * Back to the pool now if nothing is running on it: for a caller about to take another pool
+   * connection, which on a small pool could otherwise wait for this one.
+   */
+  yieldIfIdle() {
+    this.releaseIfIdle(true);
+  }
+
+  // Idle for a second, or someone waits for a pool connection (a pool of one or two).
+  private releaseIfIdle(now = false) {
+    if (this.active) return;
+    if (!now && Date.now() - this.lastUsed < HELD_IDLE_MS && !this.pool.waitingCount) return;
     if (this.idleCheck) clearInterval(this.idleCheck);
     this.idleCheck = null;
     const c = this.client;

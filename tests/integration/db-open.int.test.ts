@@ -1,7 +1,11 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
 import { expect, inject, it } from "vitest";
+import { GroupWriter } from "../../lib/audit/group-writer";
+import { recordAudit } from "../../lib/audit/record";
+import { verifyAuditChain } from "../../lib/audit/verify";
 import { openDatabase, ping } from "../../lib/db/client";
+import { writerFixtures } from "./writer-fixtures";
 
 // Startup migrates under an advisory lock. With WARDEN_DB_POOL_SIZE=1 the lock must not take the
 // pool's only connection, or the migrations would wait for it forever.
@@ -24,3 +28,40 @@ it("opens and migrates a fresh Postgres database with a pool of one connection",
     await admin.end();
   }
 }, 40_000);
+
+// The decision writer holds a connection between batches; on a pool of one it must give it back
+// whenever anything else needs it (a person's audited change, the writer's own two-step path).
+it("decides, records people's changes and recovers the chain head on a pool of one connection", async () => {
+  const admin = new pg.Client({ connectionString: inject("pgAdminUrl") });
+  await admin.connect();
+  const name = `warden_pool1_${randomBytes(4).toString("hex")}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  try {
+    const url = new URL(inject("pgAdminUrl"));
+    url.pathname = `/${name}`;
+    const h = await openDatabase({ kind: "postgres", url: url.toString(), poolSize: 1 });
+    const { agentId, sessionId } = await writerFixtures(h.db);
+    const w = new GroupWriter(h.db);
+    const submission = () => {
+      const id = randomUUID();
+      return {
+        decision: { id, sessionId, agentId, connector: "github", tool: "issues", operation: "read", outcome: "allow" as const, reasons: [], createdAt: new Date() },
+        audit: { actor: { kind: "agent" as const, id: agentId, label: "bot" }, action: "decision.allow", target: { kind: "decision", id }, agentId, sessionId },
+      };
+    };
+    const work = (async () => {
+      await w.submit(submission()); // two-step: learns the head
+      await Promise.all(Array.from({ length: 30 }, () => w.submit(submission()))); // one trip, held connection
+      await recordAudit(h.db, { actor: { kind: "person", id: randomUUID(), label: "p@x" }, action: "agent.updated", agentId });
+      await w.submit(submission()); // head moved: refused, then two-step
+      expect(await ping(h.db)).toBe(true);
+    })();
+    await Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("stalled on a pool of one")), 15_000))]);
+    expect(w.stats).toMatchObject({ twoStep: 2, refused: 1 });
+    expect(await verifyAuditChain(h.db)).toMatchObject({ ok: true, events: 33 });
+    await h.close();
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}, 30_000);
