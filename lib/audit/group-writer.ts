@@ -30,6 +30,7 @@ export type Submission = {
 export type Committed = { decision: DecisionRow; auditId: string | null; violation?: Violation; retry?: boolean };
 
 const PIPELINE_FROM = 8;
+const ONE_TRIP_BACKOFF_MS = 1000;
 
 type Pending = Submission & { resolve: (c: Committed) => void; reject: (e: unknown) => void };
 
@@ -75,6 +76,8 @@ export class GroupWriter {
   private fillTarget = 0;
   /** Size of the last batch that completed. */
   private lastSize = 0;
+  /** No one-trip attempts before this time (ms): the head was lately moved by another writer. */
+  private oneTripAfter = 0;
   /** The fast path's connection (Postgres only): batches reach Postgres in the order sent. */
   private readonly conn: HeldConnection | null;
   private readonly maxInFlight: number;
@@ -158,7 +161,7 @@ export class GroupWriter {
   }
 
   private async write(batch: Submission[]): Promise<Committed[]> {
-    if (this.conn && this.head !== null && batch.every((s) => !s.requires?.grantId)) {
+    if (this.conn && this.head !== null && Date.now() >= this.oneTripAfter && batch.every((s) => !s.requires?.grantId)) {
       // Grants are taken (used up) by the two-step path only; a batch using one goes there.
       const now = new Date();
       const expected = this.head;
@@ -179,6 +182,9 @@ export class GroupWriter {
       // Nothing was written; every batch chained onto this one will find the same.
       this.stats.refused++;
       this.head = null;
+      // Another writer (instance) moved the head: while it keeps doing so, a one-trip attempt
+      // would only add a round trip to the two-step path, so skip them for a while.
+      if (outcome === "head") this.oneTripAfter = Date.now() + ONE_TRIP_BACKOFF_MS;
     }
     this.conn?.yieldIfIdle(); // the two-step path takes a pool connection of its own
     const { results, head } = await batchTransaction(this.db, (run) => writeBatch(run, batch));

@@ -113,6 +113,21 @@ describe.each(DB_KINDS)("group commit in one round trip on %s", (kind) => {
     if (kind === "postgres") expect(w.stats.refused).toBe(1);
   });
 
+  it("stops trying one trip for a while when another writer keeps moving the head", async () => {
+    await fixtures();
+    const [w1, w2] = [new GroupWriter(h.db), new GroupWriter(h.db)];
+    await w1.submit(submission("allow")); // both learn the head by the two-step path
+    await w2.submit(submission("allow"));
+    await w1.submit(submission("allow")); // w2 moved the head: refused, then two-step
+    await w1.submit(submission("allow")); // straight to two-step: no second refusal
+    await w2.submit(submission("allow"));
+    if (kind === "postgres") {
+      expect(w1.stats).toMatchObject({ oneTrip: 0, twoStep: 3, refused: 1 });
+      expect(w2.stats).toMatchObject({ oneTrip: 0, twoStep: 2, refused: 1 });
+    }
+    expect(await verifyAuditChain(h.db)).toMatchObject({ ok: true });
+  });
+
   it("refuses a batch hashed onto a head that is no longer the chain's head", async () => {
     if (kind !== "postgres") return; // the function is the same on PGlite; the writer never sends it there
     await fixtures();
