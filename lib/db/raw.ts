@@ -16,7 +16,7 @@ type PgClient = {
   release(err?: Error | boolean): void;
   on(event: "error", fn: (err: Error) => void): void;
   once(event: "end", fn: () => void): void;
-  removeListener(event: "error", fn: (err: Error) => void): void;
+  removeListener(event: "error" | "end", fn: (err: Error) => void): void;
 };
 type PgPool = { connect(): Promise<PgClient>; waitingCount?: number };
 type PGliteLike = { transaction<T>(fn: (tx: { query(text: string, params?: unknown[]): Promise<PgResult> }) => Promise<T>): Promise<T> };
@@ -134,7 +134,7 @@ export class HeldConnection {
     try {
       const c = await this.pool.connect();
       c.on("error", onHeldError);
-      c.once("end", () => this.forget(c, new Error("connection ended")));
+      c.once("end", this.onEnd);
       this.client = c;
       this.lastUsed = Date.now();
       // Unref'd: an idle writer must not keep the process alive.
@@ -144,6 +144,12 @@ export class HeldConnection {
       this.pending = null;
     }
   }
+
+  // One listener object, removed again when the connection goes back to the pool (the pool
+  // hands the same client out again and again; listeners must not pile up on it).
+  private onEnd = () => {
+    if (this.client) this.forget(this.client, new Error("connection ended"));
+  };
 
   private forget(c: PgClient, err: Error) {
     if (this.client !== c) return;
@@ -172,6 +178,7 @@ export class HeldConnection {
 
   private drop(c: PgClient, err?: Error) {
     c.removeListener("error", onHeldError);
+    c.removeListener("end", this.onEnd);
     c.release(err);
   }
 }

@@ -41,6 +41,20 @@ describe("held connection on postgres", () => {
     expect(next).not.toBe(first);
   });
 
+  it("leaves no listeners behind on the pool's clients after holding them many times", async () => {
+    const c = HeldConnection.of(h.db)!;
+    const clients = () => (h.db as unknown as { $client: { _clients: { listenerCount(e: string): number }[] } }).$client._clients;
+    const listeners = () => clients().reduce((n, k) => n + k.listenerCount("end") + k.listenerCount("error"), 0);
+    await pid(c);
+    c.yieldIfIdle();
+    const before = listeners();
+    for (let i = 0; i < 15; i++) {
+      await pid(c);
+      c.yieldIfIdle();
+    }
+    expect(listeners()).toBe(before);
+  });
+
   it("gives the connection back to the pool after a second without statements", async () => {
     const c = HeldConnection.of(h.db)!;
     await pid(c);
