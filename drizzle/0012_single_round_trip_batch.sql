@@ -13,21 +13,20 @@ CREATE OR REPLACE FUNCTION warden_commit_batch(
   p_agents uuid[], p_credentials uuid[], p_lock_sessions uuid[], p_req_sessions uuid[], p_req_versions integer[],
   p_escalations json, p_decisions json, p_counters json, p_audit json)
 RETURNS text LANGUAGE plpgsql VOLATILE AS $$
-DECLARE head text;
+DECLARE
+  head text;
+  held boolean;
 BEGIN
-  PERFORM 1 FROM sessions s WHERE s.id = ANY(p_lock_sessions) ORDER BY s.id FOR NO KEY UPDATE;
-  IF EXISTS (
-    SELECT 1 FROM unnest(p_req_sessions, p_req_versions) AS r(id, v)
-    LEFT JOIN sessions s ON s.id = r.id
-    WHERE s.id IS NULL OR s.status <> 'active' OR s.expires_at <= p_now OR (r.v IS NOT NULL AND s.intent_version <> r.v)
-  ) THEN
-    RETURN 'precondition';
-  END IF;
-  IF (SELECT count(*) FROM agents a WHERE a.id = ANY(p_agents) AND a.status = 'active') <> cardinality(p_agents) THEN
-    RETURN 'precondition';
-  END IF;
-  IF (SELECT count(*) FROM credentials c WHERE c.id = ANY(p_credentials) AND c.revoked_at IS NULL
-        AND (c.expires_at IS NULL OR c.expires_at > p_now)) <> cardinality(p_credentials) THEN
+  -- The same checks as the two-step path (warden_batch_preconditions, migration 0010: it locks
+  -- the sessions in id order), read here as "all of them hold"; no grants on this path.
+  WITH found AS (SELECT * FROM warden_batch_preconditions(p_agents, p_credentials, p_lock_sessions, p_now, '{}'::uuid[]))
+  SELECT (SELECT count(*) FROM found WHERE kind = 'a') = cardinality(p_agents)
+     AND (SELECT count(*) FROM found WHERE kind = 'c') = cardinality(p_credentials)
+     AND NOT EXISTS (
+       SELECT 1 FROM unnest(p_req_sessions, p_req_versions) AS r(id, v)
+       WHERE NOT EXISTS (SELECT 1 FROM found f WHERE f.kind = 's' AND f.ref = r.id::text AND (r.v IS NULL OR f.version = r.v)))
+    INTO held;
+  IF NOT held THEN
     RETURN 'precondition';
   END IF;
   PERFORM pg_advisory_xact_lock(1096107092);

@@ -22,6 +22,36 @@ function Stat({ label, value, detail, href }: { label: string; value: string | n
   );
 }
 
+type Segment = { key: keyof typeof COLORS; name: string; value: number };
+
+/** One horizontal bar split into segments, with the same figures as text under it. */
+function StackedBarCard({ title, segments, caption, max }: { title: string; segments: Segment[]; caption: string; max?: number }) {
+  const row = Object.fromEntries([["name", title], ...segments.map((g) => [g.key, g.value])]);
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>{title}</CardTitle>
+      </CardHeader>
+      <CardContent>
+        <div className="h-24" aria-hidden="true">
+          <ResponsiveContainer>
+            <BarChart layout="vertical" data={[row]} margin={{ left: 0, right: 8 }}>
+              <XAxis type="number" allowDecimals={false} fontSize={11} domain={max === undefined ? undefined : [0, max]} />
+              <YAxis type="category" dataKey="name" hide />
+              <Tooltip />
+              <Legend />
+              {segments.map((g) => (
+                <Bar key={g.key} dataKey={g.key} name={g.name} stackId="s" fill={COLORS[g.key]} />
+              ))}
+            </BarChart>
+          </ResponsiveContainer>
+        </div>
+        <p className="mt-2 text-xs text-muted-foreground">{caption}</p>
+      </CardContent>
+    </Card>
+  );
+}
+
 /** Headline figures and two charts (coverage, decisions by outcome); each chart has its figures as text too. */
 export function ReportSummary({ report, itemNoun }: { report: Report; itemNoun: string }) {
   const s = report.summary;
@@ -37,52 +67,25 @@ export function ReportSummary({ report, itemNoun }: { report: Report; itemNoun: 
         <Stat label="Audit chain head" value={report.chainHead.seq ? `#${report.chainHead.seq}` : "—"} detail={<span className="font-mono" title={report.chainHead.hash}>{report.chainHead.hash.slice(0, 16)}</span>} />
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
-        <Card>
-          <CardHeader>
-            <CardTitle>Coverage</CardTitle>
-          </CardHeader>
-          <CardContent>
-            <div className="h-24" aria-hidden="true">
-              <ResponsiveContainer>
-                <BarChart layout="vertical" data={[{ name: itemNoun, covered: s.covered, partial: s.partial, gap: s.gaps }]} margin={{ left: 0, right: 8 }}>
-                  <XAxis type="number" allowDecimals={false} fontSize={11} domain={[0, s.items]} />
-                  <YAxis type="category" dataKey="name" hide />
-                  <Tooltip />
-                  <Legend />
-                  <Bar dataKey="covered" name="Covered" stackId="c" fill={COLORS.covered} />
-                  <Bar dataKey="partial" name="Partial" stackId="c" fill={COLORS.partial} />
-                  <Bar dataKey="gap" name="Gap" stackId="c" fill={COLORS.gap} />
-                </BarChart>
-              </ResponsiveContainer>
-            </div>
-            <p className="mt-2 text-xs text-muted-foreground">
-              {s.covered} covered, {s.partial} partial, {s.gaps} gaps of {s.items} {itemNoun}.
-            </p>
-          </CardContent>
-        </Card>
-        <Card>
-          <CardHeader>
-            <CardTitle>Decisions by outcome</CardTitle>
-          </CardHeader>
-          <CardContent>
-            <div className="h-24" aria-hidden="true">
-              <ResponsiveContainer>
-                <BarChart layout="vertical" data={[{ name: "decisions", allow: s.allowed, escalate: s.escalated, deny: s.denied }]} margin={{ left: 0, right: 8 }}>
-                  <XAxis type="number" allowDecimals={false} fontSize={11} />
-                  <YAxis type="category" dataKey="name" hide />
-                  <Tooltip />
-                  <Legend />
-                  <Bar dataKey="allow" name="Allowed" stackId="d" fill={COLORS.allow} />
-                  <Bar dataKey="escalate" name="Escalated" stackId="d" fill={COLORS.escalate} />
-                  <Bar dataKey="deny" name="Denied" stackId="d" fill={COLORS.deny} />
-                </BarChart>
-              </ResponsiveContainer>
-            </div>
-            <p className="mt-2 text-xs text-muted-foreground">
-              {s.allowed.toLocaleString("en-US")} allowed, {s.escalated.toLocaleString("en-US")} escalated, {s.denied.toLocaleString("en-US")} denied.
-            </p>
-          </CardContent>
-        </Card>
+        <StackedBarCard
+          title="Coverage"
+          max={s.items}
+          segments={[
+            { key: "covered", name: "Covered", value: s.covered },
+            { key: "partial", name: "Partial", value: s.partial },
+            { key: "gap", name: "Gap", value: s.gaps },
+          ]}
+          caption={`${s.covered} covered, ${s.partial} partial, ${s.gaps} gaps of ${s.items} ${itemNoun}.`}
+        />
+        <StackedBarCard
+          title="Decisions by outcome"
+          segments={[
+            { key: "allow", name: "Allowed", value: s.allowed },
+            { key: "escalate", name: "Escalated", value: s.escalated },
+            { key: "deny", name: "Denied", value: s.denied },
+          ]}
+          caption={`${s.allowed.toLocaleString("en-US")} allowed, ${s.escalated.toLocaleString("en-US")} escalated, ${s.denied.toLocaleString("en-US")} denied.`}
+        />
       </div>
     </div>
   );

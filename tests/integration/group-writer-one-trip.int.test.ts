@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GroupWriter, type DecisionRow, type Submission } from "../../lib/audit/group-writer";
 import { verifyAuditChain } from "../../lib/audit/verify";
 import { rows, type DatabaseHandle } from "../../lib/db/client";
-import { agents, auditEvents, decisions, sessions } from "../../lib/db/schema";
+import { agents, auditEvents, credentials, decisions, sessions } from "../../lib/db/schema";
 import { DB_KINDS, openTestDatabase } from "./db";
 import { writerFixtures } from "./writer-fixtures";
 
@@ -99,6 +99,16 @@ describe.each(DB_KINDS)("group commit in one round trip on %s", (kind) => {
     const [row] = await h.db.select().from(decisions).where(eq(decisions.id, r.decision.id));
     expect(row.outcome).toBe("deny");
     expect(await verifyAuditChain(h.db)).toMatchObject({ ok: true });
+  });
+
+  it("writes nothing in one trip when the agent's key was revoked meanwhile; the two-step path answers deny", async () => {
+    await fixtures();
+    const w = new GroupWriter(h.db);
+    await w.submit(submission("allow"));
+    await h.db.update(credentials).set({ revokedAt: new Date() }).where(eq(credentials.id, credentialId));
+    const r = await w.submit(submission("allow"));
+    expect(r).toMatchObject({ violation: "credential.revoked", decision: { outcome: "deny" } });
+    if (kind === "postgres") expect(w.stats).toMatchObject({ oneTrip: 0, twoStep: 2, refused: 1 });
   });
 
   it("decides again when the intent changed under the batch, writing nothing for the stale decision", async () => {

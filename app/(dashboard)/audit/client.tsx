@@ -186,18 +186,14 @@ function ExportLinks() {
   };
   return (
     <section aria-label="Export" className="flex flex-wrap items-center gap-2">
-      <Button asChild variant="outline" size="sm">
-        <a href={href("csv")} download>
-          <Download aria-hidden="true" />
-          Export CSV
-        </a>
-      </Button>
-      <Button asChild variant="outline" size="sm">
-        <a href={href("json")} download>
-          <Download aria-hidden="true" />
-          Export JSON
-        </a>
-      </Button>
+      {(["csv", "json"] as const).map((format) => (
+        <Button key={format} asChild variant="outline" size="sm">
+          <a href={href(format)} download>
+            <Download aria-hidden="true" />
+            Export {format.toUpperCase()}
+          </a>
+        </Button>
+      ))}
       <p className="text-xs text-muted-foreground">
         Every event matching these filters, oldest first, up to the newest event when the export starts. The last line (in JSON, the{" "}
         <code>sha256</code> member) holds a SHA-256 of everything above it; a file without it was cut short.
