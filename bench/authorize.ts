@@ -13,6 +13,7 @@ import { createConnector } from "../lib/services/connectors/create";
 import { connectorCreateSchema } from "../lib/services/connectors/schemas";
 import { ensureGuardrails } from "../lib/services/policies/guardrails";
 import { freshDatabase, startServer, type Server } from "./servers";
+import { runWrk, wrkAvailable } from "./wrk";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
@@ -138,18 +139,41 @@ export async function benchAuthorize() {
     results.push(await steady("warden authorize, steady 1,000/s (open loop)", `${base}/api/v1/authorize`, headers, body, 1000, DURATION));
     // The same sender against the bare server: what the sender and the machine add on their own.
     results.push(await steady("bare node:http, steady 1,000/s (open loop)", "http://127.0.0.1:3211/", headers, body, 1000, DURATION));
-    const before = { server: cpuMs(server.pid), postgres: postgresCpuMs(), bench: process.cpuUsage() };
-    results.push(await run(`warden authorize, ${CONNECTIONS} connections`, { url: `${base}/api/v1/authorize`, method: "POST", headers, body, connections: CONNECTIONS, duration: DURATION }));
-    const saturated = results[results.length - 1];
-    const served = saturated.rps * DURATION;
-    const benchCpu = process.cpuUsage(before.bench);
-    const perDecision = {
-      server: ((cpuMs(server.pid) - before.server) * 1000) / served,
-      postgres: ((postgresCpuMs() - before.postgres) * 1000) / served,
-      load: (benchCpu.user + benchCpu.system) / served,
-    };
-    const bareRun = await run(`bare node:http, ${CONNECTIONS} connections`, { url: "http://127.0.0.1:3211/", method: "POST", headers, body, connections: CONNECTIONS, duration: DURATION });
-    results.push(bareRun);
+    // Saturation: 50 connections, with each load generator in turn (autocannon in this process,
+    // then wrk if installed), each against Warden and then the bare server. CPU per decision is
+    // read from /proc around the Warden run.
+    type Saturation = { generator: string; warden: Result; bare: Result; perDecision: { server: number; postgres: number; load: number } };
+    const saturations: Saturation[] = [];
+    const target = { url: `${base}/api/v1/authorize`, method: "POST" as const, headers, body, connections: CONNECTIONS };
+    {
+      const before = { server: cpuMs(server.pid), postgres: postgresCpuMs(), bench: process.cpuUsage() };
+      const warden = await run(`warden authorize, ${CONNECTIONS} connections (autocannon)`, { ...target, duration: DURATION });
+      const served = warden.rps * DURATION;
+      const benchCpu = process.cpuUsage(before.bench);
+      const perDecision = {
+        server: ((cpuMs(server.pid) - before.server) * 1000) / served,
+        postgres: ((postgresCpuMs() - before.postgres) * 1000) / served,
+        load: (benchCpu.user + benchCpu.system) / served,
+      };
+      const bare = await run(`bare node:http, ${CONNECTIONS} connections (autocannon)`, { ...target, url: "http://127.0.0.1:3211/", duration: DURATION });
+      saturations.push({ generator: "autocannon", warden, bare, perDecision });
+    }
+    if (wrkAvailable()) {
+      const before = { server: cpuMs(server.pid), postgres: postgresCpuMs() };
+      const w = await runWrk(target.url, { ...target, seconds: DURATION });
+      const perDecision = {
+        server: ((cpuMs(server.pid) - before.server) * 1000) / w.requests,
+        postgres: ((postgresCpuMs() - before.postgres) * 1000) / w.requests,
+        load: w.cpuUs / w.requests,
+      };
+      const b = await runWrk("http://127.0.0.1:3211/", { ...target, seconds: DURATION });
+      const warden = { name: `warden authorize, ${CONNECTIONS} connections (wrk)`, ...w };
+      const bare = { name: `bare node:http, ${CONNECTIONS} connections (wrk)`, ...b };
+      saturations.push({ generator: "wrk", warden, bare, perDecision });
+    } else {
+      console.log("(wrk is not installed — `apt-get install wrk` — so only autocannon's figures follow)");
+    }
+    for (const s of saturations) results.push(s.warden, s.bare);
 
     const count = new pg.Client({ connectionString: url });
     await count.connect();
@@ -159,8 +183,9 @@ export async function benchAuthorize() {
     console.log(`\nDecision path over HTTP (${DURATION} s per run, npm start server, Postgres local)`);
     console.log("| run | req/s | p50 ms | p99 ms | errors | non-2xx |\n| --- | ---: | ---: | ---: | ---: | ---: |");
     for (const r of results) console.log(`| ${r.name} | ${Math.round(r.rps).toLocaleString("en-US")} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} |`);
-    console.log(`warden / bare throughput: ${(saturated.rps / bareRun.rps).toFixed(3)}`);
-    console.log(`CPU per decision at ${CONNECTIONS} connections: server ${perDecision.server.toFixed(0)} µs, postgres ${perDecision.postgres.toFixed(0)} µs, load generator ${perDecision.load.toFixed(0)} µs`);
+    for (const { generator, warden, bare, perDecision } of saturations) {
+      console.log(`${generator}: warden / bare throughput ${(warden.rps / bare.rps).toFixed(3)}; CPU per decision at ${CONNECTIONS} connections: server ${perDecision.server.toFixed(0)} µs, postgres ${perDecision.postgres.toFixed(0)} µs, load generator ${perDecision.load.toFixed(0)} µs`);
+    }
     console.log(`decisions committed: ${rows[0].d.toLocaleString("en-US")}, their audit events: ${rows[0].a.toLocaleString("en-US")}`);
   } finally {
     bare.close();

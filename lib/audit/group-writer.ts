@@ -78,6 +78,14 @@ export class GroupWriter {
   private lastSize = 0;
   /** No one-trip attempts before this time (ms): the head was lately moved by another writer. */
   private oneTripAfter = 0;
+  /**
+   * Counts refused and failed batches. A batch chained onto one that was refused is refused
+   * too ("head"), but that says nothing about other writers: it is told apart by this count
+   * having moved since it was sent.
+   */
+  private setbacks = 0;
+  /** Two-step batches run one after another (see write). */
+  private twoStepTail: Promise<void> = Promise.resolve();
   /** The fast path's connection (Postgres only): batches reach Postgres in the order sent. */
   private readonly conn: HeldConnection | null;
   private readonly maxInFlight: number;
@@ -114,7 +122,8 @@ export class GroupWriter {
     // A second batch on its way only under load (the last one held at least PIPELINE_FROM):
     // at a moderate rate, what arrives during a round trip is better sent together after it,
     // in one transaction, than as transactions of one each; the wait is the same.
-    return this.inFlight === 0 || (this.inFlight < this.maxInFlight && this.head !== null && this.lastSize >= PIPELINE_FROM);
+    // Only a batch that will go in one trip can follow another: it is hashed onto the one before.
+    return this.inFlight === 0 || (this.inFlight < this.maxInFlight && this.head !== null && this.lastSize >= PIPELINE_FROM && Date.now() >= this.oneTripAfter);
   }
 
   private kick(delay: number) {
@@ -146,6 +155,7 @@ export class GroupWriter {
       results = await this.write(batch);
     } catch (err) {
       this.head = null;
+      this.setbacks++;
       failure = err;
     }
     this.inFlight--;
@@ -165,6 +175,7 @@ export class GroupWriter {
       // Grants are taken (used up) by the two-step path only; a batch using one goes there.
       const now = new Date();
       const expected = this.head;
+      const setbacks = this.setbacks;
       const chained = chainAudit(batch, expected, now);
       this.head = chained.last; // the next batch is hashed onto this one
       let outcome: unknown;
@@ -183,15 +194,28 @@ export class GroupWriter {
       this.stats.refused++;
       this.head = null;
       // Another writer (instance) moved the head: while it keeps doing so, a one-trip attempt
-      // would only add a round trip to the two-step path, so skip them for a while.
-      if (outcome === "head") this.oneTripAfter = Date.now() + ONE_TRIP_BACKOFF_MS;
+      // would only add a round trip to the two-step path, so skip them for a while. Not when
+      // this batch was only chained onto one of ours that was refused or failed meanwhile.
+      if (outcome === "head" && setbacks === this.setbacks) this.oneTripAfter = Date.now() + ONE_TRIP_BACKOFF_MS;
+      this.setbacks++;
     }
-    this.conn?.yieldIfIdle(); // the two-step path takes a pool connection of its own
-    const { results, head } = await batchTransaction(this.db, (run) => writeBatch(run, batch));
-    this.stats.twoStep++;
-    // The head is certain only when no other batch of this writer can commit before or after.
-    if (this.inFlight === 1) this.head = head;
-    return results;
+    // Two-step batches (a refused batch and the ones refused behind it) run one after another,
+    // in the order they were sent: run side by side, they could commit in one order and be
+    // answered in the other, and the head learned below would be a stale one.
+    const before = this.twoStepTail;
+    let done!: () => void;
+    this.twoStepTail = new Promise<void>((r) => (done = r));
+    try {
+      await before;
+      this.conn?.yieldIfIdle(); // the two-step path takes a pool connection of its own
+      const { results, head } = await batchTransaction(this.db, (run) => writeBatch(run, batch));
+      this.stats.twoStep++;
+      // The head is certain only when no other batch of this writer can commit before or after.
+      if (this.inFlight === 1) this.head = head;
+      return results;
+    } finally {
+      done();
+    }
   }
 }
 

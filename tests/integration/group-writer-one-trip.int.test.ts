@@ -26,7 +26,8 @@ describe.each(DB_KINDS)("group commit in one round trip on %s", (kind) => {
     ({ agentId, sessionId, credentialId } = await writerFixtures(h.db));
   }
 
-  const submission = (outcome: "allow" | "deny", guarded = true): Submission => {
+  const submission = (outcome: "allow" | "deny", guarded = true, ids = { agentId, sessionId, credentialId }): Submission => {
+    const { agentId, sessionId, credentialId } = ids;
     const decision: DecisionRow = { id: randomUUID(), sessionId, agentId, connector: "github", tool: "issues", operation: "read", outcome, reasons: [], createdAt: new Date() };
     const audit = { actor: { kind: "agent" as const, id: agentId, label: "bot" }, action: `decision.${outcome}`, target: { kind: "decision", id: decision.id }, agentId, sessionId };
     return {
@@ -135,6 +136,31 @@ describe.each(DB_KINDS)("group commit in one round trip on %s", (kind) => {
       expect(w1.stats).toMatchObject({ oneTrip: 0, twoStep: 3, refused: 1 });
       expect(w2.stats).toMatchObject({ oneTrip: 0, twoStep: 2, refused: 1 });
     }
+    expect(await verifyAuditChain(h.db)).toMatchObject({ ok: true });
+  });
+
+  it("after a refusal with batches chained behind it, goes back to one trip at once (no pause, no stale head)", async () => {
+    await fixtures();
+    const other = await writerFixtures(h.db);
+    const w = new GroupWriter(h.db, { maxBatch: 8 });
+    await w.submit(submission("allow"));
+    const burst = (stale = new Set<number>()) => Promise.all(Array.from({ length: 64 }, (_, i) => w.submit(submission("allow", true, stale.has(i) ? other : undefined))));
+    await burst(); // batches of 8: from here on, a batch is sent while the one before is on its way
+    // The other session's intent moved (straight in the table: the chain head stays). Its
+    // decisions, in the middle of a burst, make one batch fail its preconditions while the
+    // next one, hashed onto it, is already on its way and is refused for the head.
+    await h.db.update(sessions).set({ intentVersion: 2 }).where(eq(sessions.id, other.sessionId));
+    const mixed = await burst(new Set([40, 41, 42]));
+    expect(mixed.filter((r) => r.retry).length).toBe(3);
+    expect(mixed.filter((r) => r.auditId && !r.violation).length).toBe(61);
+    if (kind !== "postgres") return;
+    expect(w.stats.refused).toBeGreaterThanOrEqual(2);
+    const { refused, twoStep } = w.stats;
+    // No other writer moved the head: the next batches go in one trip right away (no pause for
+    // a second), hashed onto the head the two-step batches left (none of them is refused).
+    const fresh = await burst();
+    expect(fresh.every((r) => r.auditId && !r.violation)).toBe(true);
+    expect(w.stats).toMatchObject({ refused, twoStep });
     expect(await verifyAuditChain(h.db)).toMatchObject({ ok: true });
   });
 

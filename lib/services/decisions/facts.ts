@@ -33,12 +33,18 @@ function caches(db: Db): Caches {
 /** The agent's own session (another agent's is undefined), fresh within a second. */
 export async function sessionFacts(db: Db, id: string, agentId: string): Promise<SessionFacts | undefined> {
   const c = caches(db).sessions;
-  const hit = c.get(id);
+  const hit = c.get(id, Date.now(), () => liveSession(db, id));
   if (hit) return hit.agentId === agentId ? hit : undefined;
+  const read = c.begin();
   const [s] = await db.select().from(sessions).where(eq(sessions.id, id));
   // Only live sessions are worth keeping; anything else is read again next time.
-  if (s && s.status === "active") c.set(id, s);
+  if (s && s.status === "active") c.set(id, s, read);
   return s && s.agentId === agentId ? s : undefined;
+}
+
+async function liveSession(db: Db, id: string): Promise<SessionFacts | undefined> {
+  const [s] = await db.select().from(sessions).where(eq(sessions.id, id));
+  return s?.status === "active" ? s : undefined;
 }
 
 /**
@@ -47,8 +53,15 @@ export async function sessionFacts(db: Db, id: string, agentId: string): Promise
  */
 export async function connectorFacts(db: Db, name: string, now: Date): Promise<ConnectorFacts> {
   const c = caches(db).connectors;
-  const hit = c.get(name);
+  const hit = c.get(name, now.getTime(), () => loadConnector(db, name, new Date()));
   if (hit) return hit;
+  const read = c.begin();
+  const facts = await loadConnector(db, name, now);
+  c.set(name, facts, read);
+  return facts;
+}
+
+async function loadConnector(db: Db, name: string, now: Date): Promise<ConnectorFacts> {
   const cols = { id: connectors.id, managed: connectors.managed, kind: connectors.kind, sensitivity: connectors.sensitivity, environment: connectors.environment };
   let [row] = await db.select(cols).from(connectors).where(eq(connectors.name, name));
   if (!row) {
@@ -64,9 +77,7 @@ export async function connectorFacts(db: Db, name: string, now: Date): Promise<C
     .select({ name: connectorTools.name, sensitivity: connectorTools.sensitivity, operations: connectorTools.operations })
     .from(connectorTools)
     .where(and(eq(connectorTools.connectorId, row.id)));
-  const facts: ConnectorFacts = { ...row, tools: new Map(tools.map((t) => [t.name, { sensitivity: t.sensitivity, operations: t.operations }])) };
-  c.set(name, facts);
-  return facts;
+  return { ...row, tools: new Map(tools.map((t) => [t.name, { sensitivity: t.sensitivity, operations: t.operations }])) };
 }
 
 /** Drops a session's cached facts in this process (after an intent change or the end). */

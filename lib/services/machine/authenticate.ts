@@ -128,9 +128,11 @@ export async function authenticateAgentForDecision(db: Db, authorization: string
   let cache = authCache.get(db);
   if (!cache) authCache.set(db, (cache = new TtlCache<AgentCaller>(AUTH_TTL_MS)));
   const key = authorization ? hashSecret(authorization) : "";
-  const hit = key ? cache.get(key) : undefined;
+  // Renewed in the background before it expires; a renewal that fails authentication drops it.
+  const hit = key ? cache.get(key, Date.now(), () => authenticateAgent(db, authorization, ip).then((r) => ("id" in r ? r : undefined))) : undefined;
   if (hit) return hit;
+  const read = cache.begin();
   const r = await authenticateAgent(db, authorization, ip);
-  if ("id" in r) cache.set(key, r);
+  if ("id" in r) cache.set(key, r, read);
   return r;
 }
