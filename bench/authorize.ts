@@ -77,6 +77,27 @@ async function steady(name: string, url: string, headers: Record<string, string>
   return { name, rps: total / ((performance.now() - start) / 1000), p50: q(0.5), p99: q(0.99), errors, non2xx };
 }
 
+/**
+ * Where the write-ahead log stands: its position, and how many segments past the current one
+ * already exist (recycled at earlier checkpoints). Writing past those makes Postgres create and
+ * zero-fill new 16 MB files, which stalls commits: a cold-cluster effect worth seeing next to
+ * the figures. Needs pg_ls_waldir (superuser or pg_monitor); undefined without it.
+ */
+async function walState(url: string): Promise<{ lsn: number; ready: number } | undefined> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query(
+      "select pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8 as lsn, (select count(*)::int from pg_ls_waldir() where name ~ '^[0-9A-F]{24}$' and name > pg_walfile_name(pg_current_wal_lsn())) as ready",
+    );
+    return { lsn: rows[0].lsn, ready: rows[0].ready };
+  } catch {
+    return undefined;
+  } finally {
+    await c.end();
+  }
+}
+
 // CPU time (user + system, ms) of a process, and of every postgres process, from /proc: where
 // the cores went, so a figure can be read against the machine it ran on.
 function cpuMs(pid: number): number {
@@ -132,6 +153,7 @@ export async function benchAuthorize() {
     if (check.decision !== "allow") throw new Error(`bench request is not an allow: ${JSON.stringify(check)}`);
 
     await new Promise<void>((r) => bare.listen(3211, "127.0.0.1", () => r()));
+    const walBefore = await walState(url);
     const results: Result[] = [];
     await run("warm-up", { url: `${base}/api/v1/authorize`, method: "POST", headers, body, connections: 10, duration: 2 });
     // The steady runs first, before the saturation run leaves Postgres with checkpoints and
@@ -189,6 +211,15 @@ export async function benchAuthorize() {
       console.log(`${generator}: warden / bare throughput ${(warden.rps / bare.rps).toFixed(3)}; CPU per decision at ${CONNECTIONS} connections: server ${perDecision.server.toFixed(0)} µs, postgres ${perDecision.postgres.toFixed(0)} µs, load generator ${perDecision.load.toFixed(0)} µs`);
     }
     console.log(`decisions committed: ${rows[0].d.toLocaleString("en-US")}, their audit events: ${rows[0].a.toLocaleString("en-US")}`);
+    const walAfter = await walState(url);
+    if (walBefore && walAfter) {
+      const mb = (walAfter.lsn - walBefore.lsn) / 2 ** 20;
+      const created = Math.max(0, Math.ceil(mb / 16) - walBefore.ready);
+      console.log(
+        `WAL written: ${mb.toFixed(0)} MB (${((walAfter.lsn - walBefore.lsn) / rows[0].d).toFixed(0)} bytes per decision); ${walBefore.ready} recycled 16 MB segments were ready, ` +
+          `so about ${created} new ones had to be created and zero-filled during the runs (each stalls commits for tens of ms; a Postgres that has been running a while recycles them)`,
+      );
+    }
   } finally {
     bare.close();
     await server?.stop();

@@ -1,8 +1,8 @@
-import { getDb } from "@/lib/db/client";
+import { getDb, openedDb } from "@/lib/db/client";
 import { authorize } from "@/lib/services/decisions/authorize";
-import { getDecisionRuntime } from "@/lib/services/decisions/runtime";
+import { decisionRuntimeNow, getDecisionRuntime } from "@/lib/services/decisions/runtime";
 import type { AuthorizeInput } from "@/lib/services/decisions/schemas";
-import { authenticateAgentForDecision } from "@/lib/services/machine/authenticate";
+import { authenticateAgentForDecision, recentAgentAuthentication } from "@/lib/services/machine/authenticate";
 import { ApiError, ERROR_STATUS, errorBody } from "./errors";
 import type { RequestMeta } from "./meta";
 
@@ -19,12 +19,15 @@ export type Answer = { status: number; body: unknown; headers: Record<string, st
 export async function answerAuthorize(authorization: string | null, readInput: () => Promise<AuthorizeInput>, meta: RequestMeta): Promise<Answer> {
   const headers: Record<string, string> = { "cache-control": "no-store", "x-request-id": meta.requestId };
   try {
-    const db = await getDb();
+    // Each `x() ?? await y()` below takes the in-memory answer when there is one: every await
+    // is a suspension (and, with Next's async hooks in this process, hook calls) on the path
+    // every tool call takes.
+    const db = openedDb() ?? (await getDb());
     // Reuses a recent authentication: the decision's commit re-checks credential and agent.
-    const agent = await authenticateAgentForDecision(db, authorization, meta.ip);
+    const agent = recentAgentAuthentication(db, authorization, meta.ip) ?? (await authenticateAgentForDecision(db, authorization, meta.ip));
     if (!("id" in agent)) throw new ApiError("unauthenticated", "Agent credentials were not accepted");
     const input = await readInput();
-    const { writer, engine } = await getDecisionRuntime(db);
+    const { writer, engine } = decisionRuntimeNow(db) ?? (await getDecisionRuntime(db));
     try {
       return { status: 200, body: await authorize(db, writer, engine, agent, input, meta), headers };
     } catch (err) {

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 // Pure hash-chain logic, shared by the writer and the verifier.
 export const GENESIS_HASH = "0".repeat(64);
@@ -62,9 +62,11 @@ export function eventPayloadGeneric(e: ChainedFields): string {
   return canonicalJson({ ...picked, occurredAt: e.occurredAt.toISOString() });
 }
 
-/** Links a payload to the event before it. */
+/** Links a payload to the event before it: SHA-256 of `prevHash`, a newline and the payload. */
 export function chainHash(prevHash: string, payload: string): string {
-  return createHash("sha256").update(prevHash).update("\n").update(payload).digest("hex");
+  // One-shot hash of the joined text (the same bytes as three update() calls), about twice as
+  // fast as a Hash object for payloads this size; every decision pays for it.
+  return hash("sha256", `${prevHash}\n${payload}`, "hex");
 }
 
 export type ChainBreak = { seq: number; id: string; problem: "prev_hash_mismatch" | "hash_mismatch" };

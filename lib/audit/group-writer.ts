@@ -268,6 +268,7 @@ function commitStatement(batch: Submission[], audit: string, expected: string, n
   }
   const pairs = [...required.values()];
   return {
+    name: "warden_commit_batch",
     text:
       "select warden_commit_batch($1, $2::timestamptz, $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::integer[], $8::json, $9::json, $10::json, $11::json) as outcome",
     params: [

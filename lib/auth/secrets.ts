@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 
 // High-entropy secrets (API tokens, agent keys, JIT credentials): `prefix_` + 32 random bytes.
 // Stored as SHA-256 only (a slow hash adds nothing for 256-bit secrets and would slow the hot
@@ -11,7 +11,7 @@ export function newSecret(kind: SecretKind) {
 }
 
 export function hashSecret(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
+  return hash("sha256", token, "hex"); // one-shot: no Hash object per call (the decision path hashes every bearer token)
 }
 
 export function looksLikeSecret(token: string, kind: SecretKind) {

@@ -1,8 +1,11 @@
 import { randomFillSync } from "node:crypto";
 import type { Db } from "./client";
 
-/** One parameterised statement ($1, $2, ...). */
-export type Statement = { text: string; params?: string[] };
+/**
+ * One parameterised statement ($1, $2, ...). `name`: on a held connection, prepare it once per
+ * connection under this name and send only its parameters after that.
+ */
+export type Statement = { text: string; params?: string[]; name?: string };
 /**
  * Runs statements in order inside the open transaction and returns each one's rows. With
  * `commit`, the transaction commits right after them, in the same round trip where the driver
@@ -13,6 +16,7 @@ export type RunStatements = (statements: Statement[], opts?: { commit?: boolean 
 type PgResult = { rows: Record<string, unknown>[] };
 type PgClient = {
   query(text: string, params?: unknown[]): Promise<PgResult | PgResult[]>;
+  query(config: { name: string; text: string; values: unknown[] }): Promise<PgResult>;
   release(err?: Error | boolean): void;
   on(event: "error", fn: (err: Error) => void): void;
   once(event: "end", fn: () => void): void;
@@ -84,7 +88,7 @@ export async function batchTransaction<T>(db: Db, fn: (run: RunStatements) => Pr
 export class HeldConnection {
   private client: PgClient | null = null;
   private pending: Promise<PgClient> | null = null;
-  private waiting: { text: string; resolve: (rows: Record<string, unknown>[]) => void; reject: (err: unknown) => void }[] = [];
+  private waiting: { statement: Statement; resolve: (rows: Record<string, unknown>[]) => void; reject: (err: unknown) => void }[] = [];
   private active = false;
   private lastUsed = 0;
   private idleCheck: ReturnType<typeof setInterval> | null = null;
@@ -96,11 +100,15 @@ export class HeldConnection {
 
   private constructor(private pool: PgPool) {}
 
-  /** Runs one statement (simple protocol, parameters inlined) and returns its rows. */
-  run(s: Statement): Promise<Record<string, unknown>[]> {
-    const text = inline(s);
+  /**
+   * Runs one statement and returns its rows. A named statement is prepared once per connection
+   * and then sent as its parameters alone (extended protocol, still one round trip): Postgres
+   * neither scans a batch's worth of inlined text nor plans the call again, and this process
+   * builds no such text. Others go as simple-protocol text with their parameters inlined.
+   */
+  run(statement: Statement): Promise<Record<string, unknown>[]> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ text, resolve, reject });
+      this.waiting.push({ statement, resolve, reject });
       this.lastUsed = Date.now();
       if (!this.active) void this.next();
     });
@@ -115,7 +123,8 @@ export class HeldConnection {
     let c: PgClient | null = null;
     try {
       c = this.client ?? (await (this.pending ??= this.acquire()));
-      const res = await c.query(job.text);
+      const s = job.statement;
+      const res = s.name && s.params ? await c.query({ name: s.name, text: s.text, values: s.params }) : await c.query(inline(s));
       void this.next();
       job.resolve((Array.isArray(res) ? res[res.length - 1] : res).rows);
     } catch (err) {

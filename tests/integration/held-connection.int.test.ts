@@ -41,6 +41,22 @@ describe("held connection on postgres", () => {
     expect(next).not.toBe(first);
   });
 
+  it("prepares a named statement once per connection, sends only its parameters after that, and prepares it again on a new connection", async () => {
+    const c = HeldConnection.of(h.db)!;
+    const named = (v: string) => c.run({ name: "held_echo", text: "select $1::text as v, pg_backend_pid() as pid", params: [v] });
+    const prepared = async () => Number((await c.run({ text: "select count(*) as n from pg_prepared_statements where name = 'held_echo'" }))[0].n);
+    const [a] = await named("x$w$'; drop table agents; --");
+    expect(a.v).toBe("x$w$'; drop table agents; --"); // a bound value, never SQL
+    const out = await Promise.all(["1", "2", "3"].map(named));
+    expect(out.map((r) => r[0].v)).toEqual(["1", "2", "3"]);
+    expect(await prepared()).toBe(1); // one preparation, reused
+    await h.db.execute(sql`select pg_terminate_backend(${Number(a.pid)})`);
+    await expect(named("lost")).rejects.toThrow();
+    const [b] = await named("again");
+    expect([b.v, Number(b.pid) !== Number(a.pid)]).toEqual(["again", true]);
+    expect(await prepared()).toBe(1);
+  });
+
   it("leaves no listeners behind on the pool's clients after holding them many times", async () => {
     const c = HeldConnection.of(h.db)!;
     const clients = () => (h.db as unknown as { $client: { _clients: { listenerCount(e: string): number }[] } }).$client._clients;

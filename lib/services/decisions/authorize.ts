@@ -15,7 +15,7 @@ import type { ActiveEngine } from "../policies/active-engine";
 import { accessKindOf, type PolicyRequest } from "@/lib/policy/cedar/request";
 import { isExternalDestination } from "@/lib/policy/globs";
 import type { Sensitivity } from "@/lib/policy/sensitivity";
-import { connectorFacts, forgetSession, sessionFacts } from "./facts";
+import { connectorFacts, connectorFactsNow, forgetSession, sessionFacts, sessionFactsNow } from "./facts";
 import type { AuthorizeInput } from "./schemas";
 
 export type AuthorizeResult = {
@@ -39,7 +39,9 @@ type Meta = { requestId?: string; ip?: string | null };
 export async function authorize(db: Db, writer: GroupWriter, engine: ActiveEngine, agent: AgentCaller, input: AuthorizeInput, meta: Meta, attempt = 1): Promise<AuthorizeResult> {
   const started = process.hrtime.bigint();
   const now = new Date();
-  const session = await sessionFacts(db, input.sessionId, agent.id);
+  // Cached facts without an await when there are some (see answerAuthorize).
+  const known = sessionFactsNow(db, input.sessionId, agent.id);
+  const session = known === false ? await sessionFacts(db, input.sessionId, agent.id) : known;
   // Another agent's session is as unknown as a made-up id.
   if (!session) throw notFound("Session");
   const action = input.action;
@@ -61,7 +63,7 @@ export async function authorize(db: Db, writer: GroupWriter, engine: ActiveEngin
   else if (session.expiresAt <= now && ["active", "pending"].includes(session.status)) deny({ code: "session.expired", message: "The session has expired" });
   else if (session.status !== "active") deny({ code: `session.${session.status === "pending" ? "pending" : "not_active"}`, message: `The session is ${session.status}` });
 
-  const connector = await connectorFacts(db, action.connector, now);
+  const connector = connectorFactsNow(db, action.connector, now) ?? (await connectorFacts(db, action.connector, now));
   const tool = connector.tools.get(action.tool);
   const defaultSensitivity = tool?.sensitivity ?? connector.sensitivity;
   const sensitivity = effectiveSensitivity(action, { defaultSensitivity });

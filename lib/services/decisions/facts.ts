@@ -32,14 +32,20 @@ function caches(db: Db): Caches {
 
 /** The agent's own session (another agent's is undefined), fresh within a second. */
 export async function sessionFacts(db: Db, id: string, agentId: string): Promise<SessionFacts | undefined> {
+  const known = sessionFactsNow(db, id, agentId);
+  if (known !== false) return known;
   const c = caches(db).sessions;
-  const hit = c.get(id, Date.now(), () => liveSession(db, id));
-  if (hit) return hit.agentId === agentId ? hit : undefined;
   const read = c.begin();
   const [s] = await db.select().from(sessions).where(eq(sessions.id, id));
   // Only live sessions are worth keeping; anything else is read again next time.
   if (s && s.status === "active") c.set(id, s, read);
   return s && s.agentId === agentId ? s : undefined;
+}
+
+/** sessionFacts' answer when it is cached, without an await; false when it is not. */
+export function sessionFactsNow(db: Db, id: string, agentId: string): SessionFacts | undefined | false {
+  const hit = caches(db).sessions.get(id, Date.now(), () => liveSession(db, id));
+  return hit ? (hit.agentId === agentId ? hit : undefined) : false;
 }
 
 async function liveSession(db: Db, id: string): Promise<SessionFacts | undefined> {
@@ -52,13 +58,18 @@ async function liveSession(db: Db, id: string): Promise<SessionFacts | undefined
  * the first time an agent calls it, and is escalated until a person adopts it.
  */
 export async function connectorFacts(db: Db, name: string, now: Date): Promise<ConnectorFacts> {
-  const c = caches(db).connectors;
-  const hit = c.get(name, now.getTime(), () => loadConnector(db, name, new Date()));
+  const hit = connectorFactsNow(db, name, now);
   if (hit) return hit;
+  const c = caches(db).connectors;
   const read = c.begin();
   const facts = await loadConnector(db, name, now);
   c.set(name, facts, read);
   return facts;
+}
+
+/** connectorFacts' answer when it is cached, without an await. */
+export function connectorFactsNow(db: Db, name: string, now: Date): ConnectorFacts | undefined {
+  return caches(db).connectors.get(name, now.getTime(), () => loadConnector(db, name, new Date()));
 }
 
 async function loadConnector(db: Db, name: string, now: Date): Promise<ConnectorFacts> {

@@ -125,14 +125,27 @@ const AUTH_TTL_MS = 2000;
 const authCache = ((globalThis as unknown as { __wardenAuth?: WeakMap<Db, TtlCache<AgentCaller>> }).__wardenAuth ??= new WeakMap());
 
 export async function authenticateAgentForDecision(db: Db, authorization: string | null, ip: string | null = null): Promise<AgentCaller | AgentAuthFailure> {
-  let cache = authCache.get(db);
-  if (!cache) authCache.set(db, (cache = new TtlCache<AgentCaller>(AUTH_TTL_MS)));
-  const key = authorization ? hashSecret(authorization) : "";
-  // Renewed in the background before it expires; a renewal that fails authentication drops it.
-  const hit = key ? cache.get(key, Date.now(), () => authenticateAgent(db, authorization, ip).then((r) => ("id" in r ? r : undefined))) : undefined;
+  const hit = recentAgentAuthentication(db, authorization, ip);
   if (hit) return hit;
+  const cache = authCacheFor(db);
   const read = cache.begin();
   const r = await authenticateAgent(db, authorization, ip);
-  if ("id" in r) cache.set(key, r, read);
+  if ("id" in r && authorization) cache.set(hashSecret(authorization), r, read);
   return r;
+}
+
+/**
+ * The agent a recent successful authentication with this header found, without an await (the
+ * decision path's usual case). Renewed in the background before it expires; a renewal that
+ * fails authentication drops it.
+ */
+export function recentAgentAuthentication(db: Db, authorization: string | null, ip: string | null = null): AgentCaller | undefined {
+  if (!authorization) return undefined;
+  return authCacheFor(db).get(hashSecret(authorization), Date.now(), () => authenticateAgent(db, authorization, ip).then((r) => ("id" in r ? r : undefined)));
+}
+
+function authCacheFor(db: Db): TtlCache<AgentCaller> {
+  let cache = authCache.get(db);
+  if (!cache) authCache.set(db, (cache = new TtlCache<AgentCaller>(AUTH_TTL_MS)));
+  return cache;
 }

@@ -59,9 +59,13 @@ async function load(db: Db, marker: string): Promise<ActiveEngine> {
  * than REFRESH_MS. Concurrent checks share one query.
  */
 export async function getActiveEngine(db: Db): Promise<ActiveEngine> {
+  return freshEngine(db) ?? refresh(db);
+}
+
+/** The compiled set if it was checked within REFRESH_MS (the usual case), without an await. */
+export function freshEngine(db: Db): ActiveEngine | undefined {
   const s = g.__wardenPolicy;
-  if (s && s.db === db && Date.now() - s.checkedAt < REFRESH_MS) return s.engine;
-  return refresh(db);
+  return s && s.db === db && Date.now() - s.checkedAt < REFRESH_MS ? s.engine : undefined;
 }
 
 const POLL_MS = REFRESH_MS / 2;
