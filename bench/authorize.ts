@@ -77,20 +77,33 @@ async function steady(name: string, url: string, headers: Record<string, string>
   return { name, rps: total / ((performance.now() - start) / 1000), p50: q(0.5), p99: q(0.99), errors, non2xx };
 }
 
+async function checkpoint(url: string): Promise<boolean> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query("CHECKPOINT");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await c.end();
+  }
+}
+
 /**
  * Where the write-ahead log stands: its position, and how many segments past the current one
  * already exist (recycled at earlier checkpoints). Writing past those makes Postgres create and
  * zero-fill new 16 MB files, which stalls commits: a cold-cluster effect worth seeing next to
  * the figures. Needs pg_ls_waldir (superuser or pg_monitor); undefined without it.
  */
-async function walState(url: string): Promise<{ lsn: number; ready: number } | undefined> {
+async function walState(url: string): Promise<{ lsn: number; ready: number; decisions: number } | undefined> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
     const { rows } = await c.query(
-      "select pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8 as lsn, (select count(*)::int from pg_ls_waldir() where name ~ '^[0-9A-F]{24}$' and name > pg_walfile_name(pg_current_wal_lsn())) as ready",
+      "select pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8 as lsn, (select count(*)::int from pg_ls_waldir() where name ~ '^[0-9A-F]{24}$' and name > pg_walfile_name(pg_current_wal_lsn())) as ready, (select count(*)::int from decisions) as decisions",
     );
-    return { lsn: rows[0].lsn, ready: rows[0].ready };
+    return rows[0];
   } catch {
     return undefined;
   } finally {
@@ -153,9 +166,20 @@ export async function benchAuthorize() {
     if (check.decision !== "allow") throw new Error(`bench request is not an allow: ${JSON.stringify(check)}`);
 
     await new Promise<void>((r) => bare.listen(3211, "127.0.0.1", () => r()));
-    const walBefore = await walState(url);
     const results: Result[] = [];
-    await run("warm-up", { url: `${base}/api/v1/authorize`, method: "POST", headers, body, connections: 10, duration: 2 });
+    // Warm-up, then a checkpoint: the server's code is compiled and its caches are full, and
+    // Postgres recycles the log segments the warm-up filled into the ones the measured runs
+    // will write, as a Postgres that has been running for a while has them. (On a fresh
+    // cluster every 16 MB of log is otherwise a new file that Postgres zero-fills while
+    // commits wait, tens of milliseconds each: a first-minutes effect, printed below.)
+    const warmUpSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 20);
+    const warmUpStart = performance.now();
+    const warm = { url: `${base}/api/v1/authorize`, method: "POST" as const, headers, body, connections: CONNECTIONS };
+    if (wrkAvailable()) await runWrk(warm.url, { ...warm, seconds: warmUpSeconds });
+    else await run("warm-up", { ...warm, duration: warmUpSeconds });
+    const checkpointed = await checkpoint(url);
+    console.log(`warm-up: ${warmUpSeconds} s at ${CONNECTIONS} connections, then ${checkpointed ? "CHECKPOINT" : "no checkpoint (needs superuser or pg_checkpoint)"}; ${((performance.now() - warmUpStart) / 1000).toFixed(1)} s`);
+    const walBefore = await walState(url);
     // The steady runs first, before the saturation run leaves Postgres with checkpoints and
     // autovacuum to do. The first seconds at 1,000/s right after the warm-up burst are still
     // settling (the burst's garbage is collected, Postgres writes back what it dirtied): that
@@ -216,8 +240,8 @@ export async function benchAuthorize() {
       const mb = (walAfter.lsn - walBefore.lsn) / 2 ** 20;
       const created = Math.max(0, Math.ceil(mb / 16) - walBefore.ready);
       console.log(
-        `WAL written: ${mb.toFixed(0)} MB (${((walAfter.lsn - walBefore.lsn) / rows[0].d).toFixed(0)} bytes per decision); ${walBefore.ready} recycled 16 MB segments were ready, ` +
-          `so about ${created} new ones had to be created and zero-filled during the runs (each stalls commits for tens of ms; a Postgres that has been running a while recycles them)`,
+        `WAL written by the measured runs: ${mb.toFixed(0)} MB (${((walAfter.lsn - walBefore.lsn) / (walAfter.decisions - walBefore.decisions)).toFixed(0)} bytes per decision); ${walBefore.ready} recycled 16 MB segments were ready, ` +
+          `so about ${created} new ones had to be created and zero-filled during the measured runs (each stalls commits for tens of ms)`,
       );
     }
   } finally {
