@@ -77,10 +77,16 @@ async function steady(name: string, url: string, headers: Record<string, string>
   return { name, rps: total / ((performance.now() - start) / 1000), p50: q(0.5), p99: q(0.99), errors, non2xx };
 }
 
-async function checkpoint(url: string): Promise<boolean> {
+/**
+ * What a Postgres that has been running does on its own: autovacuum has vacuumed and analysed
+ * the tables (this machine's Postgres runs with autovacuum off, so without this the planner
+ * never sees statistics), and a checkpoint has recycled the log segments.
+ */
+async function settleDatabase(url: string): Promise<boolean> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
+    await c.query("VACUUM ANALYZE");
     await c.query("CHECKPOINT");
     return true;
   } catch {
@@ -167,18 +173,19 @@ export async function benchAuthorize() {
 
     await new Promise<void>((r) => bare.listen(3211, "127.0.0.1", () => r()));
     const results: Result[] = [];
-    // Warm-up, then a checkpoint: the server's code is compiled and its caches are full, and
-    // Postgres recycles the log segments the warm-up filled into the ones the measured runs
-    // will write, as a Postgres that has been running for a while has them. (On a fresh
-    // cluster every 16 MB of log is otherwise a new file that Postgres zero-fills while
-    // commits wait, tens of milliseconds each: a first-minutes effect, printed below.)
+    // Warm-up, then VACUUM ANALYZE and a checkpoint: the server's code is compiled and its
+    // caches are full, the tables have statistics, and Postgres recycles the log segments the
+    // warm-up filled into the ones the measured runs will write, as a Postgres that has been
+    // running for a while has them. (On a fresh cluster every 16 MB of log is otherwise a new
+    // file that Postgres zero-fills while commits wait, tens of milliseconds each: a
+    // first-minutes effect, printed below.)
     const warmUpSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 20);
     const warmUpStart = performance.now();
     const warm = { url: `${base}/api/v1/authorize`, method: "POST" as const, headers, body, connections: CONNECTIONS };
     if (wrkAvailable()) await runWrk(warm.url, { ...warm, seconds: warmUpSeconds });
     else await run("warm-up", { ...warm, duration: warmUpSeconds });
-    const checkpointed = await checkpoint(url);
-    console.log(`warm-up: ${warmUpSeconds} s at ${CONNECTIONS} connections, then ${checkpointed ? "CHECKPOINT" : "no checkpoint (needs superuser or pg_checkpoint)"}; ${((performance.now() - warmUpStart) / 1000).toFixed(1)} s`);
+    const settled = await settleDatabase(url);
+    console.log(`warm-up: ${warmUpSeconds} s at ${CONNECTIONS} connections, then ${settled ? "VACUUM ANALYZE and CHECKPOINT" : "no VACUUM / CHECKPOINT (needs superuser or pg_checkpoint)"}; ${((performance.now() - warmUpStart) / 1000).toFixed(1)} s`);
     const walBefore = await walState(url);
     // The steady runs first, before the saturation run leaves Postgres with checkpoints and
     // autovacuum to do. The first seconds at 1,000/s right after the warm-up burst are still

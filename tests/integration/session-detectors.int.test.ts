@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { eq, like, or } from "drizzle-orm";
+import { eq, like, or, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GroupWriter, type Submission } from "../../lib/audit/group-writer";
 import { recordAudit } from "../../lib/audit/record";
 import { verifyAuditChain } from "../../lib/audit/verify";
-import type { DatabaseHandle } from "../../lib/db/client";
+import { rows, type DatabaseHandle } from "../../lib/db/client";
 import { agents, connectors, escalations, findings, sessionIntents, sessions } from "../../lib/db/schema";
 import type { Intent } from "../../lib/db/schema/sessions";
 import { detectSessionFindings } from "../../lib/services/findings/session-detectors";
@@ -106,5 +106,32 @@ describe.each(DB_KINDS)("behaviour detectors on %s", (kind) => {
     expect(again.occurrences).toBe(3);
     expect(await h.db.select().from(findings).where(or(like(findings.dedupeKey, `drift:${s1}%`)))).toHaveLength(1);
     expect((await verifyAuditChain(h.db)).ok).toBe(true);
+  });
+
+  it("reaches the few rows three detectors want through partial indexes (migration 0014), not by reading the whole window", async () => {
+    // A window of calls inside the intent, as a busy fleet has: none of them is in those indexes.
+    const a = await agent("busy");
+    const s = await session(a);
+    await h.db.execute(
+      sql`insert into decisions (id, session_id, agent_id, connector, tool, operation, outcome, reasons, created_at)
+          select gen_random_uuid(), ${s}::uuid, ${a}::uuid, 'github', 'issues', 'read', 'allow', '[]'::jsonb, now() - g * interval '1 ms' from generate_series(1, 3000) g`,
+    );
+    await h.db.execute(sql`analyze decisions`);
+    await h.db.execute(sql`analyze audit_events`);
+    // The detectors' own predicates (session-detectors.ts: drift, retry, delegation). With
+    // sequential scans off, the planner takes the cheapest index that can answer each one.
+    const plans = await h.db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      const plan = async (q: ReturnType<typeof sql>) => JSON.stringify(rows(await tx.execute(sql`explain (format json) ${q}`)));
+      return [
+        await plan(sql`select distinct session_id from decisions where created_at > now() - interval '90 seconds' and diff is not null`),
+        await plan(sql`select session_id from decisions where outcome = 'deny' and created_at > now() - interval '390 seconds'`),
+        await plan(sql`select session_id from audit_events e where e.occurred_at > now() - interval '90 seconds' and e.actor_kind = 'agent' and e.action like 'session.%'`),
+      ];
+    });
+    // Either partial index on out-of-intent calls will do (0009's by session, 0014's by time).
+    expect(plans[0]).toMatch(/"Index Name":"decisions_(drift|out_of_intent_time)_idx"/);
+    expect(plans[1]).toContain("decisions_denied_time_idx");
+    expect(plans[2]).toContain("audit_events_session_time_idx");
   });
 });
