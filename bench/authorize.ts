@@ -18,7 +18,7 @@ import { runWrk, wrkAvailable } from "./wrk";
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
 
-type Result = { name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number };
+type Result = { name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number; server?: { p50: number; p99: number } };
 
 function run(name: string, opts: autocannon.Options): Promise<Result> {
   return new Promise((resolve, reject) => {
@@ -40,6 +40,7 @@ async function steady(name: string, url: string, headers: Record<string, string>
   headers = { ...headers, "content-length": String(Buffer.byteLength(body)) }; // one write, no chunking
   const total = rate * seconds;
   const latencies: number[] = [];
+  const serverSide: number[] = []; // the Server-Timing header: the server's own share
   let errors = 0;
   let non2xx = 0;
   let sent = 0;
@@ -57,6 +58,8 @@ async function steady(name: string, url: string, headers: Record<string, string>
           res.resume();
           res.on("end", () => {
             latencies.push(performance.now() - dueAt);
+            const timing = /dur=([\d.]+)/.exec(String(res.headers["server-timing"] ?? ""));
+            if (timing) serverSide.push(Number(timing[1]));
             if (res.statusCode! < 200 || res.statusCode! >= 300) non2xx++;
             finish();
           });
@@ -72,9 +75,11 @@ async function steady(name: string, url: string, headers: Record<string, string>
     fire();
   });
   agent.destroy();
+  const q = (xs: number[], p: number) => Math.round(xs[Math.min(xs.length - 1, Math.floor(xs.length * p))] * 100) / 100;
   latencies.sort((a, b) => a - b);
-  const q = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] * 100) / 100;
-  return { name, rps: total / ((performance.now() - start) / 1000), p50: q(0.5), p99: q(0.99), errors, non2xx };
+  serverSide.sort((a, b) => a - b);
+  const server = serverSide.length ? { p50: q(serverSide, 0.5), p99: q(serverSide, 0.99) } : undefined;
+  return { name, rps: total / ((performance.now() - start) / 1000), p50: q(latencies, 0.5), p99: q(latencies, 0.99), errors, non2xx, server };
 }
 
 /**
@@ -238,6 +243,7 @@ export async function benchAuthorize() {
     console.log(`\nDecision path over HTTP (${DURATION} s per run, npm start server, Postgres local)`);
     console.log("| run | req/s | p50 ms | p99 ms | errors | non-2xx |\n| --- | ---: | ---: | ---: | ---: | ---: |");
     for (const r of results) console.log(`| ${r.name} | ${Math.round(r.rps).toLocaleString("en-US")} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} |`);
+    for (const r of results) if (r.server) console.log(`${r.name}: the server's own share (Server-Timing) p50 ${r.server.p50} ms, p99 ${r.server.p99} ms`);
     for (const { generator, warden, bare, perDecision } of saturations) {
       console.log(`${generator}: warden / bare throughput ${(warden.rps / bare.rps).toFixed(3)}; CPU per decision at ${CONNECTIONS} connections: server ${perDecision.server.toFixed(0)} µs, postgres ${perDecision.postgres.toFixed(0)} µs, load generator ${perDecision.load.toFixed(0)} µs`);
     }

@@ -17,6 +17,7 @@ export type Answer = { status: number; body: unknown; headers: Record<string, st
  * so the two can never disagree. Agent first, then the body; a deny is a 200.
  */
 export async function answerAuthorize(authorization: string | null, readInput: () => Promise<AuthorizeInput>, meta: RequestMeta): Promise<Answer> {
+  const started = performance.now();
   const headers: Record<string, string> = { "cache-control": "no-store", "x-request-id": meta.requestId };
   try {
     // Each `x() ?? await y()` below takes the in-memory answer when there is one: every await
@@ -29,7 +30,11 @@ export async function answerAuthorize(authorization: string | null, readInput: (
     const input = await readInput();
     const { writer, engine } = decisionRuntimeNow(db) ?? (await getDecisionRuntime(db));
     try {
-      return { status: 200, body: await authorize(db, writer, engine, agent, input, meta), headers };
+      const body = await authorize(db, writer, engine, agent, input, meta);
+      // W3C Server Timing: this server's share of the call (body read, decision, durable
+      // commit), so a caller or a load test can tell it from the network and its own side.
+      headers["server-timing"] = `decision;dur=${(performance.now() - started).toFixed(2)}`;
+      return { status: 200, body, headers };
     } catch (err) {
       if (isApiError(err)) throw err; // e.g. an unknown session: 404, nothing was decided
       // Fail closed: no decision could be recorded, so nothing is allowed.

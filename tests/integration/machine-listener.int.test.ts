@@ -58,6 +58,10 @@ describe.each(DB_KINDS)("the machine listener on %s", (kind) => {
     expect(r.headers.get("x-request-id")).toBe("req-123");
     expect(r.headers.get("x-content-type-options")).toBe("nosniff");
     expect(r.headers.get("cache-control")).toBe("no-store");
+    // The server's own share of the call, in milliseconds (W3C Server Timing).
+    const timing = /^decision;dur=(\d+\.\d{2})$/.exec(r.headers.get("server-timing") ?? "");
+    expect(timing).not.toBeNull();
+    expect(Number(timing![1])).toBeGreaterThan(0);
     const allow = await r.json();
     expect(allow).toMatchObject({ decision: "allow", reasons: [] });
     const [row] = await h.db.select().from(decisions).where(eq(decisions.id, allow.decisionId));
