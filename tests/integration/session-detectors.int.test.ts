@@ -108,6 +108,24 @@ describe.each(DB_KINDS)("behaviour detectors on %s", (kind) => {
     expect((await verifyAuditChain(h.db)).ok).toBe(true);
   });
 
+  it("judges a burst against the agent's usual rate over the week, taken from its sessions' counters", async () => {
+    // Three days of steady work earlier in the week: 300,000 decisions, about 30 a minute over
+    // the week, so 70 in one minute is not five times its usual rate. The same minute from an
+    // agent with no history is a burst.
+    const heavy = await agent("steady-heavy");
+    const last = new Date(Date.now() - 86_400_000);
+    await h.db.insert(sessions).values({ agentId: heavy, status: "ended", goal: "nightly sync", intent: intent(), startedAt: new Date(last.getTime() - 3 * 86_400_000), lastActivityAt: last, endedAt: last, expiresAt: last, decisionCount: 300_000 });
+    const fresh = await agent("fresh-burster");
+    const minute = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 60_000);
+    for (const a of [heavy, fresh]) {
+      const s = await session(a);
+      await Promise.all(Array.from({ length: 70 }, (_, i) => writer.submit(call(a, s, {}, new Date(minute.getTime() + i * 500)))));
+    }
+    await detectSessionFindings(h.db, new Date(Date.now() - 180_000));
+    expect(await keys(`burst:${heavy}`)).toEqual([]);
+    expect(await keys(`burst:${fresh}`)).toEqual(["activity_burst"]);
+  });
+
   it("reaches the few rows three detectors want through partial indexes (migration 0014), not by reading the whole window", async () => {
     // A window of calls inside the intent, as a busy fleet has: none of them is in those indexes.
     const a = await agent("busy");

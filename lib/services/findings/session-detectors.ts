@@ -186,15 +186,25 @@ export async function detectSessionFindings(db: Db, since: Date, now = new Date(
   }
 
   // 8. A burst: an agent's decisions in a minute far above its usual rate over the last week.
+  const weekAgo = new Date(now.getTime() - 7 * 86_400_000);
   for (const r of rows<{ agent_id: string; agent_name: string; minute: string; calls: number; usual: number }>(
     await db.execute(sql`
       with recent as (
         select agent_id, date_trunc('minute', created_at) as minute, count(*)::int as calls
         from decisions where created_at > ${iso(since)}::timestamptz and agent_id is not null group by 1, 2
       ), usual as (
-        -- The agent's average over the week before this window (no history: zero).
-        select r.agent_id, coalesce((select count(*) from decisions d where d.agent_id = r.agent_id
-                 and d.created_at > ${iso(new Date(now.getTime() - 7 * 86_400_000))}::timestamptz and d.created_at <= ${iso(since)}::timestamptz), 0)::float / (7 * 24 * 60) as per_minute
+        -- The agent's average over the week before this window (no history: zero), from its
+        -- sessions' decision counters (kept by the decision writer) rather than a week of
+        -- decisions: counting those every pass costs as much as the week holds (at a thousand
+        -- decisions a second, 600 million rows). Each session's count is spread evenly over
+        -- its span and only the part inside [week ago, window start] is taken; a burst inside a
+        -- session leaks into that share at most its own size over the week's 10,080 minutes.
+        select r.agent_id, coalesce((
+                 select sum(s.decision_count * greatest(0, extract(epoch from least(coalesce(s.last_activity_at, s.started_at), ${iso(since)}::timestamptz) - greatest(s.started_at, ${iso(weekAgo)}::timestamptz)))
+                                             / greatest(1, extract(epoch from coalesce(s.last_activity_at, s.started_at) - s.started_at)))
+                 from sessions s
+                 where s.agent_id = r.agent_id and s.started_at < ${iso(since)}::timestamptz
+                   and coalesce(s.last_activity_at, s.started_at) > ${iso(weekAgo)}::timestamptz), 0)::float / (7 * 24 * 60) as per_minute
         from (select distinct agent_id from recent) r
       )
       select r.agent_id, a.name as agent_name, to_char(r.minute at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI') as minute, r.calls, round(u.per_minute::numeric, 2)::float as usual
