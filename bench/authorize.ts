@@ -1,7 +1,9 @@
 // The full decision path over HTTP (agent key auth, session, intent, Cedar, group-committed
-// audit) under 50 concurrent connections, against a bare node:http server answering constant
-// JSON on the same machine, plus p99 at a steady 1,000 decisions/s. Needs `npm run build` first;
-// uses a fresh local Postgres database that it drops afterwards.
+// audit) under 50 concurrent connections (autocannon, then wrk when installed), against a bare
+// node:http server answering constant JSON on the same machine, plus p99 at a steady 1,000
+// decisions/s with the server's own share (Server-Timing). A warm-up, VACUUM ANALYZE and a
+// checkpoint come first. Needs `npm run build` first; uses a fresh local Postgres database that
+// it drops afterwards.
 import fs from "node:fs";
 import http from "node:http";
 import autocannon from "autocannon";
@@ -184,11 +186,11 @@ export async function benchAuthorize() {
     // running for a while has them. (On a fresh cluster every 16 MB of log is otherwise a new
     // file that Postgres zero-fills while commits wait, tens of milliseconds each: a
     // first-minutes effect, printed below.)
+    const target = { url: `${base}/api/v1/authorize`, method: "POST" as const, headers, body, connections: CONNECTIONS };
     const warmUpSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 20);
     const warmUpStart = performance.now();
-    const warm = { url: `${base}/api/v1/authorize`, method: "POST" as const, headers, body, connections: CONNECTIONS };
-    if (wrkAvailable()) await runWrk(warm.url, { ...warm, seconds: warmUpSeconds });
-    else await run("warm-up", { ...warm, duration: warmUpSeconds });
+    if (wrkAvailable()) await runWrk(target.url, { ...target, seconds: warmUpSeconds });
+    else await run("warm-up", { ...target, duration: warmUpSeconds });
     const settled = await settleDatabase(url);
     console.log(`warm-up: ${warmUpSeconds} s at ${CONNECTIONS} connections, then ${settled ? "VACUUM ANALYZE and CHECKPOINT" : "no VACUUM / CHECKPOINT (needs superuser or pg_checkpoint)"}; ${((performance.now() - warmUpStart) / 1000).toFixed(1)} s`);
     const walBefore = await walState(url);
@@ -204,7 +206,6 @@ export async function benchAuthorize() {
     // read from /proc around the Warden run.
     type Saturation = { generator: string; warden: Result; bare: Result; perDecision: { server: number; postgres: number; load: number } };
     const saturations: Saturation[] = [];
-    const target = { url: `${base}/api/v1/authorize`, method: "POST" as const, headers, body, connections: CONNECTIONS };
     {
       const before = { server: cpuMs(server.pid), postgres: postgresCpuMs(), bench: process.cpuUsage() };
       const warden = await run(`warden authorize, ${CONNECTIONS} connections (autocannon)`, { ...target, duration: DURATION });
