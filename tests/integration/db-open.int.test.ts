@@ -9,37 +9,37 @@ import { writerFixtures } from "./writer-fixtures";
 
 // Startup migrates under an advisory lock. With WARDEN_DB_POOL_SIZE=1 the lock must not take the
 // pool's only connection, or the migrations would wait for it forever.
-it("opens and migrates a fresh Postgres database with a pool of one connection", async () => {
+/** An empty database (not the run's migrated template), dropped after `fn` whatever happens. */
+async function withEmptyDatabase(prefix: string, fn: (url: string) => Promise<void>) {
   const admin = new pg.Client({ connectionString: inject("pgAdminUrl") });
   await admin.connect();
-  const name = `warden_open_${randomBytes(4).toString("hex")}`;
+  const name = `${prefix}_${randomBytes(4).toString("hex")}`;
   await admin.query(`CREATE DATABASE ${name}`);
   try {
     const url = new URL(inject("pgAdminUrl"));
     url.pathname = `/${name}`;
-    const h = await Promise.race([
-      openDatabase({ kind: "postgres", url: url.toString(), poolSize: 1 }),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error("openDatabase did not finish in 30 s")), 30_000)),
-    ]);
-    expect(await ping(h.db)).toBe(true);
-    await h.close();
+    await fn(url.toString());
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
   }
-}, 40_000);
+}
+
+it("opens and migrates a fresh Postgres database with a pool of one connection", () =>
+  withEmptyDatabase("warden_open", async (url) => {
+    const h = await Promise.race([
+      openDatabase({ kind: "postgres", url, poolSize: 1 }),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error("openDatabase did not finish in 30 s")), 30_000)),
+    ]);
+    expect(await ping(h.db)).toBe(true);
+    await h.close();
+  }), 40_000);
 
 // The decision writer holds a connection between batches; on a pool of one it must give it back
 // whenever anything else needs it (a person's audited change, the writer's own two-step path).
-it("decides, records people's changes and recovers the chain head on a pool of one connection", async () => {
-  const admin = new pg.Client({ connectionString: inject("pgAdminUrl") });
-  await admin.connect();
-  const name = `warden_pool1_${randomBytes(4).toString("hex")}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  try {
-    const url = new URL(inject("pgAdminUrl"));
-    url.pathname = `/${name}`;
-    const h = await openDatabase({ kind: "postgres", url: url.toString(), poolSize: 1 });
+it("decides, records people's changes and recovers the chain head on a pool of one connection", () =>
+  withEmptyDatabase("warden_pool1", async (url) => {
+    const h = await openDatabase({ kind: "postgres", url, poolSize: 1 });
     const { agentId, sessionId } = await writerFixtures(h.db);
     const w = new GroupWriter(h.db);
     const submission = () => {
@@ -60,8 +60,4 @@ it("decides, records people's changes and recovers the chain head on a pool of o
     expect(w.stats).toMatchObject({ twoStep: 2, refused: 1 });
     expect(await verifyAuditChain(h.db)).toMatchObject({ ok: true, events: 33 });
     await h.close();
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}, 30_000);
+  }), 30_000);
