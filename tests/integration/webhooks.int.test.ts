@@ -260,7 +260,13 @@ describe.each(DB_KINDS)("outgoing webhooks on %s", (kind) => {
     await h.db.insert(escalations).values(more);
     expect(await enqueueEscalationNotifications(h.db)).toBe(45);
     const runs = await Promise.all([deliverDue(h.db), deliverDue(h.db), deliverDue(h.db), deliverDue(h.db)]);
-    expect(runs.map((r) => r.claimed).sort((a, b) => b - a)).toEqual([20, 20, 5, 0]);
+    // How the 45 split between the calls depends on timing: a call whose SKIP LOCKED scan meets a
+    // row another call has just claimed and committed re-checks it, finds it no longer due, and
+    // drops it (so 17 + 8 is as right as 20 + 5). What must hold: no call takes more than a batch,
+    // and together they take every delivery exactly once.
+    const claims = runs.map((r) => r.claimed);
+    expect(Math.max(...claims)).toBeLessThanOrEqual(20);
+    expect(claims.reduce((s, c) => s + c, 0)).toBe(45);
     expect(runs.reduce((s, r) => s + r.sent, 0)).toBe(45);
     expect(await deliverDue(h.db)).toMatchObject({ claimed: 0 });
     const ids = hitsFor("/ok/busy").map((x) => x.headers["x-warden-delivery"]);
