@@ -1,9 +1,9 @@
 // The full decision path over HTTP (agent key auth, session, intent, Cedar, group-committed
 // audit) under 50 concurrent connections (autocannon, then wrk when installed), against a bare
 // node:http server answering constant JSON on the same machine, plus p99 at a steady 1,000
-// decisions/s with the server's own share (Server-Timing). A warm-up, VACUUM ANALYZE and a
-// checkpoint come first. Needs `npm run build` first; uses a fresh local Postgres database that
-// it drops afterwards.
+// decisions/s (from a Node sender and from a C one, bench/steady.c) with the server's own share
+// (Server-Timing). A warm-up, VACUUM ANALYZE and a checkpoint come first. Needs `npm run build`
+// first; uses a fresh local Postgres database that it drops afterwards.
 import fs from "node:fs";
 import http from "node:http";
 import autocannon from "autocannon";
@@ -15,6 +15,7 @@ import { createConnector } from "../lib/services/connectors/create";
 import { connectorCreateSchema } from "../lib/services/connectors/schemas";
 import { ensureGuardrails } from "../lib/services/policies/guardrails";
 import { freshDatabase, startServer, type Server } from "./servers";
+import { runSteady, steadySender } from "./steady";
 import { runWrk, wrkAvailable } from "./wrk";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -107,14 +108,15 @@ async function settleDatabase(url: string): Promise<boolean> {
  * Where the write-ahead log stands: its position, and how many segments past the current one
  * already exist (recycled at earlier checkpoints). Writing past those makes Postgres create and
  * zero-fill new 16 MB files, which stalls commits: a cold-cluster effect worth seeing next to
- * the figures. Needs pg_ls_waldir (superuser or pg_monitor); undefined without it.
+ * the figures. Also the count of connections the database has accepted so far. Needs
+ * pg_ls_waldir (superuser or pg_monitor); undefined without it.
  */
-async function walState(url: string): Promise<{ lsn: number; ready: number; decisions: number } | undefined> {
+async function walState(url: string): Promise<{ lsn: number; ready: number; decisions: number; sessions: number } | undefined> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
     const { rows } = await c.query(
-      "select pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8 as lsn, (select count(*)::int from pg_ls_waldir() where name ~ '^[0-9A-F]{24}$' and name > pg_walfile_name(pg_current_wal_lsn())) as ready, (select count(*)::int from decisions) as decisions",
+      "select pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8 as lsn, (select count(*)::int from pg_ls_waldir() where name ~ '^[0-9A-F]{24}$' and name > pg_walfile_name(pg_current_wal_lsn())) as ready, (select count(*)::int from decisions) as decisions, (select sessions::int from pg_stat_database where datname = current_database()) as sessions",
     );
     return rows[0];
   } catch {
@@ -135,12 +137,16 @@ function cpuMs(pid: number): number {
   }
 }
 
+// Every postgres process's own time, plus the time of the ones that have exited (the postmaster's
+// cutime/cstime): a backend whose connection closed mid-run takes its CPU time with it otherwise.
 function postgresCpuMs(): number {
   let total = 0;
   for (const d of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(d)) continue;
     try {
-      if (fs.readFileSync(`/proc/${d}/comm`, "utf8").trim() === "postgres") total += cpuMs(Number(d));
+      if (fs.readFileSync(`/proc/${d}/comm`, "utf8").trim() !== "postgres") continue;
+      const f = fs.readFileSync(`/proc/${d}/stat`, "utf8").split(") ")[1].split(" ");
+      total += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * (1000 / 100);
     } catch {}
   }
   return total;
@@ -201,6 +207,18 @@ export async function benchAuthorize() {
     results.push(await steady("warden authorize, first 3 s at 1,000/s right after the warm-up burst", `${base}/api/v1/authorize`, headers, body, 1000, 3));
     results.push(await steady("warden authorize, steady 1,000/s (open loop)", `${base}/api/v1/authorize`, headers, body, 1000, DURATION));
     results.push(await steady("bare node:http, steady 1,000/s (open loop)", "http://127.0.0.1:3211/", headers, body, 1000, DURATION));
+    // The same steady rate from the C sender (bench/steady.c): the same open-loop rule, without
+    // a Node sender's 1 ms timer lateness in every figure. Its own lateness is printed below.
+    const lateness: string[] = [];
+    if (steadySender()) {
+      for (const [name, to] of [["warden authorize", target.url], ["bare node:http", "http://127.0.0.1:3211/"]]) {
+        const r = await runSteady(to, { headers, body, rate: 1000, seconds: DURATION });
+        results.push({ name: `${name}, steady 1,000/s (open loop, C sender)`, ...r });
+        lateness.push(`${name}: the C sender's own lateness p99 ${r.latenessP99} ms; ${r.waited} requests found all 32 connections busy`);
+      }
+    } else {
+      console.log("(no C compiler — `apt-get install gcc` — so only the Node sender's steady figures follow)");
+    }
     // Saturation: 50 connections, with each load generator in turn (autocannon in this process,
     // then wrk if installed), each against Warden and then the bare server. CPU per decision is
     // read from /proc around the Warden run.
@@ -245,6 +263,7 @@ export async function benchAuthorize() {
     console.log("| run | req/s | p50 ms | p99 ms | errors | non-2xx |\n| --- | ---: | ---: | ---: | ---: | ---: |");
     for (const r of results) console.log(`| ${r.name} | ${Math.round(r.rps).toLocaleString("en-US")} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} |`);
     for (const r of results) if (r.server) console.log(`${r.name}: the server's own share (Server-Timing) p50 ${r.server.p50} ms, p99 ${r.server.p99} ms`);
+    for (const l of lateness) console.log(l);
     for (const { generator, warden, bare, perDecision } of saturations) {
       console.log(`${generator}: warden / bare throughput ${(warden.rps / bare.rps).toFixed(3)}; CPU per decision at ${CONNECTIONS} connections: server ${perDecision.server.toFixed(0)} µs, postgres ${perDecision.postgres.toFixed(0)} µs, load generator ${perDecision.load.toFixed(0)} µs`);
     }
@@ -257,6 +276,9 @@ export async function benchAuthorize() {
         `WAL written by the measured runs: ${mb.toFixed(0)} MB (${((walAfter.lsn - walBefore.lsn) / (walAfter.decisions - walBefore.decisions)).toFixed(0)} bytes per decision); ${walBefore.ready} recycled 16 MB segments were ready, ` +
           `so about ${created} new ones had to be created and zero-filled during the measured runs (each stalls commits for tens of ms)`,
       );
+      // Each reopened pool connection is a new backend with cold caches: a few ms on some answer.
+      // (Less two: this check's own connection and the count's above.)
+      console.log(`Postgres connections opened during the measured runs: ${walAfter.sessions - walBefore.sessions - 2}`);
     }
   } finally {
     bare.close();

@@ -38,7 +38,10 @@ export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
     const { Client, Pool } = await import("pg");
     const { drizzle } = await import("drizzle-orm/node-postgres");
     const { migrate } = await import("drizzle-orm/node-postgres/migrator");
-    const pool = new Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    // Idle connections are kept for minutes, not pg's default 10 s: under a steady decision rate
+    // the pool's use rises and falls, and each reopened connection (a new backend, its caches
+    // cold) would put a few milliseconds on some decision's answer.
+    const pool = new Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, idleTimeoutMillis: 300_000 });
     // An idle client error (server restart) must not crash the process; the pool reconnects.
     pool.on("error", (err) => console.error("[warden] postgres pool error:", err.message));
     const db = drizzle(pool, { schema }) as unknown as Db;
