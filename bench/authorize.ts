@@ -16,6 +16,7 @@ import { connectorCreateSchema } from "../lib/services/connectors/schemas";
 import { ensureGuardrails } from "../lib/services/policies/guardrails";
 import { freshDatabase, startServer, type Server } from "./servers";
 import { runSteady, steadySender } from "./steady";
+import { targetLines } from "./targets";
 import { runWrk, wrkAvailable } from "./wrk";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -268,6 +269,17 @@ export async function benchAuthorize() {
       console.log(`${generator}: warden / bare throughput ${(warden.rps / bare.rps).toFixed(3)}; CPU per decision at ${CONNECTIONS} connections: server ${perDecision.server.toFixed(0)} µs, postgres ${perDecision.postgres.toFixed(0)} µs, load generator ${perDecision.load.toFixed(0)} µs`);
     }
     console.log(`decisions committed: ${rows[0].d.toLocaleString("en-US")}, their audit events: ${rows[0].a.toLocaleString("en-US")}`);
+    const steadyWarden = [
+      ...results.filter((r) => r.name === "warden authorize, steady 1,000/s (open loop, C sender)").map((r) => ({ sender: "C sender", p99: r.p99 })),
+      ...results.filter((r) => r.name === "warden authorize, steady 1,000/s (open loop)").map((r) => ({ sender: "Node sender", p99: r.p99 })),
+    ];
+    console.log("\nTargets (issue 3), read against the bare server's figures above: a slow spell of the machine lowers both");
+    for (const line of targetLines(
+      saturations.map((x) => ({ generator: x.generator, rps: x.warden.rps, p99: x.warden.p99, bareRps: x.bare.rps })),
+      steadyWarden,
+      { decisions: rows[0].d, audited: rows[0].a },
+    ))
+      console.log(`- ${line}`);
     const walAfter = await walState(url);
     if (walBefore && walAfter) {
       const mb = (walAfter.lsn - walBefore.lsn) / 2 ** 20;
