@@ -6,8 +6,9 @@
 // due time (hrtimer precision), requests go out on a pool of keep-alive connections, and the
 // sender's own lateness (sent - due) is reported apart.
 //
-// Usage: steady <host-ip> <port> <request-file> <rate> <seconds> <connections>
+// Usage: steady <host-ip> <port> <request-file> <rate> <seconds> <connections> [stall-seconds]
 // The request file holds one complete HTTP/1.1 request (keep-alive). Prints one JSON line.
+// Gives up (exit 1) when requests are outstanding and none is answered for stall-seconds (10).
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -90,14 +91,23 @@ static int parse_response(conn_t *c, int *status, double *server_ms, size_t *use
   size_t head = (size_t)(end - c->buf) + 4;
   *status = atoi(c->buf + 9); // "HTTP/1.1 200"
   long body = 0;
+  int chunked = 0;
   *server_ms = -1;
   for (char *line = strstr(c->buf, "\r\n"); line && line < end; line = strstr(line + 2, "\r\n")) {
     char *h = line + 2;
     if (strncasecmp(h, "content-length:", 15) == 0) body = strtol(h + 15, NULL, 10);
+    if (strncasecmp(h, "transfer-encoding:", 18) == 0 && strcasestr(h, "chunked") && strcasestr(h, "chunked") < strstr(h, "\r\n")) chunked = 1;
     if (strncasecmp(h, "server-timing:", 14) == 0) {
       char *d = strstr(h, "dur=");
       if (d && d < end) *server_ms = strtod(d + 4, NULL);
     }
+  }
+  if (chunked) {
+    // The last chunk is "0" and an empty line (no trailers from the servers measured here).
+    char *last = strstr(c->buf + head, "\r\n0\r\n\r\n");
+    if (!last && strncmp(c->buf + head, "0\r\n\r\n", 5) != 0) return 0;
+    *used = last ? (size_t)(last - c->buf) + 7 : head + 5;
+    return 1;
   }
   if (c->len < head + (size_t)body) return 0;
   *used = head + (size_t)body;
@@ -116,8 +126,8 @@ static double pct(double *xs, long n, double p) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 7) {
-    fprintf(stderr, "usage: steady <host-ip> <port> <request-file> <rate> <seconds> <connections>\n");
+  if (argc != 7 && argc != 8) {
+    fprintf(stderr, "usage: steady <host-ip> <port> <request-file> <rate> <seconds> <connections> [stall-seconds]\n");
     return 2;
   }
   addr.sin_family = AF_INET;
@@ -142,9 +152,10 @@ int main(int argc, char **argv) {
   fclose(f);
   double rate = atof(argv[4]), seconds = atof(argv[5]);
   int nconn = atoi(argv[6]);
+  double stall_s = argc == 8 ? atof(argv[7]) : 10;
   long total = (long)(rate * seconds);
-  if (rate <= 0 || seconds <= 0 || nconn <= 0 || total <= 0) {
-    fprintf(stderr, "steady: rate, seconds and connections must be positive\n");
+  if (rate <= 0 || seconds <= 0 || nconn <= 0 || total <= 0 || stall_s <= 0) {
+    fprintf(stderr, "steady: rate, seconds, connections and stall-seconds must be positive\n");
     return 2;
   }
   double gap = 1e9 / rate;
@@ -169,8 +180,17 @@ int main(int argc, char **argv) {
   long bhead = 0, btail = 0;
 
   t0 = now_ns();
+  double progress = 0; // when the last answer (or error) came, ns since start
+  long seen = 0;
   struct epoll_event events[256];
   while (done + errors < total) {
+    if (done + errors != seen) {
+      seen = done + errors;
+      progress = now_ns() - t0;
+    } else if (nsent > done + errors && now_ns() - t0 - progress > stall_s * 1e9) {
+      fprintf(stderr, "steady: no answer for %g s with %ld requests outstanding\n", stall_s, nsent - done - errors);
+      return 1;
+    }
     double now = now_ns() - t0;
     // Everything due by now goes out on an idle connection, or waits in the backlog.
     while (next < total && next * gap <= now) {

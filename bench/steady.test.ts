@@ -42,4 +42,19 @@ describe("the C steady-rate sender", () => {
     expect(r.p99).toBeGreaterThan(1000);
     expect(r.p50).toBeGreaterThan(500);
   });
+
+  it.skipIf(!steadySender())("reads chunked answers to their last chunk", async () => {
+    const url = await serve((_n, res) => {
+      res.writeHead(200, { "content-type": "application/json" }); // no length: Node sends it chunked
+      res.write('{"decision":');
+      setTimeout(() => res.end('"allow"}'), 2);
+    });
+    const r = await runSteady(url, { headers: {}, body: "{}", rate: 100, seconds: 1, connections: 2 });
+    expect(r).toMatchObject({ requests: 100, errors: 0, non2xx: 0 });
+  });
+
+  it.skipIf(!steadySender())("gives up with a clear error when the server stops answering", async () => {
+    const url = await serve(() => {}); // reads the request, never answers
+    await expect(runSteady(url, { headers: {}, body: "{}", rate: 50, seconds: 1, connections: 2, stallSeconds: 1 })).rejects.toThrow(/no answer for 1 s with \d+ requests outstanding/);
+  });
 });

@@ -46,22 +46,24 @@ export function rawRequest(url: string, headers: Record<string, string>, body: s
   return `${lines.join("\r\n")}\r\n\r\n${body}`;
 }
 
-export function runSteady(url: string, opts: { headers: Record<string, string>; body: string; rate: number; seconds: number; connections?: number }): Promise<SteadyResult> {
+export function runSteady(url: string, opts: { headers: Record<string, string>; body: string; rate: number; seconds: number; connections?: number; stallSeconds?: number }): Promise<SteadyResult> {
   const bin = steadySender();
   if (!bin) throw new Error("no C compiler (cc) to build bench/steady.c");
   const u = new URL(url);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "warden-steady-req-"));
   const file = path.join(dir, "request.http");
   fs.writeFileSync(file, rawRequest(url, opts.headers, opts.body));
-  const args = [u.hostname, u.port, file, String(opts.rate), String(opts.seconds), String(opts.connections ?? 32)];
+  const args = [u.hostname, u.port, file, String(opts.rate), String(opts.seconds), String(opts.connections ?? 32), String(opts.stallSeconds ?? 10)];
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
+    let err = "";
     child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
     child.on("error", reject);
     child.on("close", (code) => {
       fs.rmSync(dir, { recursive: true, force: true });
-      if (code !== 0) return reject(new Error(`steady sender exited ${code}: ${out}`));
+      if (code !== 0) return reject(new Error(`steady sender exited ${code}: ${err.trim() || out}`));
       const r = JSON.parse(out);
       const ms = (x: number) => Math.round(x * 100) / 100;
       resolve({
