@@ -127,15 +127,20 @@ async function walState(url: string): Promise<{ lsn: number; ready: number; deci
   }
 }
 
-// CPU time (user + system, ms) of a process, and of every postgres process, from /proc: where
-// the cores went, so a figure can be read against the machine it ran on.
-function cpuMs(pid: number): number {
+// CPU time (ms) from /proc: where the cores went, so a figure can be read against the machine
+// it ran on. `stat` fields after the command name: utime, stime, cutime, cstime at 11–14, in
+// clock ticks of 10 ms.
+function procTicks(pid: number | string): number[] | undefined {
   try {
-    const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return (Number(f[11]) + Number(f[12])) * (1000 / 100); // clock ticks of 10 ms
+    return fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ").slice(11, 15).map(Number);
   } catch {
-    return 0;
+    return undefined;
   }
+}
+
+function cpuMs(pid: number): number {
+  const t = procTicks(pid);
+  return t ? (t[0] + t[1]) * 10 : 0;
 }
 
 // Every postgres process's own time, plus the time of the ones that have exited (the postmaster's
@@ -146,9 +151,11 @@ function postgresCpuMs(): number {
     if (!/^\d+$/.test(d)) continue;
     try {
       if (fs.readFileSync(`/proc/${d}/comm`, "utf8").trim() !== "postgres") continue;
-      const f = fs.readFileSync(`/proc/${d}/stat`, "utf8").split(") ")[1].split(" ");
-      total += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * (1000 / 100);
-    } catch {}
+    } catch {
+      continue;
+    }
+    const t = procTicks(d);
+    if (t) total += (t[0] + t[1] + t[2] + t[3]) * 10;
   }
   return total;
 }
@@ -206,16 +213,20 @@ export async function benchAuthorize() {
     // settling (the burst's garbage is collected, Postgres writes back what it dirtied): that
     // window is measured and printed on its own line, and the steady figure is what follows it.
     results.push(await steady("warden authorize, first 3 s at 1,000/s right after the warm-up burst", `${base}/api/v1/authorize`, headers, body, 1000, 3));
-    results.push(await steady("warden authorize, steady 1,000/s (open loop)", `${base}/api/v1/authorize`, headers, body, 1000, DURATION));
+    const nodeSteady = await steady("warden authorize, steady 1,000/s (open loop)", `${base}/api/v1/authorize`, headers, body, 1000, DURATION);
+    results.push(nodeSteady);
     results.push(await steady("bare node:http, steady 1,000/s (open loop)", "http://127.0.0.1:3211/", headers, body, 1000, DURATION));
+    const steadyTargets = [{ sender: "Node sender", p99: nodeSteady.p99 }];
     // The same steady rate from the C sender (bench/steady.c): the same open-loop rule, without
     // a Node sender's 1 ms timer lateness in every figure. Its own lateness is printed below.
     const lateness: string[] = [];
     if (steadySender()) {
+      const connections = 32;
       for (const [name, to] of [["warden authorize", target.url], ["bare node:http", "http://127.0.0.1:3211/"]]) {
-        const r = await runSteady(to, { headers, body, rate: 1000, seconds: DURATION });
+        const r = await runSteady(to, { headers, body, rate: 1000, seconds: DURATION, connections });
         results.push({ name: `${name}, steady 1,000/s (open loop, C sender)`, ...r });
-        lateness.push(`${name}: the C sender's own lateness p99 ${r.latenessP99} ms; ${r.waited} requests found all 32 connections busy`);
+        if (to === target.url) steadyTargets.unshift({ sender: "C sender", p99: r.p99 });
+        lateness.push(`${name}: the C sender's own lateness p99 ${r.latenessP99} ms; ${r.waited} requests found all ${connections} connections busy`);
       }
     } else {
       console.log("(no C compiler — `apt-get install gcc` — so only the Node sender's steady figures follow)");
@@ -269,14 +280,10 @@ export async function benchAuthorize() {
       console.log(`${generator}: warden / bare throughput ${(warden.rps / bare.rps).toFixed(3)}; CPU per decision at ${CONNECTIONS} connections: server ${perDecision.server.toFixed(0)} µs, postgres ${perDecision.postgres.toFixed(0)} µs, load generator ${perDecision.load.toFixed(0)} µs`);
     }
     console.log(`decisions committed: ${rows[0].d.toLocaleString("en-US")}, their audit events: ${rows[0].a.toLocaleString("en-US")}`);
-    const steadyWarden = [
-      ...results.filter((r) => r.name === "warden authorize, steady 1,000/s (open loop, C sender)").map((r) => ({ sender: "C sender", p99: r.p99 })),
-      ...results.filter((r) => r.name === "warden authorize, steady 1,000/s (open loop)").map((r) => ({ sender: "Node sender", p99: r.p99 })),
-    ];
     console.log("\nTargets (issue 3), read against the bare server's figures above: a slow spell of the machine lowers both");
     for (const line of targetLines(
       saturations.map((x) => ({ generator: x.generator, rps: x.warden.rps, p99: x.warden.p99, bareRps: x.bare.rps })),
-      steadyWarden,
+      steadyTargets,
       { decisions: rows[0].d, audited: rows[0].a },
     ))
       console.log(`- ${line}`);
