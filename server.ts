@@ -2,6 +2,8 @@
 // scripts/build-server.mjs). One port, one process: POST /api/v1/authorize, the per-tool-call
 // hot path, is answered on plain node:http (lib/api/machine-listener.ts); every other request
 // (pages, management API, the rest of the machine API) goes to Next as `next start` would.
+// First: garbage-collector tuning for the decision path (see the file).
+import "./lib/v8-tuning";
 import http from "node:http";
 import next from "next";
 import { serveMachineApi } from "./lib/api/machine-listener";

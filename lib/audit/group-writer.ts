@@ -31,6 +31,8 @@ export type Committed = { decision: DecisionRow; auditId: string | null; violati
 
 const PIPELINE_FROM = 8;
 const ONE_TRIP_BACKOFF_MS = 1000;
+/** Two refusals for a head moved by someone else within this long: another writer is busy. */
+const CONTENDED_WITHIN_MS = 5000;
 
 type Pending = Submission & { resolve: (c: Committed) => void; reject: (e: unknown) => void };
 
@@ -78,6 +80,8 @@ export class GroupWriter {
   private lastSize = 0;
   /** No one-trip attempts before this time (ms): the head was lately moved by another writer. */
   private oneTripAfter = 0;
+  /** When a one-trip batch was last refused because someone else had moved the head. */
+  private lastMovedAt = -Infinity;
   /**
    * Counts refused and failed batches. A batch chained onto one that was refused is refused
    * too ("head"), but that says nothing about other writers: it is told apart by this count
@@ -193,10 +197,17 @@ export class GroupWriter {
       // Nothing was written; every batch chained onto this one will find the same.
       this.stats.refused++;
       this.head = null;
-      // Another writer (instance) moved the head: while it keeps doing so, a one-trip attempt
-      // would only add a round trip to the two-step path, so skip them for a while. Not when
-      // this batch was only chained onto one of ours that was refused or failed meanwhile.
-      if (outcome === "head" && setbacks === this.setbacks) this.oneTripAfter = Date.now() + ONE_TRIP_BACKOFF_MS;
+      // Someone else moved the head (not merely a batch of ours this one was chained onto, refused
+      // or failed meanwhile). Once, as a person's change or a background job does now and then,
+      // it costs this refusal: the two-step batch below learns the new head and the next one goes
+      // in one trip again. Twice within a few seconds, another writer (instance) is busy, and
+      // while it keeps moving the head a one-trip attempt would only add a round trip to the
+      // two-step path, so skip them for a while.
+      if (outcome === "head" && setbacks === this.setbacks) {
+        const at = Date.now();
+        if (at - this.lastMovedAt < CONTENDED_WITHIN_MS) this.oneTripAfter = at + ONE_TRIP_BACKOFF_MS;
+        this.lastMovedAt = at;
+      }
       this.setbacks++;
     }
     // Two-step batches (a refused batch and the ones refused behind it) run one after another,

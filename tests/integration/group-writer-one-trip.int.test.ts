@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GroupWriter, type DecisionRow, type Submission } from "../../lib/audit/group-writer";
+import { recordAudit } from "../../lib/audit/record";
 import { verifyAuditChain } from "../../lib/audit/verify";
 import { rows, type DatabaseHandle } from "../../lib/db/client";
 import { agents, auditEvents, credentials, decisions, sessions } from "../../lib/db/schema";
@@ -124,17 +125,33 @@ describe.each(DB_KINDS)("group commit in one round trip on %s", (kind) => {
     if (kind === "postgres") expect(w.stats.refused).toBe(1);
   });
 
+  it("after someone else moved the head once, goes back to one trip at the next batch", async () => {
+    await fixtures();
+    const w = new GroupWriter(h.db);
+    await w.submit(submission("allow")); // two-step: learns the head
+    await w.submit(submission("allow")); // one trip
+    // A person's change (or a background job's finding) moves the head, as happens now and then.
+    await recordAudit(h.db, { actor: { kind: "person", id: randomUUID(), label: "p@x" }, action: "agent.updated", agentId });
+    await w.submit(submission("allow")); // refused, then two-step: learns the new head
+    await w.submit(submission("allow")); // one trip again, no pause
+    await w.submit(submission("allow"));
+    if (kind === "postgres") expect(w.stats).toMatchObject({ oneTrip: 3, twoStep: 2, refused: 1 });
+    expect(await verifyAuditChain(h.db)).toMatchObject({ ok: true });
+  });
+
   it("stops trying one trip for a while when another writer keeps moving the head", async () => {
     await fixtures();
     const [w1, w2] = [new GroupWriter(h.db), new GroupWriter(h.db)];
     await w1.submit(submission("allow")); // both learn the head by the two-step path
     await w2.submit(submission("allow"));
     await w1.submit(submission("allow")); // w2 moved the head: refused, then two-step
-    await w1.submit(submission("allow")); // straight to two-step: no second refusal
+    await w2.submit(submission("allow")); // w1 moved it: refused, then two-step
+    await w1.submit(submission("allow")); // moved again: refused a second time within seconds…
+    await w1.submit(submission("allow")); // …so straight to two-step: no third refusal
     await w2.submit(submission("allow"));
     if (kind === "postgres") {
-      expect(w1.stats).toMatchObject({ oneTrip: 0, twoStep: 3, refused: 1 });
-      expect(w2.stats).toMatchObject({ oneTrip: 0, twoStep: 2, refused: 1 });
+      expect(w1.stats).toMatchObject({ oneTrip: 0, twoStep: 4, refused: 2 });
+      expect(w2.stats).toMatchObject({ oneTrip: 0, twoStep: 3, refused: 2 });
     }
     expect(await verifyAuditChain(h.db)).toMatchObject({ ok: true });
   });
