@@ -6,6 +6,8 @@
 // first; uses a fresh local Postgres database that it drops afterwards.
 import fs from "node:fs";
 import http from "node:http";
+import os from "node:os";
+import path from "node:path";
 import autocannon from "autocannon";
 import pg from "pg";
 import { openDatabase } from "../lib/db/client";
@@ -14,7 +16,8 @@ import { issueAgentKey } from "../lib/services/agents/keys";
 import { createConnector } from "../lib/services/connectors/create";
 import { connectorCreateSchema } from "../lib/services/connectors/schemas";
 import { ensureGuardrails } from "../lib/services/policies/guardrails";
-import { freshDatabase, startServer, type Server } from "./servers";
+import { gcLine, summariseGcTrace } from "./gc-trace";
+import { freshDatabase, readFrom, startServer, type Server } from "./servers";
 import { runSteady, steadySender } from "./steady";
 import { targetLines } from "./targets";
 import { runWrk, wrkAvailable } from "./wrk";
@@ -162,6 +165,7 @@ function postgresCpuMs(): number {
 
 export async function benchAuthorize() {
   const database = await freshDatabase("warden_bench_authz");
+  const gcDir = fs.mkdtempSync(path.join(os.tmpdir(), "warden-bench-gc-"));
   const url = database.url;
   let server: Server | undefined;
   const bare = http.createServer((req, res) => {
@@ -180,7 +184,10 @@ export async function benchAuthorize() {
     const { secret } = await issueAgentKey(h.db, system, a!.id, { name: "bench", expiresInDays: 1 });
     await h.close();
 
-    server = await startServer(url, 3210);
+    // The server traces its garbage collections (one line each) into a log, so the steady run's
+    // share can be read back: what the decision path promotes, and the full collections it costs.
+    const gcLog = path.join(gcDir, "server.log");
+    server = await startServer(url, 3210, { nodeArgs: ["--trace-gc-nvp"], log: gcLog });
     const base = server.base;
     const headers = { authorization: `Bearer ${secret}`, "content-type": "application/json" };
     const s = await fetch(`${base}/api/v1/sessions`, {
@@ -220,10 +227,13 @@ export async function benchAuthorize() {
     // The same steady rate from the C sender (bench/steady.c): the same open-loop rule, without
     // a Node sender's 1 ms timer lateness in every figure. Its own lateness is printed below.
     const lateness: string[] = [];
+    let gc = "";
     if (steadySender()) {
       const connections = 32;
       for (const [name, to] of [["warden authorize", target.url], ["bare node:http", "http://127.0.0.1:3211/"]]) {
+        const mark = fs.statSync(gcLog).size;
         const r = await runSteady(to, { headers, body, rate: 1000, seconds: DURATION, connections });
+        if (to === target.url) gc = gcLine("the server's garbage collection during the steady C-sender run", summariseGcTrace(readFrom(gcLog, mark)), r.requests);
         results.push({ name: `${name}, steady 1,000/s (open loop, C sender)`, ...r });
         if (to === target.url) steadyTargets.unshift({ sender: "C sender", p99: r.p99 });
         lateness.push(`${name}: the C sender's own lateness p99 ${r.latenessP99} ms; ${r.waited} requests found all ${connections} connections busy`);
@@ -276,6 +286,7 @@ export async function benchAuthorize() {
     for (const r of results) console.log(`| ${r.name} | ${Math.round(r.rps).toLocaleString("en-US")} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} |`);
     for (const r of results) if (r.server) console.log(`${r.name}: the server's own share (Server-Timing) p50 ${r.server.p50} ms, p99 ${r.server.p99} ms`);
     for (const l of lateness) console.log(l);
+    if (gc) console.log(gc);
     for (const { generator, warden, bare, perDecision } of saturations) {
       console.log(`${generator}: warden / bare throughput ${(warden.rps / bare.rps).toFixed(3)}; CPU per decision at ${CONNECTIONS} connections: server ${perDecision.server.toFixed(0)} µs, postgres ${perDecision.postgres.toFixed(0)} µs, load generator ${perDecision.load.toFixed(0)} µs`);
     }
@@ -303,5 +314,6 @@ export async function benchAuthorize() {
     bare.close();
     await server?.stop();
     await database.drop();
+    fs.rmSync(gcDir, { recursive: true, force: true });
   }
 }

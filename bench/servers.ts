@@ -26,14 +26,17 @@ export type Server = { base: string; pid: number; stop: () => Promise<void> };
 
 /**
  * Starts `.next/warden-server.cjs` on `port` against `databaseUrl` and waits until it answers.
- * For diagnosis: BENCH_NODE_ARGS adds node flags (e.g. "--trace-gc", "--cpu-prof"), and
- * BENCH_SERVER_LOG names a file for the server's stdout.
+ * `nodeArgs` are node flags for the server and `log` a file for its stdout. For diagnosis:
+ * BENCH_NODE_ARGS adds node flags (e.g. "--trace-gc", "--cpu-prof"), and BENCH_SERVER_LOG names
+ * the stdout file when `log` does not.
  */
-export async function startServer(databaseUrl: string, port: number): Promise<Server> {
+export async function startServer(databaseUrl: string, port: number, opts: { nodeArgs?: string[]; log?: string } = {}): Promise<Server> {
   if (!fs.existsSync(".next/warden-server.cjs")) throw new Error("run `npm run build` first");
-  const child: ChildProcess = spawn("node", [...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? []), ".next/warden-server.cjs", "-p", String(port), "-H", "127.0.0.1"], {
+  const args = [...(opts.nodeArgs ?? []), ...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [])];
+  const log = opts.log ?? process.env.BENCH_SERVER_LOG;
+  const child: ChildProcess = spawn("node", [...args, ".next/warden-server.cjs", "-p", String(port), "-H", "127.0.0.1"], {
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), NODE_ENV: "production", WARDEN_DEMO: "0" },
-    stdio: ["ignore", process.env.BENCH_SERVER_LOG ? fs.openSync(process.env.BENCH_SERVER_LOG, "w") : "ignore", "inherit"],
+    stdio: ["ignore", log ? fs.openSync(log, "w") : "ignore", "inherit"],
     detached: true, // its own process group, so the whole tree stops at the end
   });
   const base = `http://127.0.0.1:${port}`;
@@ -58,4 +61,17 @@ export function quantiles(xs: number[]) {
   const s = [...xs].sort((a, b) => a - b);
   const q = (p: number) => Math.round(s[Math.min(s.length - 1, Math.floor(s.length * p))] * 100) / 100;
   return { p50: q(0.5), p99: q(0.99), max: Math.round(s[s.length - 1] * 100) / 100 };
+}
+
+/** What a file has gained since `from` (a byte offset): a server's log during one run. */
+export function readFrom(file: string, from: number): string {
+  const fd = fs.openSync(file, "r");
+  try {
+    const size = fs.fstatSync(fd).size;
+    const buf = Buffer.alloc(Math.max(0, size - from));
+    fs.readSync(fd, buf, 0, buf.length, from);
+    return buf.toString("utf8");
+  } finally {
+    fs.closeSync(fd);
+  }
 }

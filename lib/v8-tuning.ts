@@ -10,8 +10,9 @@ import v8 from "node:v8";
  * young objects, which every young collection then keeps and promotes in turn, until a full
  * collection clears the lot. Measured at a steady 1,000 decisions/s (docs/benchmarks.md): 2.9 KB
  * promoted per decision with pretenuring, 1.2 KB without (a bare node:http server promotes
- * 0.7 KB per request by itself), and so a third as many full collections, each of which held
- * the event loop for 10–26 ms in all. Server CPU per decision at saturation was the same.
+ * 0.7 KB per request by itself), so the old generation fills more slowly and full collections,
+ * each of which held the event loop for 10–26 ms in all, come less often. Server CPU per
+ * decision at saturation was the same.
  *
  * The flag is read by the collector whenever it decides, so setting it at start-up suffices.
  */
