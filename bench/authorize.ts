@@ -17,6 +17,7 @@ import { createConnector } from "../lib/services/connectors/create";
 import { connectorCreateSchema } from "../lib/services/connectors/schemas";
 import { ensureGuardrails } from "../lib/services/policies/guardrails";
 import { gcLine, summariseGcTrace } from "./gc-trace";
+import { bareServer } from "./machine";
 import { freshDatabase, readFrom, startServer, type Server } from "./servers";
 import { runSteady, steadySender } from "./steady";
 import { targetLines } from "./targets";
@@ -168,13 +169,7 @@ export async function benchAuthorize() {
   const gcDir = fs.mkdtempSync(path.join(os.tmpdir(), "warden-bench-gc-"));
   const url = database.url;
   let server: Server | undefined;
-  const bare = http.createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end('{"decision":"allow","reasons":[],"decisionId":"00000000-0000-4000-8000-000000000000"}');
-    });
-  });
+  const bare = bareServer();
   try {
     const h = await openDatabase({ kind: "postgres", url, poolSize: 2 });
     await ensureGuardrails(h.db);

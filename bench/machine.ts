@@ -33,15 +33,20 @@ export function machineProbe(): string {
   return `probe: 1e8 integer steps ${compute} ms, 100k write(2) ${syscalls} ms`;
 }
 
-/** The bare node:http server of the decision bench, 5 s at 50 connections with autocannon. */
-export async function benchMachine() {
-  const bare = http.createServer((req, res) => {
+/** The reference the decision path is measured against: node:http answering constant JSON. */
+export function bareServer(): http.Server {
+  return http.createServer((req, res) => {
     req.resume();
     req.on("end", () => {
       res.writeHead(200, { "content-type": "application/json" });
       res.end('{"decision":"allow","reasons":[],"decisionId":"00000000-0000-4000-8000-000000000000"}');
     });
   });
+}
+
+/** The bare server of the decision bench, 5 s at 50 connections with autocannon. */
+export async function benchMachine() {
+  const bare = bareServer();
   await new Promise<void>((r) => bare.listen(3212, "127.0.0.1", () => r()));
   try {
     const r = await autocannon({ url: "http://127.0.0.1:3212/", method: "POST", body: '{"a":1}', connections: 50, duration: 5 });
