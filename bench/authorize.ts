@@ -181,7 +181,8 @@ export async function benchAuthorize() {
 
     // The server traces its garbage collections (one line each) into a log, so the steady run's
     // share can be read back: what the decision path promotes, and the full collections it costs.
-    const gcLog = path.join(gcDir, "server.log");
+    // (BENCH_SERVER_LOG, when set, keeps that log after the bench for diagnosis.)
+    const gcLog = process.env.BENCH_SERVER_LOG ?? path.join(gcDir, "server.log");
     server = await startServer(url, 3210, { nodeArgs: ["--trace-gc-nvp"], log: gcLog });
     const base = server.base;
     const headers = { authorization: `Bearer ${secret}`, "content-type": "application/json" };
