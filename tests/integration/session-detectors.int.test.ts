@@ -7,6 +7,7 @@ import { verifyAuditChain } from "../../lib/audit/verify";
 import { rows, type DatabaseHandle } from "../../lib/db/client";
 import { agents, connectors, escalations, findings, sessionIntents, sessions } from "../../lib/db/schema";
 import type { Intent } from "../../lib/db/schema/sessions";
+import { callsPerAgentMinute } from "../../lib/services/findings/paced-count";
 import { detectSessionFindings } from "../../lib/services/findings/session-detectors";
 import { DB_KINDS, openTestDatabase } from "./db";
 
@@ -151,5 +152,38 @@ describe.each(DB_KINDS)("behaviour detectors on %s", (kind) => {
     expect(plans[0]).toMatch(/"Index Name":"decisions_(drift|out_of_intent_time)_idx"/);
     expect(plans[1]).toContain("decisions_denied_time_idx");
     expect(plans[2]).toContain("audit_events_session_time_idx");
+    // Restricted-data calls (the low-tier detector) have their own partial index (0015).
+    const restricted = await h.db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      return JSON.stringify(rows(await tx.execute(sql`explain (format json) select session_id from decisions where created_at > now() - interval '90 seconds' and sensitivity = 'restricted'`)));
+    });
+    expect(restricted).toContain("decisions_restricted_time_idx");
+  });
+
+  it("counts calls per agent and minute in paced slices that add up to one exact count", async () => {
+    // 2,400 calls over four minutes from two agents, read 100 rows a slice: dozens of slices,
+    // and no call counted twice or missed at a slice's edge.
+    const [a, b] = [await agent("sliced-a"), await agent("sliced-b")];
+    const base = Math.floor(Date.now() / 60_000) * 60_000 - 4 * 60_000;
+    for (const [who, every] of [[a, 200], [b, 400]] as const) {
+      const s = await session(who);
+      await h.db.execute(
+        sql`insert into decisions (id, session_id, agent_id, connector, tool, operation, outcome, reasons, created_at)
+            select gen_random_uuid(), ${s}::uuid, ${who}::uuid, 'github', 'issues', 'read', 'allow', '[]'::jsonb, to_timestamp(${base / 1000}) + g * ${every} * interval '1 ms'
+            from generate_series(0, ${(4 * 60_000) / every - 1}) g`,
+      );
+    }
+    const m = (ms: number) => new Date(base + ms).toISOString().slice(0, 16);
+    const expected = (every: number) => new Map([0, 1, 2, 3].map((i) => [m(i * 60_000), 60_000 / every]));
+    const slices: number[] = [];
+    const counted = await callsPerAgentMinute(h.db, new Date(base), { rowsPerSlice: 100, pauseFactor: 0 }, (n) => slices.push(n));
+    expect(counted.get(a)).toEqual(expected(200));
+    expect(counted.get(b)).toEqual(expected(400));
+    expect(slices.length).toBeGreaterThan(15);
+    // Each slice is sized from the rate the one before saw, so at a steady rate they hold about
+    // the target (the other tests' calls of the last seconds can land in one larger slice).
+    const median = [...slices].sort((x, y) => x - y)[Math.floor(slices.length / 2)];
+    expect(median).toBeGreaterThan(50);
+    expect(median).toBeLessThan(200);
   });
 });

@@ -9,6 +9,7 @@ import { expireEscalations } from "../escalations/decide";
 import { reconcileTraceSpans } from "../telemetry/settle";
 
 const BATCH = 500;
+export const DETECTOR_OVERLAP_MS = 15_000;
 
 /**
  * One pass of the credential sweeper. Expiry itself needs no sweeper (every check compares
@@ -59,8 +60,12 @@ export function startCredentialSweeper(db: Db, seconds = Number(process.env.WARD
   if (g.__wardenSweeper || !(seconds > 0)) return;
   const hygieneEveryMs = Number(process.env.WARDEN_HYGIENE_MINUTES ?? 10) * 60_000;
   let lastHygiene = 0;
-  // Behaviour detectors look back over what happened since the previous pass, with a minute of
-  // overlap (their findings are keyed, so seeing something twice only refreshes it).
+  // Behaviour detectors look back over what happened since the previous pass, with an overlap
+  // (their findings are keyed, so seeing something twice only refreshes it). A decision is
+  // stamped by its instance's clock moments before the group writer commits it, so the overlap
+  // covers that lag and clock skew between instances; a decision that cannot be written is
+  // never written later (its answer was a deny). It was a minute, which made every pass recount
+  // a minute of decisions for nothing.
   let detectedUpTo = Date.now() - 10 * 60_000;
   let running = false;
   const tick = () => {
@@ -72,7 +77,7 @@ export function startCredentialSweeper(db: Db, seconds = Number(process.env.WARD
     sweepCredentials(db)
       // Unanswered escalations expire here too (they count as denied from their expiry on).
       .then(() => expireEscalations(db))
-      .then(() => detectSessionFindings(db, new Date(detectedUpTo - 60_000), now))
+      .then(() => detectSessionFindings(db, new Date(detectedUpTo - DETECTOR_OVERLAP_MS), now))
       .then(() => (detectedUpTo = now.getTime()))
       // Tool calls from agents' traces that no decision has joined yet: joined if one has
       // committed since, flagged as a bypass once a minute old (telemetry/settle.ts).

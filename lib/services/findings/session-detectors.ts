@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
-import { rows, type Db } from "@/lib/db/client";
+import { rows, type Db, type Executor } from "@/lib/db/client";
 import type { Intent } from "@/lib/db/schema/sessions";
 import { compareIntents } from "@/lib/policy/intent";
+import { BACKGROUND_PACE, callsPerAgentMinute, type Pace } from "./paced-count";
 import { raiseFinding, type NewFinding } from "./raise";
 
 // Behaviour detectors over what sessions did recently. A pass looks at the decisions, intent
@@ -24,7 +25,27 @@ export const DEFAULT_DETECTORS: DetectorOptions = { driftThreshold: 2, retryWind
 type Session = { session_id: string; agent_id: string; agent_name: string; risk_tier: string; goal: string };
 const iso = (d: Date) => d.toISOString();
 
-export async function detectSessionFindings(db: Db, since: Date, now = new Date(), o = DEFAULT_DETECTORS): Promise<{ raised: number; refreshed: number }> {
+export async function detectSessionFindings(
+  db: Db,
+  since: Date,
+  now = new Date(),
+  o = DEFAULT_DETECTORS,
+  pace: Pace = BACKGROUND_PACE,
+): Promise<{ raised: number; refreshed: number }> {
+  const found = await db.transaction(async (tx) => {
+    // A background pass must not take both cores of a small machine from the decision path:
+    // no parallel workers (the planner otherwise starts two for a window it guesses is large).
+    await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
+    return collectFindings(tx, since, now, o, pace);
+  });
+  let raised = 0;
+  await db.transaction(async (tx) => {
+    for (const f of found) if ((await raiseFinding(tx, f, now, "session detectors")).inserted) raised++;
+  });
+  return { raised, refreshed: found.length - raised };
+}
+
+async function collectFindings(db: Executor, since: Date, now: Date, o: DetectorOptions, pace: Pace): Promise<NewFinding[]> {
   const found: NewFinding[] = [];
   const sessionLabel = (s: Session) => `${s.agent_name} · "${s.goal.slice(0, 80)}"`;
 
@@ -80,9 +101,16 @@ export async function detectSessionFindings(db: Db, since: Date, now = new Date(
   for (const r of rows<Session & { connector: string; connector_id: string | null; calls: number }>(
     await db.execute(sql`
       select d.session_id, d.agent_id, a.name as agent_name, a.risk_tier, s.goal, d.connector, d.connector_id, count(*)::int as calls
-      from decisions d join connectors k on k.id = d.connector_id and not k.managed
+      from connectors k
+      -- Driven from the unmanaged connectors, through each one's (connector, time) index: the
+      -- cost is their calls, not every decision in the window.
+      cross join lateral (
+        select session_id, agent_id, connector, connector_id from decisions
+        where connector_id = k.id and created_at > ${iso(since)}::timestamptz
+        offset 0 -- keeps it a per-connector index lookup rather than a join over the whole window
+      ) d
       join sessions s on s.id = d.session_id join agents a on a.id = d.agent_id
-      where d.created_at > ${iso(since)}::timestamptz
+      where not k.managed
       group by d.session_id, d.agent_id, a.name, a.risk_tier, s.goal, d.connector, d.connector_id`),
   )) {
     found.push({
@@ -103,9 +131,15 @@ export async function detectSessionFindings(db: Db, since: Date, now = new Date(
     await db.execute(sql`
       select d.session_id, d.agent_id, a.name as agent_name, a.risk_tier, s.goal, count(*)::int as calls,
              (array_agg(d.connector || ':' || d.tool || '.' || d.operation order by d.created_at desc))[1:5] as examples
-      from decisions d join agents a on a.id = d.agent_id and a.risk_tier = 'low' join sessions s on s.id = d.session_id
-      where d.created_at > ${iso(since)}::timestamptz
-        and (d.sensitivity = 'restricted' or exists (select 1 from jsonb_array_elements(d.reasons) x where x ->> 'code' = 'policy.forbid'))
+      from (
+        -- Restricted-data calls and policy denies, each read through its partial index on time
+        -- (0015, 0014). A policy.forbid reason is only ever on a deny: an escalating forbid says
+        -- policy.escalate, and an approval replaces the reasons with approval.granted.
+        select * from decisions where created_at > ${iso(since)}::timestamptz and sensitivity = 'restricted'
+        union all
+        select * from decisions where created_at > ${iso(since)}::timestamptz and outcome = 'deny' and sensitivity is distinct from 'restricted'
+          and exists (select 1 from jsonb_array_elements(reasons) x where x ->> 'code' = 'policy.forbid')
+      ) d join agents a on a.id = d.agent_id and a.risk_tier = 'low' join sessions s on s.id = d.session_id
       group by d.session_id, d.agent_id, a.name, a.risk_tier, s.goal`),
   )) {
     found.push({
@@ -186,44 +220,43 @@ export async function detectSessionFindings(db: Db, since: Date, now = new Date(
   }
 
   // 8. A burst: an agent's decisions in a minute far above its usual rate over the last week.
+  //    Whole minutes from the one the window starts in, so a minute's count is never a part of
+  //    it seen by a later pass (a refreshed finding would then show fewer calls than it had).
+  const from = new Date(Math.floor(since.getTime() / 60_000) * 60_000);
+  const perMinute = await callsPerAgentMinute(db, from, pace);
+  const candidates = [...perMinute].filter(([, minutes]) => [...minutes.values()].some((n) => n >= o.burstFloor)).map(([agent]) => agent);
   const weekAgo = new Date(now.getTime() - 7 * 86_400_000);
-  for (const r of rows<{ agent_id: string; agent_name: string; minute: string; calls: number; usual: number }>(
-    await db.execute(sql`
-      with recent as (
-        select agent_id, date_trunc('minute', created_at) as minute, count(*)::int as calls
-        from decisions where created_at > ${iso(since)}::timestamptz and agent_id is not null group by 1, 2
-      ), usual as (
+  if (candidates.length) {
+    for (const u of rows<{ agent_id: string; agent_name: string; usual: number }>(
+      await db.execute(sql`
         -- The agent's average over the week before this window (no history: zero), from its
         -- sessions' decision counters (kept by the decision writer) rather than a week of
         -- decisions: counting those every pass costs as much as the week holds (at a thousand
         -- decisions a second, 600 million rows). Each session's count is spread evenly over
         -- its span and only the part inside [week ago, window start] is taken; a burst inside a
         -- session leaks into that share at most its own size over the week's 10,080 minutes.
-        select r.agent_id, coalesce((
-                 select sum(s.decision_count * greatest(0, extract(epoch from least(coalesce(s.last_activity_at, s.started_at), ${iso(since)}::timestamptz) - greatest(s.started_at, ${iso(weekAgo)}::timestamptz)))
+        select a.id as agent_id, a.name as agent_name, coalesce((
+                 select sum(s.decision_count * greatest(0, extract(epoch from least(coalesce(s.last_activity_at, s.started_at), ${iso(from)}::timestamptz) - greatest(s.started_at, ${iso(weekAgo)}::timestamptz)))
                                              / greatest(1, extract(epoch from coalesce(s.last_activity_at, s.started_at) - s.started_at)))
                  from sessions s
-                 where s.agent_id = r.agent_id and s.started_at < ${iso(since)}::timestamptz
-                   and coalesce(s.last_activity_at, s.started_at) > ${iso(weekAgo)}::timestamptz), 0)::float / (7 * 24 * 60) as per_minute
-        from (select distinct agent_id from recent) r
-      )
-      select r.agent_id, a.name as agent_name, to_char(r.minute at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI') as minute, r.calls, round(u.per_minute::numeric, 2)::float as usual
-      from recent r join usual u using (agent_id) join agents a on a.id = r.agent_id
-      where r.calls >= ${o.burstFloor} and r.calls > ${o.burstFactor} * u.per_minute`),
-  )) {
-    found.push({
-      kind: "activity_burst",
-      severity: "medium",
-      key: `burst:${r.agent_id}:${r.minute}`,
-      title: `${r.agent_name} made ${r.calls} calls in one minute (usually ${r.usual}/min)`,
-      detail: { minute: r.minute, calls: r.calls, usualPerMinute: r.usual },
-      agentId: r.agent_id,
-    });
+                 where s.agent_id = a.id and s.started_at < ${iso(from)}::timestamptz
+                   and coalesce(s.last_activity_at, s.started_at) > ${iso(weekAgo)}::timestamptz), 0)::float / (7 * 24 * 60) as usual
+        from agents a where a.id in (${sql.join(candidates.map((c) => sql`${c}::uuid`), sql`, `)})`),
+    )) {
+      for (const [minute, calls] of [...perMinute.get(u.agent_id)!].sort(([a], [b]) => a.localeCompare(b))) {
+        if (calls < o.burstFloor || !(calls > o.burstFactor * u.usual)) continue;
+        const usual = Math.round(u.usual * 100) / 100;
+        found.push({
+          kind: "activity_burst",
+          severity: "medium",
+          key: `burst:${u.agent_id}:${minute}`,
+          title: `${u.agent_name} made ${calls} calls in one minute (usually ${usual}/min)`,
+          detail: { minute, calls, usualPerMinute: usual },
+          agentId: u.agent_id,
+        });
+      }
+    }
   }
 
-  let raised = 0;
-  await db.transaction(async (tx) => {
-    for (const f of found) if ((await raiseFinding(tx, f, now, "session detectors")).inserted) raised++;
-  });
-  return { raised, refreshed: found.length - raised };
+  return found;
 }
