@@ -31,7 +31,7 @@ const SWEEP_SECONDS = Number(process.env.WARDEN_SWEEP_SECONDS ?? 30);
 const STEADY_SECONDS = Math.max(DURATION, SWEEP_SECONDS);
 const CONNECTIONS = 50;
 
-type Result = { name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number; server?: { p50: number; p99: number } };
+type Result = { name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number; server?: { p50: number; p99: number }; nodeSenderLatenessP99?: number };
 
 function run(name: string, opts: autocannon.Options): Promise<Result> {
   return new Promise((resolve, reject) => {
@@ -54,6 +54,7 @@ async function steady(name: string, url: string, headers: Record<string, string>
   const total = rate * seconds;
   const latencies: number[] = [];
   const serverSide: number[] = []; // the Server-Timing header: the server's own share
+  const late: number[] = []; // how long after its due time each request was handed to the socket
   let errors = 0;
   let non2xx = 0;
   let sent = 0;
@@ -67,6 +68,7 @@ async function steady(name: string, url: string, headers: Record<string, string>
       const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
       for (; sent < due; sent++) {
         const dueAt = start + (sent * 1000) / rate;
+        late.push(performance.now() - dueAt);
         const req = http.request(url, { method: "POST", headers, agent }, (res) => {
           res.resume();
           res.on("end", () => {
@@ -91,8 +93,9 @@ async function steady(name: string, url: string, headers: Record<string, string>
   const q = (xs: number[], p: number) => Math.round(xs[Math.min(xs.length - 1, Math.floor(xs.length * p))] * 100) / 100;
   latencies.sort((a, b) => a - b);
   serverSide.sort((a, b) => a - b);
+  late.sort((a, b) => a - b);
   const server = serverSide.length ? { p50: q(serverSide, 0.5), p99: q(serverSide, 0.99) } : undefined;
-  return { name, rps: total / ((performance.now() - start) / 1000), p50: q(latencies, 0.5), p99: q(latencies, 0.99), errors, non2xx, server };
+  return { name, rps: total / ((performance.now() - start) / 1000), p50: q(latencies, 0.5), p99: q(latencies, 0.99), errors, non2xx, server, nodeSenderLatenessP99: q(late, 0.99) };
 }
 
 /**
@@ -291,6 +294,7 @@ export async function benchAuthorize() {
     console.log("| run | req/s | p50 ms | p99 ms | errors | non-2xx |\n| --- | ---: | ---: | ---: | ---: | ---: |");
     for (const r of results) console.log(`| ${r.name} | ${Math.round(r.rps).toLocaleString("en-US")} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} |`);
     for (const r of results) if (r.server) console.log(`${r.name}: the server's own share (Server-Timing) p50 ${r.server.p50} ms, p99 ${r.server.p99} ms`);
+    for (const r of results) if (r.nodeSenderLatenessP99 !== undefined) console.log(`${r.name}: the Node sender's own lateness p99 ${r.nodeSenderLatenessP99} ms`);
     for (const l of lateness) console.log(l);
     if (gc) console.log(gc);
     for (const { generator, warden, bare, perDecision } of saturations) {

@@ -35,9 +35,12 @@ export async function detectSessionFindings(
   const found = await db.transaction(async (tx) => {
     // A background pass must not take both cores of a small machine from the decision path:
     // no parallel workers (the planner otherwise starts two for a window it guesses is large).
+    // The transaction holds only these quick reads: on the embedded database every other query
+    // waits while one is open, so the paced burst count below runs outside it.
     await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
-    return collectFindings(tx, since, now, o, pace);
+    return collectFindings(tx, since, o);
   });
+  found.push(...(await detectBursts(db, since, now, o, pace)));
   let raised = 0;
   await db.transaction(async (tx) => {
     for (const f of found) if ((await raiseFinding(tx, f, now, "session detectors")).inserted) raised++;
@@ -45,7 +48,7 @@ export async function detectSessionFindings(
   return { raised, refreshed: found.length - raised };
 }
 
-async function collectFindings(db: Executor, since: Date, now: Date, o: DetectorOptions, pace: Pace): Promise<NewFinding[]> {
+async function collectFindings(db: Executor, since: Date, o: DetectorOptions): Promise<NewFinding[]> {
   const found: NewFinding[] = [];
   const sessionLabel = (s: Session) => `${s.agent_name} · "${s.goal.slice(0, 80)}"`;
 
@@ -219,6 +222,11 @@ async function collectFindings(db: Executor, since: Date, now: Date, o: Detector
     });
   }
 
+  return found;
+}
+
+async function detectBursts(db: Db, since: Date, now: Date, o: DetectorOptions, pace: Pace): Promise<NewFinding[]> {
+  const found: NewFinding[] = [];
   // 8. A burst: an agent's decisions in a minute far above its usual rate over the last week.
   //    Whole minutes from the one the window starts in, so a minute's count is never a part of
   //    it seen by a later pass (a refreshed finding would then show fewer calls than it had).
