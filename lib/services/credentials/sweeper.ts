@@ -9,7 +9,7 @@ import { expireEscalations } from "../escalations/decide";
 import { reconcileTraceSpans } from "../telemetry/settle";
 
 const BATCH = 500;
-export const DETECTOR_OVERLAP_MS = 15_000;
+const DETECTOR_OVERLAP_MS = 15_000;
 
 /**
  * One pass of the credential sweeper. Expiry itself needs no sweeper (every check compares
