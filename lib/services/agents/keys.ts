@@ -13,7 +13,10 @@ import { auditMeta, type Caller } from "../context";
 export async function issueAgentKey(db: Db, caller: Caller, agentId: string, opts: { name: string; expiresInDays: number | null }) {
   const secret = newSecret("ak");
   const credential = await db.transaction(async (tx) => {
-    const [agent] = await tx.select().from(agents).where(eq(agents.id, agentId)).for("update");
+    // NO KEY UPDATE, not UPDATE: it still serialises changes to this agent, but lets a decision
+    // batch that holds the audit chain's lock insert an escalation, whose foreign key
+    // share-locks this row. With UPDATE each waited for the other: a deadlock.
+    const [agent] = await tx.select().from(agents).where(eq(agents.id, agentId)).for("no key update");
     if (!agent) throw notFound("Agent");
     if (agent.status !== "active") throw new ApiError("conflict", `Cannot issue a key to a ${agent.status} agent`);
     const expiresAt = opts.expiresInDays ? new Date(Date.now() + opts.expiresInDays * 86_400_000) : null;

@@ -15,7 +15,10 @@ type Status = "active" | "quarantined" | "retired";
  */
 export async function setAgentStatus(db: Db, caller: Caller, id: string, status: Status, reason: string) {
   const result = await db.transaction(async (tx) => {
-    const [agent] = await tx.select().from(agents).where(eq(agents.id, id)).for("update");
+    // NO KEY UPDATE, not UPDATE: it still serialises changes to this agent, but lets a decision
+    // batch that holds the audit chain's lock insert an escalation, whose foreign key
+    // share-locks this row. With UPDATE each waited for the other: a deadlock.
+    const [agent] = await tx.select().from(agents).where(eq(agents.id, id)).for("no key update");
     if (!agent) throw notFound("Agent");
     if (agent.status === status) throw new ApiError("conflict", `Agent is already ${status}`);
     if (agent.status === "retired") throw new ApiError("conflict", "A retired agent cannot be reactivated");

@@ -15,7 +15,10 @@ export async function updateAgent(db: Db, caller: Caller, id: string, patch: Age
   }
   try {
     return await db.transaction(async (tx) => {
-      const [before] = await tx.select().from(agents).where(eq(agents.id, id)).for("update");
+      // NO KEY UPDATE, not UPDATE: it still serialises changes to this agent, but lets a decision
+      // batch that holds the audit chain's lock insert an escalation, whose foreign key
+      // share-locks this row. With UPDATE each waited for the other: a deadlock.
+      const [before] = await tx.select().from(agents).where(eq(agents.id, id)).for("no key update");
       if (!before) throw notFound("Agent");
       if (before.status === "retired") throw new ApiError("conflict", "A retired agent cannot be edited");
       const changes: Record<string, { before: unknown; after: unknown }> = {};
