@@ -1,12 +1,18 @@
 // `npm start`: Warden's production server (built into .next/warden-server.cjs by
-// scripts/build-server.mjs). One port, one process: POST /api/v1/authorize, the per-tool-call
-// hot path, is answered on plain node:http (lib/api/machine-listener.ts); every other request
-// (pages, management API, the rest of the machine API) goes to Next as `next start` would.
+// scripts/build-server.mjs). POST /api/v1/authorize, the per-tool-call hot path, is answered on
+// plain node:http (lib/api/machine-listener.ts); every other request (pages, management API, the
+// rest of the machine API) goes to Next as `next start` would.
+//
+// On Postgres that is two processes on one port (lib/server/front.ts): a front that answers
+// decisions without Next loaded and passes the rest to Next in a child process.
+// WARDEN_SINGLE_PROCESS=1 keeps everything in one, as on the embedded database, where it must be.
 // First: garbage-collector tuning for the decision path (see the file).
 import "./lib/v8-tuning";
 import http from "node:http";
-import next from "next";
 import { serveMachineApi } from "./lib/api/machine-listener";
+import { runAppProcess } from "./lib/server/app-process";
+import { runFront } from "./lib/server/front";
+import { gracefulStop, listen, nextHandler } from "./lib/server/lifecycle";
 import { startWardenOrExit } from "./lib/startup";
 
 function arg(names: string[]): string | undefined {
@@ -18,37 +24,23 @@ const port = Number(arg(["-p", "--port"]) ?? process.env.PORT ?? 3000);
 const hostname = arg(["-H", "--hostname"]) ?? "0.0.0.0";
 process.env.PORT = String(port); // the demo simulator calls this server back on PORT
 
-async function main() {
+async function singleProcess() {
   // Migrations, guardrails, first admin, demo seed: all before the first decision is answered.
   await startWardenOrExit();
-  const app = next({ dev: false, dir: process.cwd(), hostname, port });
-  await app.prepare();
-  const handle = app.getRequestHandler();
+  const handle = await nextHandler(hostname, port);
   const server = http.createServer((req, res) => {
-    if (serveMachineApi(req, res)) return;
-    handle(req, res).catch((err) => {
-      console.error("[warden] request failed:", err);
-      if (!res.headersSent) res.writeHead(500).end();
-    });
+    if (!serveMachineApi(req, res)) handle(req, res);
   });
   server.keepAliveTimeout = 65_000; // longer than common proxies' idle timeouts
-  await new Promise<void>((resolve) => server.listen(port, hostname, resolve));
+  gracefulStop(server, () => {});
+  await listen(server, { port, hostname });
   console.log(`[warden] ready on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`);
+}
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`[warden] ${signal}: finishing decisions in flight`);
-    server.close();
-    server.closeIdleConnections();
-    // Every decision already computed is committed (and answered) before the process ends.
-    const writer = (globalThis as { __wardenWriter?: { writer: { drain(): Promise<void> } } }).__wardenWriter?.writer;
-    await Promise.race([writer?.drain(), new Promise((r) => setTimeout(r, 5_000))]);
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
+function main(): Promise<void> {
+  if (process.env.WARDEN_ROLE === "app") return runAppProcess({ port, hostname, socketPath: process.env.WARDEN_APP_SOCKET! });
+  if (process.env.DATABASE_URL && process.env.WARDEN_SINGLE_PROCESS !== "1") return runFront({ port, hostname });
+  return singleProcess();
 }
 
 main().catch((err) => {

@@ -150,9 +150,22 @@ function procTicks(pid: number | string): number[] | undefined {
   }
 }
 
-function cpuMs(pid: number): number {
-  const t = procTicks(pid);
-  return t ? (t[0] + t[1]) * 10 : 0;
+/**
+ * The server's CPU time: every process in its process group (the front and the app process
+ * behind it on Postgres, lib/server/front.ts), so the app process's share is never left out.
+ */
+function cpuMs(pgid: number): number {
+  let total = 0;
+  for (const d of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const f = fs.readFileSync(`/proc/${d}/stat`, "utf8").split(") ")[1].split(" ");
+      if (Number(f[2]) === pgid) total += (Number(f[11]) + Number(f[12])) * 10;
+    } catch {
+      continue;
+    }
+  }
+  return total;
 }
 
 // Every postgres process's own time, plus the time of the ones that have exited (the postmaster's
@@ -285,7 +298,7 @@ export async function benchAuthorize() {
     const { rows } = await count.query("select (select count(*) from decisions)::int as d, (select count(*) from audit_events where action like 'decision.%')::int as a");
     await count.end();
 
-    console.log(`\nDecision path over HTTP (${DURATION} s per run, npm start server, Postgres local)`);
+    console.log(`\nDecision path over HTTP (${DURATION} s per run, npm start server on local Postgres: decisions in the front process, the rest in the app process behind it; server CPU counts both)`);
     console.log(
       SWEEP_SECONDS > 0
         ? `The server's background pass (sweeper, behaviour detectors) ran every ${SWEEP_SECONDS} s throughout; each ${STEADY_SECONDS} s steady run of Warden holds one.`

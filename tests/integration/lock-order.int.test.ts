@@ -36,7 +36,7 @@ describe("lock order between people's changes to an agent and decision batches (
         await change(tx as unknown as Db);
         // Another connection from the pool, while this transaction still holds its locks.
         probe = await h.db.execute(sql`select id from agents where id = ${agentId} for key share nowait`).then(
-          (r) => r.rows.length,
+          (r) => (r as { rows: unknown[] }).rows.length,
           (e: { cause?: { code?: string }; code?: string }) => `refused: ${e.cause?.code ?? e.code}`,
         );
         throw new Error("roll back");

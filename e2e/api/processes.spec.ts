@@ -1,0 +1,109 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import { expect, request, test } from "@playwright/test";
+import { Warden } from "../../sdk";
+import { stateFile } from "../helpers";
+
+// `npm start` on Postgres is two processes on one port (lib/server/front.ts): a front that
+// answers decisions itself and passes everything else to the app process (Next) behind it.
+// Each stands or falls with the other: half a Warden never keeps serving.
+
+type Instance = { front: ChildProcess; app: number; base: string; exit: Promise<number | null> };
+
+async function startInstance(port: number): Promise<Instance> {
+  const base = `http://127.0.0.1:${port}`;
+  const front = spawn("node", [".next/warden-server.cjs", "-p", String(port), "-H", "127.0.0.1"], {
+    env: { ...process.env, DATABASE_URL: process.env.E2E_DATABASE_URL, PORT: String(port), NODE_ENV: "production", WARDEN_DEMO: "0", NEXTAUTH_URL: base },
+    stdio: "ignore",
+    detached: true,
+  });
+  const exit = new Promise<number | null>((resolve) => front.on("exit", (code) => resolve(code)));
+  for (let i = 0; ; i++) {
+    if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
+    if (i > 200) throw new Error("instance did not start");
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return { front, app: appProcessOf(front.pid!), base, exit };
+}
+
+/** The process in the front's process group that runs as the app process. */
+function appProcessOf(pgid: number): number {
+  for (const d of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(d) || Number(d) === pgid) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8").split(") ")[1].split(" ");
+      if (Number(stat[2]) === pgid && fs.readFileSync(`/proc/${d}/environ`, "utf8").split("\0").includes("WARDEN_ROLE=app")) return Number(d);
+    } catch {}
+  }
+  throw new Error(`no app process in group ${pgid}`);
+}
+
+const alive = (pid: number) => fs.existsSync(`/proc/${pid}`) && !fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].startsWith("Z");
+
+async function gone(pid: number, withinMs: number) {
+  for (const t0 = Date.now(); Date.now() - t0 < withinMs; ) {
+    if (!alive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+let running: Instance[] = [];
+test.afterEach(() => {
+  for (const i of running) {
+    try {
+      process.kill(-i.front.pid!, "SIGKILL");
+    } catch {}
+  }
+  running = [];
+});
+
+test("decisions, pages and the management API all answer on one port", async ({ baseURL }) => {
+  test.setTimeout(120_000);
+  const inst = await startInstance(Number(new URL(baseURL!).port) + 3);
+  running.push(inst);
+  expect(inst.app).not.toBe(inst.front.pid);
+
+  const page = await fetch(`${inst.base}/sign-in`);
+  expect(page.status).toBe(200);
+  expect(page.headers.get("content-type")).toContain("text/html");
+  expect(page.headers.get("x-frame-options")).toBe("DENY");
+
+  const analyst = await request.newContext({ baseURL, storageState: stateFile("analyst"), extraHTTPHeaders: { origin: baseURL! } });
+  const agent = await (await analyst.post("/api/v1/agents", { data: { name: `proc-agent-${Date.now()}`, identityKind: "key", team: "t", riskTier: "medium", envelope: { actions: ["github:*"], maxSensitivity: "internal", maxTtlSeconds: 3600 } } })).json();
+  const { secret } = await (await analyst.post(`/api/v1/agents/${agent.id}/keys`, { data: { name: "proc", expiresInDays: 1 } })).json();
+  // Opening a session goes to the app process; authorize is the front's own.
+  const warden = new Warden({ baseUrl: inst.base, token: secret });
+  const s = await warden.openSession({ goal: "triage", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 600 });
+  expect((await warden.authorize(s.id, { connector: "github", tool: "issues", operation: "read" })).decision).toBe("allow");
+  expect((await warden.authorize(s.id, { connector: "github", tool: "issues", operation: "write" })).decision).toBe("escalate");
+  const unauth = await fetch(`${inst.base}/api/v1/agents`);
+  expect(unauth.status).toBe(401);
+  expect((await unauth.json()).error.code).toBe("unauthenticated");
+});
+
+test("when the app process dies, the front stops too (exit code 1), so a supervisor restarts both", async ({ baseURL }) => {
+  test.setTimeout(120_000);
+  const inst = await startInstance(Number(new URL(baseURL!).port) + 3);
+  running.push(inst);
+  process.kill(inst.app, "SIGKILL");
+  expect(await Promise.race([inst.exit, new Promise((r) => setTimeout(() => r("still running"), 10_000))])).toBe(1);
+  expect(await fetch(`${inst.base}/api/health`).then((r) => r.status, () => "refused")).toBe("refused");
+});
+
+test("when the front is killed outright, the app process behind it exits", async ({ baseURL }) => {
+  test.setTimeout(120_000);
+  const inst = await startInstance(Number(new URL(baseURL!).port) + 3);
+  running.push(inst);
+  process.kill(inst.front.pid!, "SIGKILL");
+  expect(await gone(inst.app, 10_000)).toBe(true);
+});
+
+test("SIGTERM stops both, each after finishing its decisions in flight", async ({ baseURL }) => {
+  test.setTimeout(120_000);
+  const inst = await startInstance(Number(new URL(baseURL!).port) + 3);
+  running.push(inst);
+  process.kill(inst.front.pid!, "SIGTERM");
+  expect(await Promise.race([inst.exit, new Promise((r) => setTimeout(() => r("still running"), 15_000))])).toBe(0);
+  expect(await gone(inst.app, 10_000)).toBe(true);
+});

@@ -1,0 +1,57 @@
+import http from "node:http";
+import { errorBody, ApiError } from "@/lib/api/errors";
+import { metaFrom } from "@/lib/api/meta";
+
+// Hop-by-hop headers (RFC 9110 §7.6.1): they describe one connection, not the message, so they
+// are not passed from one side of the proxy to the other.
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade"]);
+
+/**
+ * Passes a request on to the Next process listening on `socketPath` (a Unix socket) and streams
+ * its answer back as it comes: pages, the management API and live streams (server-sent events)
+ * alike. Headers go through as sent, repeated ones (Set-Cookie) included; only hop-by-hop
+ * headers stop here. Nothing is buffered, so a long live stream costs the front nothing but
+ * the bytes it relays; a client that goes away ends the upstream request too.
+ *
+ * When Next cannot be reached the caller gets the usual error envelope with 503, never a hang.
+ */
+export function createNextProxy(socketPath: string) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  return function proxy(req: http.IncomingMessage, res: http.ServerResponse) {
+    const headers: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = v;
+    const upstream = http.request({ socketPath, agent, method: req.method, path: req.url, headers }, (up) => {
+      const raw: string[] = [];
+      for (let i = 0; i < up.rawHeaders.length; i += 2) {
+        if (!HOP_BY_HOP.has(up.rawHeaders[i].toLowerCase())) raw.push(up.rawHeaders[i], up.rawHeaders[i + 1]);
+      }
+      res.writeHead(up.statusCode ?? 502, up.statusMessage, raw);
+      // A live stream's headers go out now (the browser opens its EventSource on them); other
+      // answers send theirs with the first bytes of the body, in one write.
+      if (String(up.headers["content-type"] ?? "").startsWith("text/event-stream")) res.flushHeaders();
+      up.pipe(res);
+      up.on("error", () => res.destroy());
+    });
+    let clientGone = false;
+    upstream.on("error", (err) => {
+      if (clientGone) return; // we ended it (below): nobody is waiting for an answer
+      if (res.headersSent) {
+        res.destroy(); // mid-answer: the client sees a cut-off response, never a spliced one
+        return;
+      }
+      const meta = metaFrom(req.headers["x-request-id"] as string | undefined, null);
+      console.error(`[warden] request ${meta.requestId} (${req.method} ${req.url}) could not reach the app process:`, err.message);
+      const body = JSON.stringify(errorBody(new ApiError("unavailable", "The app process is not reachable; try again shortly"), meta.requestId));
+      res.writeHead(503, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "retry-after": "1", "x-request-id": meta.requestId });
+      res.end(body);
+    });
+    // The client went away (a closed tab ends its live stream): stop the upstream request too.
+    // Browsers do this all the time (a navigation cancels its prefetches): not an error.
+    res.on("close", () => {
+      if (res.writableFinished) return;
+      clientGone = true;
+      upstream.destroy();
+    });
+    req.pipe(upstream);
+  };
+}
