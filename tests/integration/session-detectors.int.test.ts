@@ -161,11 +161,12 @@ describe.each(DB_KINDS)("behaviour detectors on %s", (kind) => {
   });
 
   it("counts calls per agent and minute in paced slices that add up to one exact count", async () => {
-    // 2,400 calls over four minutes from two agents, read 100 rows a slice: dozens of slices,
-    // and no call counted twice or missed at a slice's edge.
+    // 18,000 calls over four minutes from two agents (75 a second, so 100 rows fit in a slice
+    // shorter than the 2 s maximum), read 100 rows a slice: well over a hundred slices, and no
+    // call counted twice or missed at a slice's edge.
     const [a, b] = [await agent("sliced-a"), await agent("sliced-b")];
     const base = Math.floor(Date.now() / 60_000) * 60_000 - 4 * 60_000;
-    for (const [who, every] of [[a, 200], [b, 400]] as const) {
+    for (const [who, every] of [[a, 20], [b, 40]] as const) {
       const s = await session(who);
       await h.db.execute(
         sql`insert into decisions (id, session_id, agent_id, connector, tool, operation, outcome, reasons, created_at)
@@ -177,13 +178,31 @@ describe.each(DB_KINDS)("behaviour detectors on %s", (kind) => {
     const expected = (every: number) => new Map([0, 1, 2, 3].map((i) => [m(i * 60_000), 60_000 / every]));
     const slices: number[] = [];
     const counted = await callsPerAgentMinute(h.db, new Date(base), { rowsPerSlice: 100, pauseFactor: 0 }, (n) => slices.push(n));
-    expect(counted.get(a)).toEqual(expected(200));
-    expect(counted.get(b)).toEqual(expected(400));
+    expect(counted.get(a)).toEqual(expected(20));
+    expect(counted.get(b)).toEqual(expected(40));
     expect(slices.length).toBeGreaterThan(15);
     // Each slice is sized from the rate the one before saw, so at a steady rate they hold about
     // the target (the other tests' calls of the last seconds can land in one larger slice).
     const median = [...slices].sort((x, y) => x - y)[Math.floor(slices.length / 2)];
     expect(median).toBeGreaterThan(50);
     expect(median).toBeLessThan(200);
+  });
+
+  it("never reads a burst after a quiet stretch in one slice", async () => {
+    // A minute without calls, then 20,000 calls in 10 s. Doubling alone grew the slices to 32 s
+    // over the quiet minute, and one slice then held 7,500 of the burst's rows; slices are at
+    // most 2 s long, so no slice holds more than 2 s of the burst (4,000 rows).
+    const who = await agent("quiet-then-burst");
+    const s = await session(who);
+    const base = Math.floor(Date.now() / 60_000) * 60_000 - 10 * 60_000;
+    await h.db.execute(
+      sql`insert into decisions (id, session_id, agent_id, connector, tool, operation, outcome, reasons, created_at)
+          select gen_random_uuid(), ${s}::uuid, ${who}::uuid, 'github', 'issues', 'read', 'allow', '[]'::jsonb, to_timestamp(${(base + 60_000) / 1000}) + g * interval '0.5 ms'
+          from generate_series(0, 19999) g`,
+    );
+    const slices: number[] = [];
+    const counted = await callsPerAgentMinute(h.db, new Date(base), { rowsPerSlice: 100, pauseFactor: 0 }, (n) => slices.push(n));
+    expect(counted.get(who)).toEqual(new Map([[new Date(base + 60_000).toISOString().slice(0, 16), 20_000]]));
+    expect(Math.max(...slices)).toBeLessThanOrEqual(4_000);
   });
 });
