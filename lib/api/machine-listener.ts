@@ -8,7 +8,8 @@ import { metaFrom } from "./meta";
 const SECURITY_HEADERS = { "x-content-type-options": "nosniff", "x-frame-options": "DENY", "referrer-policy": "same-origin" };
 
 /**
- * The decision endpoint on plain node:http, in front of Next in the same process (server.ts).
+ * The decision endpoint on plain node:http, in front of Next: in the front process on Postgres
+ * (lib/server/front.ts), in Next's own process otherwise (server.ts).
  * A Next route handler costs about a millisecond of CPU per request here, which would cap the
  * hot path near 1,000 decisions/s on two cores; this path does the same work through the same
  * code (answerAuthorize) without the framework. Returns false for anything it does not serve.
