@@ -119,6 +119,31 @@ describe("the front's proxy to the app process", () => {
     }
   });
 
+  it("serves a page while hundreds of live streams are open", async () => {
+    upstreamHandler = (req, res) => {
+      if (req.url === "/api/live") {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.write(": open\n\n");
+        return; // held open, as a dashboard tab's stream is
+      }
+      res.end("page");
+    };
+    const streams: http.ClientRequest[] = [];
+    try {
+      await Promise.all(
+        Array.from({ length: 300 }, () => new Promise<void>((resolve, reject) => {
+          const req = http.get(`${base}/api/live`, { agent: false }, (res) => res.once("data", () => resolve()));
+          req.on("error", reject);
+          streams.push(req);
+        })),
+      );
+      const r = await fetch(`${base}/agents`, { signal: AbortSignal.timeout(5_000) });
+      expect(await r.text()).toBe("page");
+    } finally {
+      for (const s of streams) s.destroy();
+    }
+  });
+
   it("answers 503 with the error envelope when the app process cannot be reached", async () => {
     const gone = http.createServer(createNextProxy(path.join(dir, "nobody.sock")));
     await listen(gone, { port: 0, hostname: "127.0.0.1" });

@@ -16,7 +16,9 @@ const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "tra
  * When Next cannot be reached the caller gets the usual error envelope with 503, never a hang.
  */
 export function createNextProxy(socketPath: string) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  // No cap on sockets: every open live view holds one for as long as it is open, and a cap
+  // would make the next page load wait behind them. Idle ones are kept for reuse, up to 64.
+  const agent = new http.Agent({ keepAlive: true, maxFreeSockets: 64 });
   return function proxy(req: http.IncomingMessage, res: http.ServerResponse) {
     const headers: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = v;
