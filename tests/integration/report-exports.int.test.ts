@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as exportRoute from "../../app/api/v1/reports/[framework]/export/route";
 import * as verifyRoute from "../../app/api/v1/reports/verify/route";
-import type { DatabaseHandle } from "../../lib/db/client";
+import { rows, type DatabaseHandle } from "../../lib/db/client";
 import { auditEvents } from "../../lib/db/schema";
 import { DB_KINDS, openTestDatabase } from "./db";
 import { personWithToken, routeCaller, type RouteHandler } from "./route-helpers";
@@ -101,6 +101,16 @@ describe.each(DB_KINDS)("report exports on %s", (kind) => {
     const bad = await call(H(verifyRoute.POST), { token: auditor.token, body: { sha256: "abc" } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe("validation_failed");
+  });
+
+  it("finds exports through the target index, which leaves decision events out (migration 0016)", async () => {
+    const [{ indexdef }] = rows<{ indexdef: string }>(await h.db.execute(sql`select indexdef from pg_indexes where indexname = 'audit_events_target_idx'`));
+    expect(indexdef).toMatch(/WHERE \(?target_kind <> 'decision'::text\)?/);
+    const plan = await h.db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      return JSON.stringify(rows(await tx.execute(sql`explain (format json) select seq from audit_events where target_kind = 'report' and action = 'report.exported' and detail->>'sha256' = ${"0".repeat(64)}`)));
+    });
+    expect(plan).toContain("audit_events_target_idx");
   });
 
   it("is for admins and auditors only", async () => {
