@@ -16,6 +16,7 @@ import { issueAgentKey } from "../lib/services/agents/keys";
 import { createConnector } from "../lib/services/connectors/create";
 import { connectorCreateSchema } from "../lib/services/connectors/schemas";
 import { ensureGuardrails } from "../lib/services/policies/guardrails";
+import { diskLine, startDiskProbe } from "./disk-probe";
 import { gcLine, summariseGcTrace } from "./gc-trace";
 import { bareServer } from "./machine";
 import { freshDatabase, readFrom, startServer, type Server } from "./servers";
@@ -237,7 +238,10 @@ export async function benchAuthorize() {
     // settling (the burst's garbage is collected, Postgres writes back what it dirtied): that
     // window is measured and printed on its own line, and the steady figure is what follows it.
     results.push(await steady("warden authorize, first 3 s at 1,000/s right after the warm-up burst", `${base}/api/v1/authorize`, headers, body, 1000, 3));
+    const disk: string[] = [];
+    const nodeProbe = startDiskProbe();
     const nodeSteady = await steady(`warden authorize, steady 1,000/s for ${STEADY_SECONDS} s (open loop)`, `${base}/api/v1/authorize`, headers, body, 1000, STEADY_SECONDS);
+    disk.push(diskLine("the disk during the steady Node-sender run of Warden", await nodeProbe.stop()));
     results.push(nodeSteady);
     results.push(await steady("bare node:http, steady 1,000/s (open loop)", "http://127.0.0.1:3211/", headers, body, 1000, DURATION));
     const steadyTargets = [{ sender: "Node sender", p99: nodeSteady.p99 }];
@@ -249,7 +253,9 @@ export async function benchAuthorize() {
       const connections = 32;
       for (const [name, to, seconds] of [["warden authorize", target.url, STEADY_SECONDS], ["bare node:http", "http://127.0.0.1:3211/", DURATION]] as const) {
         const mark = fs.statSync(gcLog).size;
+        const probe = to === target.url ? startDiskProbe() : undefined;
         const r = await runSteady(to, { headers, body, rate: 1000, seconds, connections });
+        if (probe) disk.push(diskLine("the disk during the steady C-sender run of Warden", await probe.stop()));
         if (to === target.url) gc = gcLine("the server's garbage collection during the steady C-sender run", summariseGcTrace(readFrom(gcLog, mark)), r.requests);
         results.push({ name: `${name}, steady 1,000/s${seconds === DURATION ? "" : ` for ${seconds} s`} (open loop, C sender)`, ...r });
         if (to === target.url) steadyTargets.unshift({ sender: "C sender", p99: r.p99 });
@@ -309,6 +315,8 @@ export async function benchAuthorize() {
     for (const r of results) if (r.server) console.log(`${r.name}: the server's own share (Server-Timing) p50 ${r.server.p50} ms, p99 ${r.server.p99} ms`);
     for (const r of results) if (r.nodeSenderLatenessP99 !== undefined) console.log(`${r.name}: the Node sender's own lateness p99 ${r.nodeSenderLatenessP99} ms`);
     for (const l of lateness) console.log(l);
+    // Each decision waits for its batch's log flush: slow flushes here are stalls in the tail.
+    for (const l of disk) console.log(l);
     if (gc) console.log(gc);
     for (const { generator, warden, bare, perDecision } of saturations) {
       console.log(`${generator}: warden / bare throughput ${(warden.rps / bare.rps).toFixed(3)}; CPU per decision at ${CONNECTIONS} connections: server ${perDecision.server.toFixed(0)} µs, postgres ${perDecision.postgres.toFixed(0)} µs, load generator ${perDecision.load.toFixed(0)} µs`);
