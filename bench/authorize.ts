@@ -304,7 +304,11 @@ export async function benchAuthorize() {
     const { rows } = await count.query("select (select count(*) from decisions)::int as d, (select count(*) from audit_events where action like 'decision.%')::int as a");
     await count.end();
 
-    console.log(`\nDecision path over HTTP (${DURATION} s per run, npm start server on local Postgres: decisions in the front process, the rest in the app process behind it; server CPU counts both)`);
+    const topology =
+      process.env.WARDEN_SINGLE_PROCESS === "1"
+        ? "one process (WARDEN_SINGLE_PROCESS=1)"
+        : "decisions in the front process, the rest in the app process behind it; server CPU counts both";
+    console.log(`\nDecision path over HTTP (${DURATION} s per run, npm start server on local Postgres: ${topology})`);
     console.log(
       SWEEP_SECONDS > 0
         ? `The server's background pass (sweeper, behaviour detectors) ran every ${SWEEP_SECONDS} s throughout; each ${STEADY_SECONDS} s steady run of Warden holds one.`

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import { expect, request, test } from "@playwright/test";
+import pg from "pg";
 import { Warden } from "../../sdk";
 import { stateFile } from "../helpers";
 
@@ -106,4 +107,38 @@ test("SIGTERM stops both, each after finishing its decisions in flight", async (
   process.kill(inst.front.pid!, "SIGTERM");
   expect(await Promise.race([inst.exit, new Promise((r) => setTimeout(() => r("still running"), 15_000))])).toBe(0);
   expect(await gone(inst.app, 10_000)).toBe(true);
+});
+
+test("a signal to the whole group (Ctrl-C, a container stop) stops both cleanly, decisions in flight answered", async ({ baseURL }) => {
+  test.setTimeout(120_000);
+  const inst = await startInstance(Number(new URL(baseURL!).port) + 3);
+  running.push(inst);
+  const analyst = await request.newContext({ baseURL, storageState: stateFile("analyst"), extraHTTPHeaders: { origin: baseURL! } });
+  const agent = await (await analyst.post("/api/v1/agents", { data: { name: `proc-group-${Date.now()}`, identityKind: "key", team: "t", riskTier: "medium", envelope: { actions: ["github:*"], maxSensitivity: "internal", maxTtlSeconds: 3600 } } })).json();
+  const { secret } = await (await analyst.post(`/api/v1/agents/${agent.id}/keys`, { data: { name: "proc", expiresInDays: 1 } })).json();
+  const warden = new Warden({ baseUrl: inst.base, token: secret });
+  const s = await warden.openSession({ goal: "triage", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 600 });
+  const read = { connector: "github", tool: "issues", operation: "read" };
+  expect((await warden.authorize(s.id, read)).decision).toBe("allow");
+
+  // Hold the session's row, so the next decisions are computed but cannot commit: the front is
+  // then still finishing them when the signal reaches both processes, and the app process,
+  // with nothing to finish, exits first.
+  const holder = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
+  await holder.connect();
+  try {
+    await holder.query("begin");
+    await holder.query("select 1 from sessions where id = $1 for update", [s.id]);
+    const inFlight = Array.from({ length: 20 }, () => warden.authorize(s.id, read).then((d) => d.decision, (e: Error) => `failed: ${e.message}`));
+    await new Promise((r) => setTimeout(r, 500));
+    process.kill(-inst.front.pid!, "SIGTERM");
+    expect(await gone(inst.app, 10_000)).toBe(true);
+    // The app process ending now is expected, not a crash: the front keeps finishing.
+    expect(alive(inst.front.pid!)).toBe(true);
+    await holder.query("commit");
+    expect(await Promise.race([inst.exit, new Promise((r) => setTimeout(() => r("still running"), 15_000))])).toBe(0);
+    expect(await Promise.all(inFlight)).toEqual(Array(20).fill("allow"));
+  } finally {
+    await holder.end();
+  }
 });

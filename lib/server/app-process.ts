@@ -11,7 +11,7 @@ export async function runAppProcess(opts: { port: number; hostname: string; sock
   await startWardenOrExit();
   const handle = await nextHandler(opts.hostname, opts.port);
   const server = http.createServer(handle);
-  // Only the front connects, through a pool of at most a few hundred sockets that it reuses.
+  // Only the front connects, through a pool of sockets it reuses (lib/server/next-proxy.ts).
   // Never closing an idle one rules out the race where this side closes a socket just as the
   // front sends the next request on it (which the front would see as a failed request).
   server.keepAliveTimeout = 0;

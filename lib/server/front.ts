@@ -57,11 +57,17 @@ export async function runFront(opts: { port: number; hostname: string }) {
     if (!serveMachineApi(req, res)) proxy(req, res);
   });
   server.keepAliveTimeout = 65_000; // longer than common proxies' idle timeouts
-  gracefulStop(server, async () => {
-    stopping = true;
-    app.kill("SIGTERM"); // it finishes its own decisions in flight (AuthZEN, the Next routes)
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 8_000))]);
-  });
+  gracefulStop(
+    server,
+    async () => {
+      app.kill("SIGTERM"); // it finishes its own decisions in flight (AuthZEN, the Next routes)
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 8_000))]);
+    },
+    // From the signal on, the app process ending is expected: a signal to the whole group (a
+    // terminal's Ctrl-C, a container stop) reaches it too, and it may finish first. The front
+    // still finishes its own decisions in flight instead of exiting as if the app had crashed.
+    () => (stopping = true),
+  );
   await listen(server, opts);
   const shown = opts.hostname === "0.0.0.0" ? "localhost" : opts.hostname;
   console.log(`[warden] ready on http://${shown}:${opts.port} (decisions here; pages and the rest in process ${app.pid})`);

@@ -16,13 +16,14 @@ export function listen(server: http.Server, target: { port: number; hostname: st
 /**
  * Stops taking requests and waits for every decision already computed to be committed (and
  * answered) before `then` runs; at most 5 s. Runs once, on the first of SIGTERM / SIGINT or a
- * call to the returned function.
+ * call to the returned function; `starting` runs at once, before the wait.
  */
-export function gracefulStop(server: http.Server, then: () => Promise<void> | void): (why: string) => void {
+export function gracefulStop(server: http.Server, then: () => Promise<void> | void, starting?: () => void): (why: string) => void {
   let stopping = false;
   const stop = (why: string) => {
     if (stopping) return;
     stopping = true;
+    starting?.();
     console.log(`[warden] ${why}: finishing decisions in flight`);
     server.close();
     server.closeIdleConnections();
