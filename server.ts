@@ -13,6 +13,7 @@ import { serveMachineApi } from "./lib/api/machine-listener";
 import { runAppProcess } from "./lib/server/app-process";
 import { runFront } from "./lib/server/front";
 import { gracefulStop, listen, nextHandler } from "./lib/server/lifecycle";
+import { tolerateClosedOutput } from "./lib/server/stdio";
 import { startWardenOrExit } from "./lib/startup";
 
 function arg(names: string[]): string | undefined {
@@ -38,6 +39,7 @@ async function singleProcess() {
 }
 
 function main(): Promise<void> {
+  tolerateClosedOutput(); // every role: a closed log pipe must not stop or spin any of them
   if (process.env.WARDEN_ROLE === "app") return runAppProcess({ port, hostname, socketPath: process.env.WARDEN_APP_SOCKET! });
   if (process.env.DATABASE_URL && process.env.WARDEN_SINGLE_PROCESS !== "1") return runFront({ port, hostname });
   return singleProcess();

@@ -11,11 +11,11 @@ import { stateFile } from "../helpers";
 
 type Instance = { front: ChildProcess; app: number; base: string; exit: Promise<number | null> };
 
-async function startInstance(port: number): Promise<Instance> {
+async function startInstance(port: number, opts: { stderr?: "pipe"; env?: Record<string, string> } = {}): Promise<Instance> {
   const base = `http://127.0.0.1:${port}`;
   const front = spawn("node", [".next/warden-server.cjs", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...process.env, DATABASE_URL: process.env.E2E_DATABASE_URL, PORT: String(port), NODE_ENV: "production", WARDEN_DEMO: "0", NEXTAUTH_URL: base },
-    stdio: "ignore",
+    env: { ...process.env, DATABASE_URL: process.env.E2E_DATABASE_URL, PORT: String(port), NODE_ENV: "production", WARDEN_DEMO: "0", NEXTAUTH_URL: base, ...opts.env },
+    stdio: ["ignore", "ignore", opts.stderr ?? "ignore"],
     detached: true,
   });
   const exit = new Promise<number | null>((resolve) => front.on("exit", (code) => resolve(code)));
@@ -141,4 +141,35 @@ test("a signal to the whole group (Ctrl-C, a container stop) stops both cleanly,
   } finally {
     await holder.end();
   }
+});
+
+test("when its log reader goes away, both processes keep serving instead of spinning on the closed pipe", async ({ baseURL }) => {
+  test.setTimeout(120_000);
+  // Its own application name, so only this instance's database connections are cut below.
+  const appName = `warden-e2e-closed-log-${Date.now()}`;
+  const inst = await startInstance(Number(new URL(baseURL!).port) + 3, { stderr: "pipe", env: { PGAPPNAME: appName } });
+  running.push(inst);
+  inst.front.stderr!.destroy(); // the reader of both processes' stderr is gone
+  // Cutting their connections makes both processes log to stderr (pool error, change feed lost).
+  // Before the fix, the app process then looped on its own EPIPE at 100% of a core and never
+  // answered again; the front crashed on its unheard EPIPE.
+  const admin = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1", [appName]);
+    expect(rowCount).toBeGreaterThan(0);
+  } finally {
+    await admin.end();
+  }
+  await new Promise((r) => setTimeout(r, 1_000));
+  const answered = async () => {
+    const ctl = AbortSignal.timeout(5_000);
+    return fetch(`${inst.base}/api/health`, { signal: ctl }).then((r) => r.status, (e: Error) => e.name);
+  };
+  // Pages (the app process) and decisions' port (the front) both still answer, repeatedly.
+  for (let i = 0; i < 3; i++) expect(await answered()).toBe(200);
+  expect(alive(inst.front.pid!)).toBe(true);
+  expect(alive(inst.app)).toBe(true);
+  const page = await fetch(`${inst.base}/sign-in`, { signal: AbortSignal.timeout(5_000) });
+  expect(page.status).toBe(200);
 });
