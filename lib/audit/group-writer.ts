@@ -3,6 +3,7 @@ import type { Db } from "@/lib/db/client";
 import { batchTransaction, HeldConnection, type RunStatements, type Statement } from "@/lib/db/raw";
 import type { decisions, escalations } from "@/lib/db/schema";
 import { chainHash, eventPayload } from "./chain";
+import { FeedCoalescer, type FeedNotice } from "./feed-coalescer";
 import { chainedFields, type AuditInput } from "./record";
 
 export type DecisionRow = typeof decisions.$inferInsert & { id: string };
@@ -43,6 +44,8 @@ type Options = {
   maxInFlight?: number;
   /** Longest wait for a batch to fill up under load (see fillTarget). */
   fillWaitMs?: number;
+  /** At most one change-feed notice per this long from this writer's batches (default 100). */
+  feedIntervalMs?: number;
 };
 
 /**
@@ -92,6 +95,8 @@ export class GroupWriter {
   private twoStepTail: Promise<void> = Promise.resolve();
   /** The fast path's connection (Postgres only): batches reach Postgres in the order sent. */
   private readonly conn: HeldConnection | null;
+  /** The change-feed notice of the one-trip batches, which skip the trigger (Postgres only). */
+  private readonly feed: FeedCoalescer | null;
   private readonly maxInFlight: number;
   /**
    * How batches went: in one round trip, by the two-step path, one-trip sends refused, and
@@ -105,6 +110,10 @@ export class GroupWriter {
   ) {
     this.conn = HeldConnection.of(db);
     this.maxInFlight = this.conn ? Math.max(1, opts.maxInFlight ?? 2) : 1;
+    const conn = this.conn;
+    // A notice sent on its own goes on the batches' connection, after every batch sent before
+    // it: the rows it names are committed before any listener hears of them.
+    this.feed = conn ? new FeedCoalescer(async (notice) => void (await conn.run(noticeStatement(notice))), opts.feedIntervalMs) : null;
   }
 
   submit(s: Submission): Promise<Committed> {
@@ -115,9 +124,10 @@ export class GroupWriter {
     });
   }
 
-  /** Waits until everything submitted so far is committed (or failed). */
+  /** Waits until everything submitted so far is committed (or failed) and announced. */
   async drain(): Promise<void> {
     while (this.queue.length || this.inFlight) await new Promise((r) => setTimeout(r, 1));
+    await this.feed?.flush();
   }
 
   /** A batch may start now: none is running, or it can be chained onto the running ones. */
@@ -182,14 +192,17 @@ export class GroupWriter {
       const setbacks = this.setbacks;
       const chained = chainAudit(batch, expected, now);
       this.head = chained.last; // the next batch is hashed onto this one
+      const notice = this.feed!.take(batch.map((s) => ({ sessionId: s.audit.sessionId, agentId: s.audit.agentId, action: s.audit.action })));
       let outcome: unknown;
       try {
         // One statement, so one implicit transaction: it commits before Postgres answers.
-        [{ outcome }] = await this.conn.run(commitStatement(batch, chained.json, expected, now));
+        [{ outcome }] = await this.conn.run(commitStatement(batch, chained.json, expected, now, notice));
       } catch (err) {
         this.head = null;
+        if (notice) this.feed!.putBack(notice);
         throw err;
       }
+      if (outcome !== "ok" && notice) this.feed!.putBack(notice);
       if (outcome === "ok") {
         this.stats.oneTrip++;
         return batch.map((s, i) => ({ decision: s.decision, auditId: chained.ids[i] }));
@@ -260,8 +273,11 @@ function writeParams(subs: Pick<Submission, "decision" | "escalation">[], now: D
   ];
 }
 
-/** The one-round-trip batch: preconditions and expected head checked, then written (0012). */
-function commitStatement(batch: Submission[], audit: string, expected: string, now: Date): Statement {
+/**
+ * The one-round-trip batch: preconditions and expected head checked, then written (0012), with
+ * the writer's change-feed notice when one is due (0017).
+ */
+function commitStatement(batch: Submission[], audit: string, expected: string, now: Date, notice: FeedNotice | null): Statement {
   const agents: string[] = [];
   const credentials: string[] = [];
   const lock: string[] = [];
@@ -281,7 +297,7 @@ function commitStatement(batch: Submission[], audit: string, expected: string, n
   return {
     name: "warden_commit_batch",
     text:
-      "select warden_commit_batch($1, $2::timestamptz, $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::integer[], $8::json, $9::json, $10::json, $11::json) as outcome",
+      "select warden_commit_batch($1, $2::timestamptz, $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::integer[], $8::json, $9::json, $10::json, $11::json, $12::jsonb) as outcome",
     params: [
       expected,
       now.toISOString(),
@@ -292,7 +308,17 @@ function commitStatement(batch: Submission[], audit: string, expected: string, n
       `{${pairs.map((p) => (p[1] === null ? "NULL" : String(p[1]))).join(",")}}`,
       ...writeParams(batch, now),
       audit,
+      notice && JSON.stringify(notice),
     ],
+  };
+}
+
+/** A notice on its own (migration 0017's payload, with the newest event's seq). */
+function noticeStatement(notice: FeedNotice): Statement {
+  return {
+    name: "warden_feed_notice",
+    text: "select pg_notify('warden_events', ($1::jsonb || jsonb_build_object('seq', (select max(seq) from audit_events)))::text)",
+    params: [JSON.stringify(notice)],
   };
 }
 

@@ -5,7 +5,7 @@ import type { Db } from "./client";
  * One parameterised statement ($1, $2, ...). `name`: on a held connection, prepare it once per
  * connection under this name and send only its parameters after that.
  */
-export type Statement = { text: string; params?: string[]; name?: string };
+export type Statement = { text: string; params?: (string | null)[]; name?: string };
 /**
  * Runs statements in order inside the open transaction and returns each one's rows. With
  * `commit`, the transaction commits right after them, in the same round trip where the driver
@@ -210,7 +210,7 @@ export function inline(s: Statement): string {
   return s.text.replace(/\$(\d+)/g, (_, n: string) => {
     const value = s.params![Number(n) - 1];
     if (value === undefined) throw new Error(`statement has no parameter $${n}`);
-    return dollarQuote(value);
+    return value === null ? "NULL" : dollarQuote(value);
   });
 }
 

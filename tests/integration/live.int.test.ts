@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as streamRoute from "../../app/api/v1/stream/route";
 import * as timelineRoute from "../../app/api/v1/sessions/[id]/timeline/route";
 import { GroupWriter, type Submission } from "../../lib/audit/group-writer";
 import { recordAudit, recordAuditMany } from "../../lib/audit/record";
-import type { DatabaseHandle } from "../../lib/db/client";
+import { rows, type DatabaseHandle } from "../../lib/db/client";
 import { agents, sessions } from "../../lib/db/schema";
 import { subscribe, type Change } from "../../lib/realtime/hub";
 import { listSessions, sessionListSchema } from "../../lib/db/queries/sessions";
@@ -78,6 +79,60 @@ describe.each(DB_KINDS)("live views on %s", (kind) => {
     expect(actions).toMatchObject({ n: 21, truncated: true });
     expect(actions.actions).toHaveLength(20);
     expect(seen.find((c) => c.actions.includes("bulk.small"))).toMatchObject({ n: 1, sessions: [sessionId], agents: [], truncated: false });
+  });
+
+  // The writer's one-trip batches (Postgres) skip the trigger and announce themselves, at most
+  // once per interval (lib/audit/feed-coalescer.ts, migration 0017). PGlite has no such batches.
+  it.skipIf(kind !== "postgres")("announces a burst of decision batches in a few notices that account for every event", async () => {
+    const w = new GroupWriter(h.db, { maxBatch: 4 });
+    await w.submit(decision(sessionId, new Date())); // learns the chain head (two-step, via the trigger)
+    await new Promise((r) => setTimeout(r, 300)); // that notice is delivered before we listen
+    const seen: Change[] = [];
+    const stop = await subscribe((c) => seen.push(c));
+    const before = w.stats.oneTrip;
+    const targets = [sessionId, otherSession];
+    // 240 decisions in waves over ~0.5 s, in batches of at most 4: dozens of batches.
+    for (let wave = 0; wave < 12; wave++) {
+      await Promise.all(Array.from({ length: 20 }, (_, i) => w.submit(decision(targets[i % 2], new Date(), i % 5 ? "allow" : "deny"))));
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    await w.drain(); // sends what is still pending
+    await new Promise((r) => setTimeout(r, 300));
+    stop();
+    const batches = w.stats.oneTrip - before;
+    expect(batches).toBeGreaterThanOrEqual(60);
+    const notices = seen.filter((c) => c.actions.some((a) => a.startsWith("decision.")));
+    // One notice per 100 ms at most (plus the drain's), where the trigger sent one per batch.
+    expect(notices.length).toBeLessThanOrEqual(12);
+    expect(notices.reduce((sum, c) => sum + c.n, 0)).toBe(240); // every event, none twice
+    expect(new Set(notices.flatMap((c) => c.sessions))).toEqual(new Set(targets));
+    expect(new Set(notices.flatMap((c) => c.actions))).toEqual(new Set(["decision.allow", "decision.deny"]));
+    expect(notices.every((c) => c.agents.includes(agentId) && !c.truncated && c.seq > 0)).toBe(true);
+  });
+
+  it.skipIf(kind !== "postgres")("sends a batch's notice with the batch after a quiet spell, and holds later ones for the interval", async () => {
+    const w = new GroupWriter(h.db, { feedIntervalMs: 60_000 }); // no timer fires in this test
+    await w.submit(decision(sessionId, new Date())); // learns the chain head
+    await new Promise((r) => setTimeout(r, 300)); // that notice is delivered before we listen
+    const seen: Change[] = [];
+    const stop = await subscribe((c) => seen.push(c));
+    try {
+      await w.submit(decision(sessionId, new Date(), "deny"));
+      expect(w.stats.oneTrip).toBe(1);
+      await new Promise((r) => setTimeout(r, 300));
+      // Carried by its own batch, in its transaction: the notice's seq is that batch's event.
+      const [{ seq }] = rows<{ seq: string }>(await h.db.execute(sql`select max(seq)::text as seq from audit_events`));
+      expect(seen).toEqual([{ n: 1, seq: Number(seq), sessions: [sessionId], agents: [agentId], actions: ["decision.deny"], truncated: false }]);
+      await w.submit(decision(otherSession, new Date()));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(seen).toHaveLength(1); // within the interval: pending
+      await w.drain();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(seen).toHaveLength(2);
+      expect(seen[1]).toMatchObject({ n: 1, sessions: [otherSession], actions: ["decision.allow"] });
+    } finally {
+      stop();
+    }
   });
 
   it("streams a change event to a session's page for its own decisions only", async () => {
