@@ -23,6 +23,10 @@ async function main() {
   if (!only || only === "reports") await benchReports();
 }
 
+// Ctrl-C or a kill: exit through process.exit, so the servers the benchmarks started (in process
+// groups of their own, bench/servers.ts) are stopped with the bench.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => process.exit(130));
+
 main().then(
   () => process.exit(0),
   (err) => {

@@ -39,6 +39,16 @@ export async function startServer(databaseUrl: string, port: number, opts: { nod
     stdio: ["ignore", log ? fs.openSync(log, "w") : "ignore", "inherit"],
     detached: true, // its own process group, so the whole tree stops at the end
   });
+  // Its own process group outlives the bench if the bench dies first (an error, or its output
+  // piped into `head`): a left-over server would hold the port and, with nobody reading its
+  // output, take CPU from every later run. So the group goes down with the bench, however the
+  // bench ends short of SIGKILL.
+  const killGroup = () => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {}
+  };
+  process.once("exit", killGroup);
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
@@ -49,6 +59,7 @@ export async function startServer(databaseUrl: string, port: number, opts: { nod
     base,
     pid: child.pid!,
     stop: async () => {
+      process.off("exit", killGroup);
       try {
         process.kill(-child.pid!, "SIGTERM");
       } catch {}
