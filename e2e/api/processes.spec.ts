@@ -151,8 +151,8 @@ test("when its log reader goes away, both processes keep serving instead of spin
   running.push(inst);
   inst.front.stderr!.destroy(); // the reader of both processes' stderr is gone
   // Cutting their connections makes both processes log to stderr (pool error, change feed lost).
-  // Before the fix, the app process then looped on its own EPIPE at 100% of a core and never
-  // answered again; the front crashed on its unheard EPIPE.
+  // Before the fix, the app process then looped on its own EPIPE at 100% of a core (Next's
+  // uncaughtException handler logging to the closed pipe) and never answered again.
   const admin = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
   await admin.connect();
   try {

@@ -91,19 +91,22 @@ describe.each(DB_KINDS)("live views on %s", (kind) => {
     const stop = await subscribe((c) => seen.push(c));
     const before = w.stats.oneTrip;
     const targets = [sessionId, otherSession];
+    const started = Date.now();
     // 240 decisions in waves over ~0.5 s, in batches of at most 4: dozens of batches.
     for (let wave = 0; wave < 12; wave++) {
       await Promise.all(Array.from({ length: 20 }, (_, i) => w.submit(decision(targets[i % 2], new Date(), i % 5 ? "allow" : "deny"))));
       await new Promise((r) => setTimeout(r, 40));
     }
     await w.drain(); // sends what is still pending
+    const elapsed = Date.now() - started;
     await new Promise((r) => setTimeout(r, 300));
     stop();
     const batches = w.stats.oneTrip - before;
     expect(batches).toBeGreaterThanOrEqual(60);
     const notices = seen.filter((c) => c.actions.some((a) => a.startsWith("decision.")));
-    // One notice per 100 ms at most (plus the drain's), where the trigger sent one per batch.
-    expect(notices.length).toBeLessThanOrEqual(12);
+    // One notice at once, then at most one per 100 ms, plus the drain's; the trigger sent one per
+    // batch. Bound by the burst's own duration, so a slow machine cannot make it fail.
+    expect(notices.length).toBeLessThanOrEqual(Math.floor(elapsed / 100) + 2);
     expect(notices.reduce((sum, c) => sum + c.n, 0)).toBe(240); // every event, none twice
     expect(new Set(notices.flatMap((c) => c.sessions))).toEqual(new Set(targets));
     expect(new Set(notices.flatMap((c) => c.actions))).toEqual(new Set(["decision.allow", "decision.deny"]));
