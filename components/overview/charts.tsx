@@ -178,7 +178,10 @@ function HorizontalBars({ data, bars, onPick }: { data: ({ name: string } & Reco
     <ResponsiveContainer>
       <BarChart data={data} layout="vertical" onClick={(e) => pick(e, onPick)}>
         <XAxis type="number" fontSize={11} allowDecimals={false} />
-        <YAxis type="category" dataKey="name" width={130} fontSize={11} />
+        {/* interval 0: recharts otherwise drops every other name when it guesses they would
+            overlap, leaving half the bars unnamed. Ten rows fit the card at this size; a long
+            name is shortened here and shown whole in the tooltip and the figures table. */}
+        <YAxis type="category" dataKey="name" width={130} fontSize={11} interval={0} tickFormatter={shortLabel} />
         <Tooltip />
         {bars.map((b) => (
           <Bar key={b.key} dataKey={b.key} name={b.name} stackId="o" fill={b.fill} cursor="pointer" />
@@ -186,6 +189,11 @@ function HorizontalBars({ data, bars, onPick }: { data: ({ name: string } & Reco
       </BarChart>
     </ResponsiveContainer>
   );
+}
+
+/** Names longer than the axis has room for (about 21 characters at 11 px in 130 px) end in "…". */
+function shortLabel(name: string): string {
+  return name.length > 21 ? `${name.slice(0, 20)}…` : name;
 }
 
 function pick(e: unknown, onPick: (index: number) => void) {

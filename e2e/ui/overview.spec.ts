@@ -21,3 +21,21 @@ test("the overview charts decisions for a chosen period, with figures and links 
   await page.locator("[data-slot=card]").filter({ has: page.getByRole("heading", { name: "Agents drifting most" }) }).getByRole("link", { name: "Sessions with drift" }).click();
   await expect(page).toHaveURL(/\/sessions\?hasDrift=true/);
 });
+
+test("every bar of the by-agent and by-connector charts is named", async ({ page }) => {
+  await page.goto("/?range=7d");
+  for (const title of ["Denials and escalations by agent", "Denials and escalations by connector"]) {
+    const card = page.locator("[data-slot=card]").filter({ has: page.getByRole("heading", { name: title }) });
+    await card.getByText("Figures").click();
+    const names = (await card.locator("tbody tr td:first-child").allTextContents()).map((n) => n.trim());
+    expect(names.length).toBeGreaterThan(4); // the demo week has denials on many agents and connectors
+    // Each row of the figures table has its bar, and each bar its name on the axis (a long name
+    // shortened with "…"); recharts' default dropped every other one.
+    await expect(card.locator(".recharts-bar-rectangle")).not.toHaveCount(0);
+    const ticks = card.locator(".recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value");
+    await expect(ticks).toHaveCount(names.length);
+    const shown = (await ticks.allTextContents()).map((t) => t.trim());
+    expect(shown).toEqual(names.map((n) => (n.length > 21 ? `${n.slice(0, 20)}…` : n)));
+  }
+});
+
