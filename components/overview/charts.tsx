@@ -78,6 +78,12 @@ export function OverviewCharts({ data, hygiene }: { data: Data; hygiene: { jit: 
     router.refresh();
   });
   const fmt = tick(data.range);
+  // Over days the buckets are hours apart and a date under each would repeat: one tick a day,
+  // at its first bucket, in the viewer's zone.
+  const dayTicks =
+    data.range === "24h"
+      ? undefined
+      : data.timeline.filter((b, i, all) => i === 0 || new Date(b.bucket).toDateString() !== new Date(all[i - 1].bucket).toDateString()).map((b) => b.bucket);
   return (
     <div className="grid gap-4 lg:grid-cols-2">
       <ChartCard
@@ -89,7 +95,7 @@ export function OverviewCharts({ data, hygiene }: { data: Data; hygiene: { jit: 
         <ResponsiveContainer>
           <BarChart data={data.timeline}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="bucket" tickFormatter={fmt} fontSize={11} />
+            <XAxis dataKey="bucket" tickFormatter={fmt} ticks={dayTicks} fontSize={11} />
             <YAxis fontSize={11} width={48} />
             <Tooltip labelFormatter={(v) => new Date(String(v)).toLocaleString()} />
             <Legend />
@@ -191,9 +197,9 @@ function HorizontalBars({ data, bars, onPick }: { data: ({ name: string } & Reco
   );
 }
 
-/** Names longer than the axis has room for (about 21 characters at 11 px in 130 px) end in "…". */
+/** Names longer than the axis has room for (about 19 characters at 11 px in 130 px) end in "…". */
 function shortLabel(name: string): string {
-  return name.length > 21 ? `${name.slice(0, 20)}…` : name;
+  return name.length > 19 ? `${name.slice(0, 18)}…` : name;
 }
 
 function pick(e: unknown, onPick: (index: number) => void) {

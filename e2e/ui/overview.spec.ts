@@ -35,7 +35,15 @@ test("every bar of the by-agent and by-connector charts is named", async ({ page
     const ticks = card.locator(".recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value");
     await expect(ticks).toHaveCount(names.length);
     const shown = (await ticks.allTextContents()).map((t) => t.trim());
-    expect(shown).toEqual(names.map((n) => (n.length > 21 ? `${n.slice(0, 20)}…` : n)));
+    expect(shown).toEqual(names.map((n) => (n.length > 19 ? `${n.slice(0, 18)}…` : n)));
   }
+  // Over a week the time axis has one date a day (its buckets are 6 h apart), none repeated, and
+  // every 6 h bucket of the week is a bar position, quiet ones included.
+  const timeline = page.locator("[data-slot=card]").filter({ has: page.getByRole("heading", { name: "Decisions over time" }) });
+  const days = (await timeline.locator(".recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value").allTextContents()).map((t) => t.trim());
+  expect(days.length).toBeGreaterThanOrEqual(7);
+  expect(new Set(days).size).toBe(days.length);
+  await timeline.getByText("Figures").click();
+  await expect(timeline.locator("tbody tr")).toHaveCount(28);
 });
 

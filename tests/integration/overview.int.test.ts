@@ -45,4 +45,18 @@ describe.each(DB_KINDS)("overview charts on %s", (kind) => {
     expect(week.byConnector.find((x) => x.name === "slack")).toMatchObject({ deny: 5 });
     expect(week.timeline.reduce((n, b) => n + b.deny, 0)).toBe(12);
   });
+
+  it("has every bucket of the range on one grid, the quiet ones as zeros", async () => {
+    for (const [range, buckets, strideMs] of [["24h", 24, 3_600_000], ["7d", 28, 6 * 3_600_000]] as const) {
+      const c = await getOverviewCharts(h.db, range, now);
+      // Every bucket date_bin returned lies on the grid that starts at `since`: none is added off it.
+      expect(c.timeline).toHaveLength(buckets);
+      const starts = c.timeline.map((b) => new Date(b.bucket).getTime());
+      expect(starts[0]).toBe(new Date(c.since).getTime());
+      expect(starts.slice(1).every((t, i) => t - starts[i] === strideMs)).toBe(true);
+    }
+    // The seeded decisions are 0–19 h and 48 h old: in the 24 h view the buckets of 20–23 h ago are empty.
+    const day = await getOverviewCharts(h.db, "24h", now);
+    expect(day.timeline.slice(0, 4).every((b) => b.allow + b.deny + b.escalate === 0)).toBe(true);
+  });
 });

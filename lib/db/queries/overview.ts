@@ -46,7 +46,13 @@ export async function getOverviewStats(db: Executor): Promise<OverviewStats> {
   };
 }
 
-export const OVERVIEW_RANGES = { "24h": { ms: 86_400_000, bucket: "1 hour" }, "7d": { ms: 7 * 86_400_000, bucket: "6 hours" }, "30d": { ms: 30 * 86_400_000, bucket: "1 day" } } as const;
+const HOUR = 3_600_000;
+// `bucket` (for date_bin) and `strideMs` must say the same length.
+export const OVERVIEW_RANGES = {
+  "24h": { ms: 24 * HOUR, bucket: "1 hour", strideMs: HOUR },
+  "7d": { ms: 7 * 24 * HOUR, bucket: "6 hours", strideMs: 6 * HOUR },
+  "30d": { ms: 30 * 24 * HOUR, bucket: "1 day", strideMs: 24 * HOUR },
+} as const;
 export type OverviewRange = keyof typeof OVERVIEW_RANGES;
 
 export type OverviewCharts = {
@@ -66,9 +72,12 @@ export type OverviewCharts = {
 export async function getOverviewCharts(db: Executor, range: OverviewRange, now = new Date()): Promise<OverviewCharts> {
   const r = OVERVIEW_RANGES[range];
   const since = new Date(now.getTime() - r.ms).toISOString();
+  // The range is (since, now]: a decision made at `now` itself would open a bucket of its own
+  // past the grid, so it counts in the last one.
+  const lastBucket = new Date(now.getTime() - r.strideMs).toISOString();
   const [timeline, byAgent, byConnector, drifting, findingsBySeverity] = await Promise.all([
     db.execute(sql`
-      select date_bin(${r.bucket}::interval, created_at, ${since}::timestamptz) as bucket,
+      select least(date_bin(${r.bucket}::interval, created_at, ${since}::timestamptz), ${lastBucket}::timestamptz) as bucket,
              count(*) filter (where outcome = 'allow')::int as allow,
              count(*) filter (where outcome = 'deny')::int as deny,
              count(*) filter (where outcome = 'escalate')::int as escalate
@@ -94,10 +103,32 @@ export async function getOverviewCharts(db: Executor, range: OverviewRange, now 
   return {
     range,
     since,
-    timeline: rows<{ bucket: Date | string; allow: number; deny: number; escalate: number }>(timeline).map((b) => ({ ...b, bucket: new Date(b.bucket).toISOString() })),
+    timeline: fillTimeline(
+      rows<{ bucket: Date | string; allow: number; deny: number; escalate: number }>(timeline).map((b) => ({ ...b, bucket: new Date(b.bucket).toISOString() })),
+      new Date(since),
+      r.strideMs,
+      now,
+    ),
     byAgent: rows(byAgent),
     byConnector: rows(byConnector),
     drifting: rows(drifting),
     findingsBySeverity: rows(findingsBySeverity),
   };
 }
+
+type TimelineBucket = OverviewCharts["timeline"][number];
+
+/**
+ * The time series with every bucket from `since` to `until`, empty ones as zeros. The query only
+ * returns buckets that hold decisions, and a chart of those alone would close up a quiet stretch
+ * (a night, a day with no traffic) as if it had never happened. A bucket the query returned off
+ * the grid (it cannot, with date_bin's origin at `since`) is kept, in time order, not dropped.
+ */
+export function fillTimeline(found: TimelineBucket[], since: Date, strideMs: number, until: Date): TimelineBucket[] {
+  const byStart = new Map(found.map((b) => [new Date(b.bucket).getTime(), b]));
+  for (let t = since.getTime(); t < until.getTime(); t += strideMs) {
+    if (!byStart.has(t)) byStart.set(t, { bucket: new Date(t).toISOString(), allow: 0, deny: 0, escalate: 0 });
+  }
+  return [...byStart.entries()].sort((a, b) => a[0] - b[0]).map(([, b]) => b);
+}
+
