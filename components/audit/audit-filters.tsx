@@ -6,6 +6,7 @@ import { useUrlState } from "@/components/data-table/use-url-state";
 import { Time } from "@/components/time";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
+import { shortId } from "@/lib/utils";
 
 export type Option = { id: string; name: string };
 
@@ -62,7 +63,7 @@ function Select({ id, value, onChange, children }: { id: string; value: string; 
 
 /** Withheld ids (e.g. from a link) still show as a choice instead of a blank select. */
 function withCurrent(options: Option[], current: string, label: string): Option[] {
-  return current && !options.some((o) => o.id === current) ? [...options, { id: current, name: `${label} ${current.slice(0, 8)}` }] : options;
+  return current && !options.some((o) => o.id === current) ? [...options, { id: current, name: `${label} ${shortId(current)}` }] : options;
 }
 
 function PersonFilter({ people }: { people: Option[] }) {

@@ -1,10 +1,35 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { expect, test } from "@playwright/test";
+import { expect, request, test } from "@playwright/test";
+import { Warden } from "../../sdk";
 import { stateFile } from "../helpers";
 
 test.describe("auditor", () => {
   test.use({ storageState: stateFile("auditor") });
+
+  test("names each decision's target by a short form that tells decisions apart", async ({ page, baseURL }) => {
+    // Three decisions by a new agent within a second: their ids are time-ordered (UUIDv7) and
+    // share their first eight digits, which is all the table used to show.
+    const analyst = await request.newContext({ baseURL, storageState: stateFile("analyst"), extraHTTPHeaders: { origin: baseURL! } });
+    const name = `audit-ids-${Date.now()}`;
+    const agent = await (await analyst.post("/api/v1/agents", { data: { name, identityKind: "key", team: "devex", riskTier: "low", envelope: { actions: ["github:*"], maxSensitivity: "internal", maxTtlSeconds: 3600 } } })).json();
+    const { secret } = await (await analyst.post(`/api/v1/agents/${agent.id}/keys`, { data: { name: "k", expiresInDays: 1 } })).json();
+    await analyst.dispose();
+    const warden = new Warden({ baseUrl: baseURL!, token: secret });
+    const session = await warden.openSession({ goal: "read issues", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 600 });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await warden.authorize(session.id, { connector: "github", tool: "issues", operation: "read" })).decisionId!);
+    expect(new Set(ids.map((id) => id.slice(0, 8))).size).toBe(1);
+
+    await page.goto(`/audit?action=decision.&agentId=${agent.id}`);
+    const cells = page.getByRole("table").locator("tbody tr [title]");
+    await expect(page.getByRole("table").locator("tbody tr")).toHaveCount(3);
+    const shown = (await cells.evaluateAll((els) => els.map((e) => ({ text: e.textContent!.trim(), id: e.getAttribute("title")! })))).filter((s) => /^[0-9a-f-]{36}$/.test(s.id));
+    expect(shown.map((s) => s.id).sort()).toEqual([...ids].sort());
+    // Each short form is the id's end (searchable as a substring), and the three differ.
+    for (const { text, id } of shown) expect(text).toBe(`…${id.slice(-8)}`);
+    expect(new Set(shown.map((s) => s.text)).size).toBe(3);
+  });
 
   test("filters the trail by type and agent, keeps the filters in the URL, and exports a CSV ending in its sha256", async ({ page }) => {
     await page.goto("/audit");

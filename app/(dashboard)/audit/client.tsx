@@ -19,6 +19,7 @@ import type { VerifyResponse } from "@/app/api/v1/audit/verify/route";
 import { api } from "@/lib/client/api";
 import { useListQuery, type InitialPage } from "@/lib/client/use-list-query";
 import type { AuditPage, AuditRow } from "@/lib/db/queries/audit";
+import { shortId } from "@/lib/utils";
 
 // Filters that arrive by link (or from the verify result) rather than from the filter bar; an
 // actor or agent the pickers already show is not repeated here.
@@ -138,11 +139,11 @@ function Target({ kind, id }: { kind: string | null; id: string | null }) {
       <span className="text-muted-foreground">{kind}</span>
       {base ? (
         <Link className="font-mono text-xs hover:underline" href={`${base}/${id}`} title={id}>
-          {id.slice(0, 8)}
+          {shortId(id)}
         </Link>
       ) : (
         <span className="font-mono text-xs" title={id}>
-          {id.slice(0, 8)}
+          {shortId(id)}
         </span>
       )}
     </span>
