@@ -35,8 +35,13 @@ const getSnapshot = () => now;
 const getServerSnapshot = () => null;
 
 let absoluteFormat: Intl.DateTimeFormat | undefined;
-function formatLocal(date: Date) {
+let secondsFormat: Intl.DateTimeFormat | undefined;
+function formatLocal(date: Date, seconds: boolean) {
   // undefined locale/time zone = the viewer's own; created lazily so it only ever runs in the browser.
+  if (seconds) {
+    secondsFormat ??= new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "medium" });
+    return secondsFormat.format(date);
+  }
   absoluteFormat ??= new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "short" });
   return absoluteFormat.format(date);
 }
@@ -70,10 +75,14 @@ export type TimeProps = {
   value: Date | string | null | undefined;
   /** "both" (default): local time plus relative; or only one of them. */
   show?: "both" | "absolute" | "relative";
+  /** With seconds: for events seconds apart, such as one session's tool calls. */
+  seconds?: boolean;
+  /** The relative time on a line of its own, for narrow columns. */
+  stacked?: boolean;
   className?: string;
 };
 
-export function Time({ value, show = "both", className }: TimeProps) {
+export function Time({ value, show = "both", seconds = false, stacked = false, className }: TimeProps) {
   const current = React.useSyncExternalStore(subscribe, getSnapshot, getServerSnapshot);
 
   if (value === null || value === undefined || value === "") {
@@ -95,7 +104,7 @@ export function Time({ value, show = "both", className }: TimeProps) {
 
   const iso = date.toISOString();
   const mounted = current !== null;
-  const absolute = mounted ? formatLocal(date) : formatStable(iso);
+  const absolute = mounted ? formatLocal(date, seconds) : formatStable(iso);
   // The shared clock ticks every 30 s; a value newer than its last tick (a call decided a moment
   // ago) is measured against the real now, so it never reads "in <1 min".
   const relative = mounted ? formatRelative(date, Math.max(current, Date.now())) : null;
@@ -107,7 +116,7 @@ export function Time({ value, show = "both", className }: TimeProps) {
       ) : (
         <>
           {absolute}
-          {show === "both" && relative && <span className="ml-1.5 text-muted-foreground">({relative})</span>}
+          {show === "both" && relative && <span className={cn("text-muted-foreground", stacked ? "block" : "ml-1.5")}>({relative})</span>}
         </>
       )}
     </time>

@@ -122,12 +122,12 @@ export function SessionTimeline({ sessionId, initial }: { sessionId: string; ini
                   data-outcome={e.outcome}
                   data-out-of-intent={outside || undefined}
                   className={cn(
-                    "absolute left-0 top-0 grid w-full grid-cols-[9rem_minmax(12rem,1.2fr)_6rem_minmax(10rem,1fr)] items-start gap-3 border-b px-3 py-2 text-sm",
+                    "absolute left-0 top-0 grid w-full grid-cols-[10rem_minmax(12rem,1.2fr)_6rem_minmax(10rem,1fr)] items-start gap-3 border-b px-3 py-2 text-sm",
                     outside && "border-l-4 border-l-destructive bg-destructive/5",
                   )}
                   style={{ transform: `translateY(${v.start}px)` }}
                 >
-                  <Time value={e.createdAt} className="text-xs" />
+                  <Time value={e.createdAt} seconds stacked className="text-xs" />
                   <div className="min-w-0 font-mono text-xs">
                     <div className="truncate">
                       {e.connector}:{e.tool}.{e.operation}

@@ -37,6 +37,10 @@ test("tool calls appear on an open session page as they are decided, the out-of-
   // The one inside the intent is not marked.
   await expect(rows.nth(1)).not.toHaveAttribute("data-out-of-intent", "true");
   await expect(newest.locator("time")).toContainText("just now");
+  // The call's time has seconds (calls come seconds apart) and fits its column instead of running
+  // under the action beside it.
+  await expect(newest.locator("time")).toHaveText(/\d{1,2}:\d{2}:\d{2}/);
+  expect(await newest.locator("time").evaluate((e) => e.scrollWidth <= e.clientWidth + 1)).toBe(true);
 
   // A second attempt outside the intent is drift: the detectors raise a finding, which shows
   // on the Findings page (live) and on the session page.
