@@ -137,7 +137,8 @@ export function SessionTimeline({ sessionId, initial }: { sessionId: string; ini
                   <div>
                     <OutcomeBadge outcome={e.outcome} />
                   </div>
-                  <div className="min-w-0 text-xs">
+                  {/* A long declared list is one JSON string with no spaces: let it wrap anywhere. */}
+                  <div className="min-w-0 text-xs [overflow-wrap:anywhere]">
                     {e.diff?.length ? (
                       <ul aria-label="Outside the declared intent">
                         {e.diff.map((d) => (

@@ -97,3 +97,25 @@ test("a new session appears on the sessions list without a reload, and the drift
   await expect(page.getByRole("link", { name: goal })).toBeVisible();
   await analyst.dispose();
 });
+
+test("a long declared intent wraps in the call's diff instead of running off the page", async ({ page, baseURL }) => {
+  const analyst = await request.newContext({ baseURL, storageState: stateFile("analyst"), extraHTTPHeaders: { origin: baseURL! } });
+  const agent = await (
+    await analyst.post("/api/v1/agents", { data: { name: `wide-${Date.now()}`, identityKind: "key", team: "devex", riskTier: "medium", envelope: { actions: ["github:*"], maxSensitivity: "internal", maxTtlSeconds: 3600 } } })
+  ).json();
+  const key = await (await analyst.post(`/api/v1/agents/${agent.id}/keys`, { data: { name: "wide", expiresInDays: 1 } })).json();
+  await analyst.dispose();
+  const warden = new Warden({ baseUrl: baseURL!, token: key.secret });
+  const actions = ["issues.read", "issues.comment", "pulls.read", "pulls.write", "repo.read", "actions.read", "checks.read", "releases.read"].map((a) => `github:${a}`);
+  const s = await warden.openSession({ goal: "a wide intent", actions, maxSensitivity: "internal", ttlSeconds: 900 });
+  expect((await warden.authorize(s.id, { connector: "github", tool: "pulls", operation: "merge" })).decision).toBe("escalate");
+
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(`/sessions/${s.id}`);
+  const row = page.getByRole("list", { name: "Tool calls, newest first" }).locator("[role=listitem][data-outcome]").first();
+  const diff = row.getByRole("list", { name: "Outside the declared intent" });
+  await expect(diff).toContainText("github:releases.read");
+  // The whole row stays inside the list: nothing of the diff is cut off at its right edge.
+  expect(await row.evaluate((e) => e.scrollWidth <= e.clientWidth + 1)).toBe(true);
+});
+
