@@ -1,7 +1,9 @@
-import { inArray } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { agents } from "@/lib/db/schema";
+import { agents, credentials } from "@/lib/db/schema";
 import { issueAgentKey } from "@/lib/services/agents/keys";
+import { bulkRevokeCredentials } from "@/lib/services/credentials/bulk-revoke";
+import { BULK_REVOKE_MAX } from "@/lib/services/credentials/constants";
 import { Warden } from "@/sdk";
 import { AGENTS, createRng, fill, type DemoAgent, type Rng } from "./fleet";
 import { makeCall, taskIntent } from "./seed";
@@ -31,9 +33,10 @@ export async function startSimulator(db: Db, baseUrl: string, opts: { concurrenc
   const names = AGENTS.filter((a) => a.status === "active").map((a) => a.name);
   const rows = await db.select({ id: agents.id, name: agents.name, status: agents.status }).from(agents).where(inArray(agents.name, names));
   const system = { actor: { kind: "system" as const, label: "demo simulator" } };
+  await retirePreviousKeys(db, system);
   const fleet: { def: DemoAgent; client: Warden }[] = [];
   for (const r of rows.filter((x) => x.status === "active")) {
-    const { secret } = await issueAgentKey(db, system, r.id, { name: "demo simulator key", expiresInDays: 1 });
+    const { secret } = await issueAgentKey(db, system, r.id, { name: SIMULATOR_KEY_NAME, expiresInDays: 1 });
     fleet.push({ def: AGENTS.find((a) => a.name === r.name)!, client: new Warden({ baseUrl, token: secret }) });
   }
   console.log(`[warden] demo simulator: ${fleet.length} agents acting through ${baseUrl}`);
@@ -50,6 +53,26 @@ export async function startSimulator(db: Db, baseUrl: string, opts: { concurrenc
   };
   for (let i = 0; i < (opts.concurrency ?? 3); i++) void worker();
   return running;
+}
+
+export const SIMULATOR_KEY_NAME = "demo simulator key";
+
+/**
+ * Each start issues every simulated agent a fresh key. The previous start's keys would otherwise
+ * stay live for their day, one more standing key per agent per restart: the credential sprawl
+ * Warden exists to flag. So they are revoked first, each with its audit event. One simulator at
+ * a time: a second one started on the same database takes over from the first.
+ */
+export async function retirePreviousKeys(db: Db, caller: { actor: { kind: "system"; label: string } }): Promise<number> {
+  const live = await db
+    .select({ id: credentials.id })
+    .from(credentials)
+    .where(and(eq(credentials.kind, "bootstrap_key"), eq(credentials.name, SIMULATOR_KEY_NAME), isNull(credentials.revokedAt)));
+  const ids = live.map((c) => c.id);
+  for (let i = 0; i < ids.length; i += BULK_REVOKE_MAX) {
+    await bulkRevokeCredentials(db, caller, ids.slice(i, i + BULK_REVOKE_MAX), "replaced by the demo simulator's new keys at its start");
+  }
+  return ids.length;
 }
 
 async function runSession(def: DemoAgent, client: Warden, rng: Rng, stopped: () => boolean) {
