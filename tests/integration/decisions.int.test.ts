@@ -97,6 +97,16 @@ describe.each(DB_KINDS)("the decision path on %s", (kind) => {
     expect(d.body.reasons.map((r: { code: string }) => r.code)).toContain("policy.escalate");
   });
 
+  it("notes a call on the registered connector's last seen", async () => {
+    const s = await open({ goal: "triage issues", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 600 });
+    const before = Date.now();
+    expect((await decide(s.body.id, { connector: "github", tool: "issues", operation: "read" })).body.decision).toBe("allow");
+    // Written off the answer's path, at most once a minute per connector (LAST_SEEN_RESOLUTION_MS).
+    const seen = async () => (await h.db.select({ at: connectors.lastSeenAt }).from(connectors).where(eq(connectors.name, "github")))[0].at;
+    await expect.poll(seen, { timeout: 5000 }).not.toBeNull();
+    expect((await seen())!.getTime()).toBeGreaterThan(before - 60_000);
+  });
+
   it("records a connector nobody registered as unmanaged and escalates", async () => {
     const s = await open({ goal: "share a snippet", actions: ["pastebin:paste.create"], maxSensitivity: "internal", ttlSeconds: 600 });
     const d = await decide(s.body.id, { connector: "pastebin", tool: "paste", operation: "create" });

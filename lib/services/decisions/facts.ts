@@ -72,8 +72,13 @@ export function connectorFactsNow(db: Db, name: string, now: Date): ConnectorFac
   return caches(db).connectors.get(name, now.getTime(), () => loadConnector(db, name, new Date()));
 }
 
+// "Last seen" on the connectors list is the last tool call to within this much: the facts are
+// reloaded every second or two while a connector is in use, and writing the time at each reload
+// would be a row update per connector per second for nothing a person can tell apart.
+export const LAST_SEEN_RESOLUTION_MS = 60_000;
+
 async function loadConnector(db: Db, name: string, now: Date): Promise<ConnectorFacts> {
-  const cols = { id: connectors.id, managed: connectors.managed, kind: connectors.kind, sensitivity: connectors.sensitivity, environment: connectors.environment };
+  const cols = { id: connectors.id, managed: connectors.managed, kind: connectors.kind, sensitivity: connectors.sensitivity, environment: connectors.environment, lastSeenAt: connectors.lastSeenAt };
   let [row] = await db.select(cols).from(connectors).where(eq(connectors.name, name));
   if (!row) {
     [row] = await db
@@ -81,7 +86,8 @@ async function loadConnector(db: Db, name: string, now: Date): Promise<Connector
       .values({ name, displayName: name, kind: "other", managed: false, sensitivity: "internal", environment: "unknown", firstSeenAt: now, lastSeenAt: now, description: "First seen in a tool call; nobody registered it." })
       .onConflictDoUpdate({ target: connectors.name, set: { lastSeenAt: sql`excluded.last_seen_at` } })
       .returning(cols);
-  } else if (!row.managed) {
+  } else if (!row.lastSeenAt || now.getTime() - row.lastSeenAt.getTime() >= LAST_SEEN_RESOLUTION_MS) {
+    // Managed or not: an analyst reads "never" into an empty "last seen". Off the answer's path.
     db.update(connectors).set({ lastSeenAt: now }).where(eq(connectors.id, row.id)).catch(() => {});
   }
   const tools = await db
