@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { expect, request, test } from "@playwright/test";
-import { Warden } from "../../sdk";
-import { stateFile } from "../helpers";
+import { expect, test } from "@playwright/test";
+import { newAgentClient, stateFile } from "../helpers";
 
 test.describe("auditor", () => {
   test.use({ storageState: stateFile("auditor") });
@@ -10,12 +9,7 @@ test.describe("auditor", () => {
   test("names each decision's target by a short form that tells decisions apart", async ({ page, baseURL }) => {
     // Three decisions by a new agent within a second: their ids are time-ordered (UUIDv7) and
     // share their first eight digits, which is all the table used to show.
-    const analyst = await request.newContext({ baseURL, storageState: stateFile("analyst"), extraHTTPHeaders: { origin: baseURL! } });
-    const name = `audit-ids-${Date.now()}`;
-    const agent = await (await analyst.post("/api/v1/agents", { data: { name, identityKind: "key", team: "devex", riskTier: "low", envelope: { actions: ["github:*"], maxSensitivity: "internal", maxTtlSeconds: 3600 } } })).json();
-    const { secret } = await (await analyst.post(`/api/v1/agents/${agent.id}/keys`, { data: { name: "k", expiresInDays: 1 } })).json();
-    await analyst.dispose();
-    const warden = new Warden({ baseUrl: baseURL!, token: secret });
+    const { agent, warden } = await newAgentClient(baseURL!, "audit-ids");
     const session = await warden.openSession({ goal: "read issues", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 600 });
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await warden.authorize(session.id, { connector: "github", tool: "issues", operation: "read" })).decisionId!);

@@ -1,18 +1,12 @@
-import { expect, request, test } from "@playwright/test";
-import { Warden } from "../../sdk";
-import { stateFile } from "../helpers";
+import { expect, test } from "@playwright/test";
+import { newAgentClient, stateFile } from "../helpers";
 
 test.use({ storageState: stateFile("analyst") });
 
 // Issue 5: the session page is live. An agent acts through the SDK while an analyst watches;
 // each call appears without a reload, and the out-of-intent one is marked with what it exceeded.
 test("tool calls appear on an open session page as they are decided, the out-of-intent one highlighted", async ({ page, baseURL }) => {
-  const analyst = await request.newContext({ baseURL, storageState: stateFile("analyst"), extraHTTPHeaders: { origin: baseURL! } });
-  const agent = await (
-    await analyst.post("/api/v1/agents", { data: { name: `live-${Date.now()}`, identityKind: "key", team: "devex", riskTier: "medium", envelope: { actions: ["github:*"], maxSensitivity: "internal", maxTtlSeconds: 3600 } } })
-  ).json();
-  const key = await (await analyst.post(`/api/v1/agents/${agent.id}/keys`, { data: { name: "live", expiresInDays: 1 } })).json();
-  const warden = new Warden({ baseUrl: baseURL!, token: key.secret });
+  const { agent, warden } = await newAgentClient(baseURL!, "live");
   const s = await warden.openSession({ goal: "watch me triage", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 900 });
 
   await page.goto(`/sessions/${s.id}`);
@@ -67,16 +61,10 @@ test("tool calls appear on an open session page as they are decided, the out-of-
   await expect(page.getByRole("list", { name: "Delegated sessions" }).getByRole("link", { name: "read the api repo for my parent" })).toBeVisible();
   // An analyst can stop the agent from here.
   await expect(page.getByRole("button", { name: "Quarantine" })).toBeVisible();
-  await analyst.dispose();
 });
 
 test("a new session appears on the sessions list without a reload, and the drift filter finds it", async ({ page, baseURL }) => {
-  const analyst = await request.newContext({ baseURL, storageState: stateFile("analyst"), extraHTTPHeaders: { origin: baseURL! } });
-  const agent = await (
-    await analyst.post("/api/v1/agents", { data: { name: `live-list-${Date.now()}`, identityKind: "key", team: "devex", riskTier: "medium", envelope: { actions: ["github:*"], maxSensitivity: "internal", maxTtlSeconds: 3600 } } })
-  ).json();
-  const key = await (await analyst.post(`/api/v1/agents/${agent.id}/keys`, { data: { name: "live", expiresInDays: 1 } })).json();
-  const warden = new Warden({ baseUrl: baseURL!, token: key.secret });
+  const { agent, warden } = await newAgentClient(baseURL!, "live-list");
   const goal = `live list check ${Date.now()}`;
 
   await page.goto(`/sessions?q=${encodeURIComponent(goal)}`);
@@ -95,17 +83,10 @@ test("a new session appears on the sessions list without a reload, and the drift
   await expect(page).toHaveURL(new RegExp(`agentId=${agent.id}`));
   await expect(page.getByRole("table").locator("tbody tr")).toHaveCount(1);
   await expect(page.getByRole("link", { name: goal })).toBeVisible();
-  await analyst.dispose();
 });
 
 test("a long declared intent wraps in the call's diff instead of running off the page", async ({ page, baseURL }) => {
-  const analyst = await request.newContext({ baseURL, storageState: stateFile("analyst"), extraHTTPHeaders: { origin: baseURL! } });
-  const agent = await (
-    await analyst.post("/api/v1/agents", { data: { name: `wide-${Date.now()}`, identityKind: "key", team: "devex", riskTier: "medium", envelope: { actions: ["github:*"], maxSensitivity: "internal", maxTtlSeconds: 3600 } } })
-  ).json();
-  const key = await (await analyst.post(`/api/v1/agents/${agent.id}/keys`, { data: { name: "wide", expiresInDays: 1 } })).json();
-  await analyst.dispose();
-  const warden = new Warden({ baseUrl: baseURL!, token: key.secret });
+  const { warden } = await newAgentClient(baseURL!, "wide");
   const actions = ["issues.read", "issues.comment", "pulls.read", "pulls.write", "repo.read", "actions.read", "checks.read", "releases.read"].map((a) => `github:${a}`);
   const s = await warden.openSession({ goal: "a wide intent", actions, maxSensitivity: "internal", ttlSeconds: 900 });
   expect((await warden.authorize(s.id, { connector: "github", tool: "pulls", operation: "merge" })).decision).toBe("escalate");
