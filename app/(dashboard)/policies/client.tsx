@@ -72,7 +72,7 @@ export function PoliciesClient({ initial, canManage }: { initial: InitialPage<Po
                         {p.builtIn ? <Badge variant="info">built-in</Badge> : null}
                       </div>
                     </TableCell>
-                    <TableCell className="max-w-[26rem]">
+                    <TableCell className="max-w-[22rem]">
                       {title ? (
                         <div className="truncate" title={p.description}>
                           <span className="font-medium">{title}</span>
@@ -93,7 +93,7 @@ export function PoliciesClient({ initial, canManage }: { initial: InitialPage<Po
                       <EffectBadges effects={p.effects} />
                     </TableCell>
                     <TableCell>
-                      <Time value={p.updatedAt} />
+                      <Time value={p.updatedAt} stacked />
                     </TableCell>
                   </TableRow>
                 );
