@@ -4,6 +4,7 @@ import { agents, credentials } from "@/lib/db/schema";
 import { issueAgentKey } from "@/lib/services/agents/keys";
 import { bulkRevokeCredentials } from "@/lib/services/credentials/bulk-revoke";
 import { BULK_REVOKE_MAX } from "@/lib/services/credentials/constants";
+import type { Caller } from "@/lib/services/context";
 import { Warden } from "@/sdk";
 import { AGENTS, createRng, fill, type DemoAgent, type Rng } from "./fleet";
 import { makeCall, taskIntent } from "./seed";
@@ -63,7 +64,7 @@ export const SIMULATOR_KEY_NAME = "demo simulator key";
  * Warden exists to flag. So they are revoked first, each with its audit event. One simulator at
  * a time: a second one started on the same database takes over from the first.
  */
-export async function retirePreviousKeys(db: Db, caller: { actor: { kind: "system"; label: string } }): Promise<number> {
+export async function retirePreviousKeys(db: Db, caller: Caller): Promise<number> {
   const live = await db
     .select({ id: credentials.id })
     .from(credentials)

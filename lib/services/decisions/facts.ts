@@ -94,7 +94,8 @@ async function loadConnector(db: Db, name: string, now: Date): Promise<Connector
     .select({ name: connectorTools.name, sensitivity: connectorTools.sensitivity, operations: connectorTools.operations })
     .from(connectorTools)
     .where(and(eq(connectorTools.connectorId, row.id)));
-  return { ...row, tools: new Map(tools.map((t) => [t.name, { sensitivity: t.sensitivity, operations: t.operations }])) };
+  const { lastSeenAt: _seen, ...facts } = row; // read only to decide the write above; not a fact
+  return { ...facts, tools: new Map(tools.map((t) => [t.name, { sensitivity: t.sensitivity, operations: t.operations }])) };
 }
 
 /** Drops a session's cached facts in this process (after an intent change or the end). */
