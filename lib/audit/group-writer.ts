@@ -18,17 +18,16 @@ export type Submission = {
   audit: AuditInput;
   /** An escalation raised by this decision; written in the same transaction, never without it. */
   escalation?: EscalationRow;
-  requires?: Preconditions;
   /**
-   * Called when a precondition no longer holds at commit time (a revocation committed while the
-   * decision was being computed): returns the deny that is written and answered instead, or
-   * "retry" to write nothing and let the caller decide again on fresh facts.
+   * What must still hold at commit (a revocation, quarantine, end or intent change committed
+   * while the decision was being computed). If something does not, nothing is written for this
+   * submission and the result names the violation: the caller decides what to record instead.
    */
-  downgrade?: (v: Violation) => { decision: DecisionRow; audit: AuditInput; escalation?: undefined } | "retry";
+  requires?: Preconditions;
 };
 
-/** `retry`: nothing was written for this submission (its downgrade asked to decide again). */
-export type Committed = { decision: DecisionRow; auditId: string | null; violation?: Violation; retry?: boolean };
+/** With `violation`, nothing was written for the submission (auditId is null). */
+export type Committed = { decision: DecisionRow; auditId: string | null; violation?: Violation };
 
 const PIPELINE_FROM = 8;
 const ONE_TRIP_BACKOFF_MS = 1000;
@@ -338,14 +337,7 @@ async function writeBatch(run: RunStatements, batch: Submission[]): Promise<{ re
   const now = new Date();
   const [found, [{ head }]] = (await run([preconditionQuery(batch, now), { text: "select warden_chain_head() as head" }])) as [Found[], { head: string }[]];
   const broken = violations(batch, found);
-  const final: (Submission & { violation?: Violation; retry?: boolean })[] = batch.map((s, i) => {
-    const v = broken[i];
-    if (!v) return s;
-    if (!s.downgrade) throw new Error(`precondition ${v} failed and the submission cannot be downgraded`);
-    const d = s.downgrade(v);
-    return d === "retry" ? { ...s, violation: v, retry: true } : { ...d, violation: v };
-  });
-  const written = final.filter((f) => !f.retry);
+  const written = batch.filter((_, i) => !broken[i]);
   const chained = chainAudit(written, head, now);
   await run(
     written.length
@@ -354,9 +346,10 @@ async function writeBatch(run: RunStatements, batch: Submission[]): Promise<{ re
     { commit: true },
   );
   let w = 0;
-  const results = final.map((f) =>
-    f.retry ? { decision: f.decision, auditId: null, violation: f.violation, retry: true } : { decision: f.decision, auditId: chained.ids[w++], violation: f.violation },
-  );
+  const results = batch.map((s, i): Committed => {
+    const violation = broken[i];
+    return violation ? { decision: s.decision, auditId: null, violation } : { decision: s.decision, auditId: chained.ids[w++] };
+  });
   return { results, head: chained.last };
 }
 

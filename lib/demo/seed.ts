@@ -15,7 +15,7 @@ import { actionHash, actionName, canonicalAction, checkAction, checkDelegation, 
 import { matchesAction, parseActionPattern, uncoveredPatterns } from "@/lib/policy/patterns";
 import { allowedScopes, decisionBlocker, personRef, type GrantScope } from "@/lib/policy/separation-of-duties";
 import { escalationTtlMs, onceGrantTtlMs } from "@/lib/services/escalations/config";
-import { GRANT_SCOPE_LABEL } from "@/lib/services/escalations/grants";
+import { GRANT_SCOPE_LABEL } from "@/lib/policy/decide";
 import {
   AGENTS, APPROVE_NOTES, CONNECTORS, DEFAULT_SEED, DEMO_PEOPLE, DENY_NOTES, FINDING_REFS, GUARDRAIL_DESCRIPTIONS,
   agentIdentity, createRng, demoPassword, fill, fillDeep,

@@ -6,8 +6,13 @@ import * as endRoute from "../../app/api/v1/sessions/[id]/end/route";
 import * as intentRoute from "../../app/api/v1/sessions/[id]/intent/route";
 import * as sessionsRoute from "../../app/api/v1/sessions/route";
 import { verifyAuditChain } from "../../lib/audit/verify";
-import type { DatabaseHandle } from "../../lib/db/client";
-import { auditEvents, connectors, decisions, escalations } from "../../lib/db/schema";
+import type { DatabaseHandle, Db } from "../../lib/db/client";
+import { GroupWriter } from "../../lib/audit/group-writer";
+import { authorize } from "../../lib/services/decisions/authorize";
+import { authenticateAgent } from "../../lib/services/machine/authenticate";
+import { getActiveEngine } from "../../lib/services/policies/active-engine";
+import { revokeCredential } from "../../lib/services/credentials/revoke";
+import { agents, auditEvents, connectors, decisions, escalations } from "../../lib/db/schema";
 import { createAgent } from "../../lib/services/agents/create";
 import { issueAgentKey } from "../../lib/services/agents/keys";
 import { setAgentStatus } from "../../lib/services/agents/set-status";
@@ -211,6 +216,27 @@ describe.each(DB_KINDS)("the decision path on %s", (kind) => {
     expect(rows).toHaveLength(before + 1);
     expect(await auditFor(d.body.decisionId)).toHaveLength(1);
     expect((await verifyAuditChain(h.db)).ok).toBe(true);
+  });
+
+  // The commit re-checks key, agent and session (design.md step 6). Here the caller was
+  // authenticated before the change, as a decision reusing a moments-old authentication is.
+  it.each([
+    ["credential.revoked", (db: Db, ids: { agent: string; credential: string }) => revokeCredential(db, system, ids.credential, "leaked")],
+    ["agent.not_active", (db: Db, ids: { agent: string; credential: string }) => db.update(agents).set({ status: "quarantined" }).where(eq(agents.id, ids.agent))],
+  ] as const)("records a deny naming %s when it changed while the call was being decided", async (code, change) => {
+    const envelope = { actions: ["github:*"], maxSensitivity: "internal" as const, maxTtlSeconds: 3600 };
+    const a = (await createAgent(h.db, system, { name: `racing-${code}`, identityKind: "key", team: "devex", purpose: "", riskTier: "medium", envelope }))!;
+    const k = await issueAgentKey(h.db, system, a.id, { name: "k", expiresInDays: 1 });
+    const s = await open({ goal: "read", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 600 }, {}, k.secret);
+    const caller = await authenticateAgent(h.db, `Bearer ${k.secret}`);
+    if (!("id" in caller)) throw new Error("not authenticated");
+    await change(h.db, { agent: a.id, credential: k.id });
+    const r = await authorize(h.db, new GroupWriter(h.db), await getActiveEngine(h.db), caller, { sessionId: s.body.id, action: { connector: "github", tool: "issues", operation: "read" } }, {});
+    expect(r).toMatchObject({ decision: "deny", reasons: [{ code, message: "Changed while the decision was being made" }] });
+    const rows = await h.db.select().from(decisions).where(eq(decisions.sessionId, s.body.id));
+    expect(rows.map((d) => [d.id, d.outcome])).toEqual([[r.decisionId, "deny"]]);
+    const [ev] = await auditFor(r.decisionId);
+    expect(ev).toMatchObject({ action: "decision.deny", detail: { reasons: [code] } });
   });
 
   it("never answers a random body with a 500 or an allow", async () => {

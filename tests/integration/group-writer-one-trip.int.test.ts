@@ -11,7 +11,8 @@ import { writerFixtures } from "./writer-fixtures";
 
 // The one-round-trip batch (warden_commit_batch, migration 0012): used once the writer knows
 // the chain head, refused (writing nothing) whenever the head or a precondition moved, and then
-// the two-step path decides each submission as before.
+// the two-step path writes the submissions whose preconditions hold and names the violation of
+// each of the others, writing nothing for it (the decision path records what follows).
 describe.each(DB_KINDS)("group commit in one round trip on %s", (kind) => {
   let h: DatabaseHandle;
   let agentId: string;
@@ -35,11 +36,6 @@ describe.each(DB_KINDS)("group commit in one round trip on %s", (kind) => {
       decision,
       audit,
       requires: guarded ? { agentId, sessionId, credentialId, intentVersion: 1 } : undefined,
-      downgrade: (v) => {
-        if (v === "session.intent_changed") return "retry";
-        const d = { ...decision, outcome: "deny" as const, reasons: [{ code: v, message: "changed" }] };
-        return { decision: d, audit: { ...audit, action: "decision.deny" } };
-      },
     };
   };
 
@@ -89,38 +85,40 @@ describe.each(DB_KINDS)("group commit in one round trip on %s", (kind) => {
     expect(await verifyAuditChain(h.db)).toMatchObject({ ok: true });
   });
 
-  it("writes nothing in one trip when the agent was quarantined meanwhile; the two-step path answers deny", async () => {
+  it("writes nothing in one trip when the agent was quarantined meanwhile; the two-step path names the violation", async () => {
     await fixtures();
     const w = new GroupWriter(h.db);
     await w.submit(submission("allow"));
     // Straight in the table: no audit event, so the chain head the writer expects still holds.
     await h.db.update(agents).set({ status: "quarantined" }).where(eq(agents.id, agentId));
-    const r = await w.submit(submission("allow"));
-    expect(r).toMatchObject({ violation: "agent.not_active", decision: { outcome: "deny" } });
+    const stale = submission("allow");
+    const r = await w.submit(stale);
+    expect(r).toMatchObject({ violation: "agent.not_active", auditId: null });
     if (kind === "postgres") expect(w.stats).toMatchObject({ oneTrip: 0, twoStep: 2, refused: 1 });
-    const [row] = await h.db.select().from(decisions).where(eq(decisions.id, r.decision.id));
-    expect(row.outcome).toBe("deny");
+    expect(await h.db.select().from(decisions).where(eq(decisions.id, stale.decision.id))).toEqual([]);
     expect(await verifyAuditChain(h.db)).toMatchObject({ ok: true });
   });
 
-  it("writes nothing in one trip when the agent's key was revoked meanwhile; the two-step path answers deny", async () => {
+  it("writes nothing in one trip when the agent's key was revoked meanwhile; the two-step path names the violation", async () => {
     await fixtures();
     const w = new GroupWriter(h.db);
     await w.submit(submission("allow"));
     await h.db.update(credentials).set({ revokedAt: new Date() }).where(eq(credentials.id, credentialId));
-    const r = await w.submit(submission("allow"));
-    expect(r).toMatchObject({ violation: "credential.revoked", decision: { outcome: "deny" } });
+    const stale = submission("allow");
+    const r = await w.submit(stale);
+    expect(r).toMatchObject({ violation: "credential.revoked", auditId: null });
     if (kind === "postgres") expect(w.stats).toMatchObject({ oneTrip: 0, twoStep: 2, refused: 1 });
+    expect(await h.db.select().from(decisions).where(eq(decisions.id, stale.decision.id))).toEqual([]);
   });
 
-  it("decides again when the intent changed under the batch, writing nothing for the stale decision", async () => {
+  it("names a changed intent under the batch, writing nothing for the stale decision", async () => {
     await fixtures();
     const w = new GroupWriter(h.db);
     await w.submit(submission("allow"));
     await h.db.update(sessions).set({ intentVersion: 2 }).where(eq(sessions.id, sessionId));
     const stale = submission("allow");
     const r = await w.submit(stale);
-    expect(r).toMatchObject({ retry: true, violation: "session.intent_changed", auditId: null });
+    expect(r).toMatchObject({ violation: "session.intent_changed", auditId: null });
     expect(await h.db.select().from(decisions).where(eq(decisions.id, stale.decision.id))).toEqual([]);
     if (kind === "postgres") expect(w.stats.refused).toBe(1);
   });
@@ -168,7 +166,7 @@ describe.each(DB_KINDS)("group commit in one round trip on %s", (kind) => {
     // next one, hashed onto it, is already on its way and is refused for the head.
     await h.db.update(sessions).set({ intentVersion: 2 }).where(eq(sessions.id, other.sessionId));
     const mixed = await burst(new Set([40, 41, 42]));
-    expect(mixed.filter((r) => r.retry).length).toBe(3);
+    expect(mixed.filter((r) => r.violation === "session.intent_changed" && r.auditId === null).length).toBe(3);
     expect(mixed.filter((r) => r.auditId && !r.violation).length).toBe(61);
     if (kind !== "postgres") return;
     expect(w.stats.refused).toBeGreaterThanOrEqual(2);

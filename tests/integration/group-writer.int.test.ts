@@ -57,23 +57,18 @@ describe.each(DB_KINDS)("group commit on %s", (kind) => {
     expect(v, JSON.stringify(v)).toMatchObject({ ok: true, events: 420 });
   });
 
-  it("answers deny when a credential was revoked before the batch committed", async () => {
+  it("writes nothing for a submission whose credential was revoked before the batch committed, and the rest of the batch", async () => {
     await revokeCredential(h.db, { actor: { kind: "person", id: randomUUID(), label: "analyst@x" } }, credentialId, "leaked");
-    const w = new GroupWriter(h.db);
-    const s = submission("allow", {
-      requires: { credentialId, sessionId, agentId },
-      downgrade: (v) => {
-        const d = submission("deny");
-        return { decision: { ...d.decision, reasons: [{ code: v, message: "credential revoked" }] }, audit: d.audit };
-      },
-    });
-    const r = await w.submit(s);
-    expect(r.violation).toBe("credential.revoked");
-    expect(r.decision.outcome).toBe("deny");
-    const [row] = await h.db.select().from(decisions).where(eq(decisions.id, r.decision.id));
-    expect(row.outcome).toBe("deny");
-    const [ev] = await h.db.select().from(auditEvents).where(eq(auditEvents.id, r.auditId!));
-    expect(ev.action).toBe("decision.deny");
+    const w = new GroupWriter(h.db, { maxDelayMs: 5 });
+    const stale = submission("allow", { requires: { credentialId, sessionId, agentId } });
+    const other = submission("deny"); // needs nothing to hold: committed in the same batch
+    const [r, o] = await Promise.all([w.submit(stale), w.submit(other)]);
+    expect(r).toMatchObject({ violation: "credential.revoked", auditId: null });
+    expect(await h.db.select().from(decisions).where(eq(decisions.id, stale.decision.id))).toEqual([]);
+    expect(o.violation).toBeUndefined();
+    const [ev] = await h.db.select().from(auditEvents).where(eq(auditEvents.id, o.auditId!));
+    expect(ev).toMatchObject({ action: "decision.deny", targetId: other.decision.id });
+    expect(await verifyAuditChain(h.db)).toMatchObject({ ok: true });
   });
 
   it("fails the whole batch closed and writes nothing from it when any row cannot be written", async () => {

@@ -1,8 +1,9 @@
 import { and, asc, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { rows, type Db } from "@/lib/db/client";
 import { grants } from "@/lib/db/schema";
+import type { GrantScope } from "@/lib/policy/decide";
 
-export type UsableGrant = { id: string; escalationId: string; scope: "once" | "session" | "amend_intent" };
+export type UsableGrant = { id: string; escalationId: string; scope: GrantScope };
 
 const usable = (sessionId: string, hash: string, now: Date) =>
   and(eq(grants.sessionId, sessionId), eq(grants.actionHash, hash), isNull(grants.revokedAt), gt(grants.expiresAt, now), or(isNull(grants.usesLeft), gt(grants.usesLeft, 0)));
@@ -42,8 +43,3 @@ export async function takeGrant(tx: Db, sessionId: string, hash: string, now: Da
   return r ? { id: r.id, escalationId: r.escalation_id, scope: r.scope } : undefined;
 }
 
-export const GRANT_SCOPE_LABEL: Record<UsableGrant["scope"], string> = {
-  once: "this call once",
-  session: "this action for the rest of the session",
-  amend_intent: "added to the session's intent",
-};
