@@ -14,7 +14,9 @@ export const LOGO_MARK_FILE = path.join(process.cwd(), "public", "logo-mark.svg"
 
 /** Throws (naming the file) when the file is missing or has no drawable path: a report without its mark is a build fault. */
 export function loadLogoMark(file = LOGO_MARK_FILE): LogoMark {
-  const svg = readFileSync(file, "utf8");
+  // Not traced into the build: the server runs from the repository root (no standalone output),
+  // and without the comment Turbopack would trace the whole project for this dynamic path.
+  const svg = readFileSync(/* turbopackIgnore: true */ file, "utf8");
   const vb = /<svg\b[^>]*\bviewBox="([^"]+)"/.exec(svg)?.[1].trim().split(/[\s,]+/).map(Number);
   if (!vb || vb.length !== 4 || vb.some((n) => !Number.isFinite(n)) || vb[2] <= 0 || vb[3] <= 0) {
     throw new Error(`${file}: the <svg> has no usable viewBox`);
