@@ -19,6 +19,7 @@ export function proxy(req: NextRequest) {
 }
 
 export const config = {
-  // Pages only: not the APIs (they answer 401 themselves), not sign-in, not static files.
-  matcher: ["/((?!api/|access/|\\.well-known/|sign-in|_next/|favicon.ico|.*\\.(?:svg|png|ico|txt)$).*)"],
+  // Pages only: not the APIs (they answer 401 themselves), not sign-in, not static files (the web
+  // manifest included: browsers fetch it without cookies).
+  matcher: ["/((?!api/|access/|\\.well-known/|sign-in|_next/|favicon.ico|manifest.webmanifest|.*\\.(?:svg|png|ico|txt)$).*)"],
 };

@@ -1,6 +1,5 @@
 import * as React from "react";
 import Link from "next/link";
-import { Shield } from "lucide-react";
 
 import { Badge } from "@/components/ui/badge";
 import { Nav, SignOutButton } from "./nav";
@@ -30,7 +29,8 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
           href="/"
           className="flex items-center gap-2 rounded-md font-semibold tracking-tight outline-hidden focus-visible:ring-2 focus-visible:ring-ring"
         >
-          <Shield aria-hidden="true" className="size-5" />
+          {/* Decorative: the name beside it is the link's text. A plain <img>: an SVG gains nothing from next/image. */}
+          <img src="/logo-mark.svg" alt="" width={20} height={20} className="size-5" />
           Warden
         </Link>
         <div className="ml-auto flex min-w-0 items-center gap-3">

@@ -11,7 +11,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <main className="flex min-h-screen items-center justify-center bg-muted/40 p-6">
       <div className="w-full max-w-sm rounded-lg border bg-card p-6 shadow-sm">
         <div className="mb-6">
-          <h1 className="text-xl font-semibold tracking-tight">Warden</h1>
+          <h1 className="flex items-center gap-2 text-xl font-semibold tracking-tight">
+            <img src="/logo-mark.svg" alt="" width={28} height={28} className="size-7" />
+            Warden
+          </h1>
           <p className="text-sm text-muted-foreground">Runtime governance for AI agents. Sign in to continue.</p>
         </div>
         <SignInForm callbackUrl={safeCallback(sp.callbackUrl)} initialError={sp.error ? "Sign-in failed. Check your email and password." : undefined} />

@@ -1,16 +1,19 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
+import { getDocument, OPS } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { REPORT_FRAMEWORKS } from "../types";
 import { fixtureReport } from "./fixture";
+import { loadLogoMark } from "./logo";
 import { pdfText, reportToPdf } from "./pdf";
+
+// Standard-font metrics from the package, so pdf.js does not warn about fetching them.
+const standardFontDataUrl = `${path.dirname(createRequire(import.meta.url).resolve("pdfjs-dist/package.json"))}/standard_fonts/`;
+const openPdf = (bytes: Buffer) => getDocument({ data: new Uint8Array(bytes), standardFontDataUrl, isEvalSupported: false }).promise;
 
 /** Every page's text, whitespace collapsed (wrapped lines join with a space). */
 async function pdfPages(bytes: Buffer): Promise<string[]> {
-  // Standard-font metrics from the package, so pdf.js does not warn about fetching them.
-  const standardFontDataUrl = `${path.dirname(createRequire(import.meta.url).resolve("pdfjs-dist/package.json"))}/standard_fonts/`;
-  const pdf = await getDocument({ data: new Uint8Array(bytes), standardFontDataUrl, isEvalSupported: false }).promise;
+  const pdf = await openPdf(bytes);
   const pages: string[] = [];
   for (let p = 1; p <= pdf.numPages; p++) {
     const content = await (await pdf.getPage(p)).getTextContent();
@@ -83,6 +86,24 @@ describe.each(REPORT_FRAMEWORKS)("reportToPdf (%s)", (framework) => {
   it("is deterministic for the same report", async () => {
     const again = await reportToPdf(structuredClone(report));
     expect(again.equals(bytes)).toBe(true);
+  });
+});
+
+describe("the title page's header", () => {
+  it("draws the mark from public/logo-mark.svg, in its colour and even-odd fill, beside the name", async () => {
+    const mark = loadLogoMark();
+    const pdf = await openPdf(await reportToPdf(fixtureReport()));
+    const { fnArray, argsArray } = await (await pdf.getPage(1)).getOperatorList();
+    // pdf.js folds each path into one constructPath op: [paint op, path data, bounding box].
+    const at = fnArray.findIndex((fn, i) => fn === OPS.constructPath && argsArray[i][0] === OPS.eoFill);
+    expect(at).toBeGreaterThan(0);
+    expect(fnArray[at - 1]).toBe(OPS.setFillRGBColor);
+    expect(argsArray[at - 1][0].toLowerCase()).toBe(mark.paths[0].fill.toLowerCase());
+    // The mark's own bounds, in its 32-unit viewBox (scaled by the transform before it).
+    expect(Object.values(argsArray[at][2])).toEqual([4, 2, 28, 30.5]);
+    const text = (await (await pdf.getPage(1)).getTextContent()).items.map((i) => ("str" in i ? i.str : ""));
+    expect(text[0]).toBe("Warden");
+    await pdf.destroy();
   });
 });
 

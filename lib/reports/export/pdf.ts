@@ -1,5 +1,6 @@
 import PDFDocument from "pdfkit";
 import type { Report, ReportItem } from "../types";
+import { loadLogoMark, type LogoMark } from "./logo";
 
 // The report as an audit document: title page, scope and period, summary, one section per item,
 // then every gap. Only the standard PDF fonts (Helvetica, Courier): nothing to embed, and text
@@ -16,6 +17,7 @@ const STATUS_COLOR = { covered: "#1f7a3a", partial: "#9a6400", gap: "#b3261e" } 
 
 /** Renders the PDF. Deterministic for a given report: dates in the file come from the report. */
 export function reportToPdf(report: Report): Promise<Buffer> {
+  const mark = loadLogoMark(); // before the document starts: a missing file fails the export, not half a PDF
   const when = new Date(report.generatedAt);
   const doc = new PDFDocument({
     size: "A4",
@@ -37,7 +39,7 @@ export function reportToPdf(report: Report): Promise<Buffer> {
     doc.on("end", () => resolve(Buffer.concat(chunks)));
     doc.on("error", reject);
   });
-  titlePage(doc, report);
+  titlePage(doc, report, mark);
   doc.addPage();
   scopeSection(doc, report);
   summarySection(doc, report);
@@ -143,7 +145,22 @@ function table(doc: Doc, columns: Column[], rows: string[][]) {
   doc.moveDown(0.6);
 }
 
-function titlePage(doc: Doc, r: Report) {
+/** The mark at `size` points square with "Warden" beside it, vertically centred on the mark. */
+function logoHeader(doc: Doc, mark: LogoMark, size = 28) {
+  const { viewBox: vb } = mark;
+  const scale = size / Math.max(vb.width, vb.height);
+  doc.save().translate(MARGIN, MARGIN).scale(scale).translate(-vb.x, -vb.y);
+  for (const p of mark.paths) doc.path(p.d).fill(p.fill, p.evenOdd ? "even-odd" : "non-zero");
+  doc.restore();
+  const fontSize = 18;
+  const baseline = MARGIN + size / 2 + (0.718 * fontSize) / 2; // Helvetica's cap height is 0.718 em
+  doc.font("Helvetica-Bold").fontSize(fontSize).fillColor(INK);
+  doc.text("Warden", MARGIN + size + 6, baseline, { baseline: "alphabetic", lineBreak: false });
+  doc.moveTo(MARGIN, MARGIN + size + 12).lineTo(MARGIN + width(doc), MARGIN + size + 12).lineWidth(0.5).strokeColor(RULE).stroke();
+}
+
+function titlePage(doc: Doc, r: Report, mark: LogoMark) {
+  logoHeader(doc, mark);
   doc.y = 150;
   doc.font("Helvetica").fontSize(12).fillColor(MUTED).text("Warden: runtime governance for AI agents", MARGIN, doc.y, { width: width(doc) });
   doc.moveDown(1);
