@@ -1,18 +1,19 @@
-import { getHandle } from "@/lib/db/client";
+import { getRuntime, oncePerProcess } from "@/lib/runtime";
 import { ensureFirstAdmin } from "@/lib/services/people/bootstrap";
 import { ensureGuardrails } from "@/lib/services/policies/guardrails";
 
 /**
  * Runs once per server process before the first request: opens the database (which applies
  * migrations), seeds the demo fleet when WARDEN_DEMO=1 on an empty database, and otherwise
- * makes sure a first admin exists.
+ * makes sure a first admin exists; then starts the runtime's background work.
  */
 export async function startWarden() {
   // Without a configured public URL, next-auth builds its redirects from the request's Host.
   if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "true";
   const t0 = Date.now();
-  const { db, kind } = await getHandle();
-  console.log(`[warden] database ready (${kind === "pglite" ? "embedded" : "postgres"}) in ${Date.now() - t0} ms`);
+  const rt = await getRuntime();
+  const { db } = rt;
+  console.log(`[warden] database ready (${rt.handle.kind === "pglite" ? "embedded" : "postgres"}) in ${Date.now() - t0} ms`);
   if (process.env.WARDEN_DEMO === "1") {
     const { seedDemoIfEmpty } = await import("@/lib/demo/startup");
     await seedDemoIfEmpty(db);
@@ -21,25 +22,27 @@ export async function startWarden() {
   const installed = await ensureGuardrails(db);
   if (installed) console.log(`[warden] installed ${installed} guardrail policies`);
   const { startCredentialSweeper } = await import("@/lib/services/credentials/sweeper");
-  startCredentialSweeper(db);
-  (await import("@/lib/services/webhooks/dispatcher")).startWebhookDispatcher(db);
+  rt.runInBackground(startCredentialSweeper(db));
+  rt.runInBackground((await import("@/lib/services/webhooks/dispatcher")).startWebhookDispatcher(db, rt.feed));
   if (process.env.WARDEN_DEMO === "1" && process.env.WARDEN_SIMULATOR !== "0") {
     const { startSimulator } = await import("@/lib/demo/simulator");
     // Not awaited: it waits for this server to listen, then keeps running in the background.
-    void startSimulator(db, `http://127.0.0.1:${process.env.PORT ?? 3000}`).catch((err) => console.error("[warden] demo simulator stopped:", err));
+    const simulator = startSimulator(db, `http://127.0.0.1:${process.env.PORT ?? 3000}`);
+    simulator.catch((err) => console.error("[warden] demo simulator stopped:", err));
+    rt.runInBackground(() => void simulator.then((s) => s.stop(), () => {}));
   }
 }
 
 /**
  * A server that cannot reach or migrate its database must not serve requests. Once per process:
  * server.ts runs it before listening and Next's instrumentation hook runs it again from its own
- * bundle, so the promise lives on globalThis.
+ * bundle.
  */
 export function startWardenOrExit(): Promise<void> {
-  const g = globalThis as unknown as { __wardenStartup?: Promise<void> };
-  g.__wardenStartup ??= startWarden().catch((err) => {
-    console.error("[warden] startup failed:", err);
-    process.exit(1);
-  });
-  return g.__wardenStartup;
+  return oncePerProcess(() =>
+    startWarden().catch((err) => {
+      console.error("[warden] startup failed:", err);
+      process.exit(1);
+    }),
+  );
 }

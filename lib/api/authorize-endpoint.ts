@@ -1,8 +1,6 @@
-import { getDb, openedDb } from "@/lib/db/client";
+import { getRuntime } from "@/lib/runtime";
 import { authorize } from "@/lib/services/decisions/authorize";
-import { decisionRuntimeNow, getDecisionRuntime } from "@/lib/services/decisions/runtime";
 import type { AuthorizeInput } from "@/lib/services/decisions/schemas";
-import { authenticateAgentForDecision, recentAgentAuthentication } from "@/lib/services/machine/authenticate";
 import { ApiError, ERROR_STATUS, errorBody } from "./errors";
 import type { RequestMeta } from "./meta";
 
@@ -20,17 +18,20 @@ export async function answerAuthorize(authorization: string | null, readInput: (
   const started = performance.now();
   const headers: Record<string, string> = { "cache-control": "no-store", "x-request-id": meta.requestId };
   try {
-    // Each `x() ?? await y()` below takes the in-memory answer when there is one: every await
-    // is a suspension (and, with Next's async hooks in this process, hook calls) on the path
-    // every tool call takes.
-    const db = openedDb() ?? (await getDb());
+    // Each `x instanceof Promise ? await x : x` below takes the in-memory answer when there is
+    // one: every await is a suspension (and, with Next's async hooks in this process, hook
+    // calls) on the path every tool call takes.
+    const r = getRuntime();
+    const rt = r instanceof Promise ? await r : r;
     // Reuses a recent authentication: the decision's commit re-checks credential and agent.
-    const agent = recentAgentAuthentication(db, authorization, meta.ip) ?? (await authenticateAgentForDecision(db, authorization, meta.ip));
+    const a = rt.agentAuth.authenticate(authorization, meta.ip);
+    const agent = a instanceof Promise ? await a : a;
     if (!("id" in agent)) throw new ApiError("unauthenticated", "Agent credentials were not accepted");
     const input = await readInput();
-    const { writer, engine } = decisionRuntimeNow(db) ?? (await getDecisionRuntime(db));
+    const e = rt.policies.current();
+    const engine = e instanceof Promise ? await e : e;
     try {
-      const body = await authorize(db, writer, engine, agent, input, meta);
+      const body = await authorize({ db: rt.db, writer: rt.writer, facts: rt.facts, engine }, agent, input, meta);
       // W3C Server Timing: this server's share of the call (body read, decision, durable
       // commit), so a caller or a load test can tell it from the network and its own side.
       headers["server-timing"] = `decision;dur=${(performance.now() - started).toFixed(2)}`;

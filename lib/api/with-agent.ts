@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
-import { getDb } from "@/lib/db/client";
-import { authenticateAgent, authenticateAgentForDecision, type AgentCaller } from "@/lib/services/machine/authenticate";
+import { getRuntime } from "@/lib/runtime";
+import { authenticateAgent, type AgentCaller } from "@/lib/services/machine/authenticate";
 import { ApiError } from "./errors";
 import { errorResponse, json, requestMeta, type RequestMeta } from "./with-person";
 
@@ -20,8 +20,9 @@ export function withAgent<P = Record<string, string>>(
     const meta = requestMeta(req);
     try {
       // Decisions may reuse a recent authentication (their commit re-checks credential and agent).
-      const authenticate = opts.decision ? authenticateAgentForDecision : authenticateAgent;
-      const agent = await authenticate(await getDb(), req.headers.get("authorization"), meta.ip);
+      const rt = await getRuntime();
+      const authorization = req.headers.get("authorization");
+      const agent = await (opts.decision ? rt.agentAuth.authenticate(authorization, meta.ip) : authenticateAgent(rt.db, authorization, meta.ip));
       if (!("id" in agent)) throw new ApiError("unauthenticated", "Agent credentials were not accepted");
       const params = ((await routeCtx?.params) ?? {}) as P;
       const out = await handler({ req, agent, params, meta });

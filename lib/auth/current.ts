@@ -2,7 +2,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { decode } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import { notFound, redirect } from "next/navigation";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { getUserById } from "@/lib/db/queries/users";
 import { apiTokens } from "@/lib/db/schema";
 import { hashSecret, looksLikeSecret } from "./secrets";

@@ -117,39 +117,6 @@ function isAlive(pid: number) {
   }
 }
 
-// One handle per process. Kept on globalThis because Next may load this module more than once
-// (route bundles, instrumentation); two PGlite instances on one folder would corrupt it.
-const g = globalThis as unknown as { __wardenDb?: Promise<DatabaseHandle>; __wardenDbOpen?: DatabaseHandle };
-
-/** The process-wide database, opened (and migrated) lazily on first use. */
-export function getHandle(): Promise<DatabaseHandle> {
-  if (!g.__wardenDb) {
-    g.__wardenDb = openDatabase(defaultOpenOptions()).then(
-      (h) => (g.__wardenDbOpen = h),
-      (err) => {
-        g.__wardenDb = undefined;
-        throw err;
-      },
-    );
-  }
-  return g.__wardenDb;
-}
-
-export async function getDb(): Promise<Db> {
-  return (await getHandle()).db;
-}
-
-/** The process-wide database if it is open already: the decision path skips an await with it. */
-export function openedDb(): Db | undefined {
-  return g.__wardenDbOpen?.db;
-}
-
-/** Lets tests and scripts run the app's code against a database they opened themselves. */
-export function setHandle(handle: DatabaseHandle | undefined) {
-  g.__wardenDb = handle ? Promise.resolve(handle) : undefined;
-  g.__wardenDbOpen = handle;
-}
-
 /** Rows of a raw `db.execute(sql...)`, the same for both drivers. */
 export function rows<T>(result: unknown): T[] {
   return (result as { rows: T[] }).rows;

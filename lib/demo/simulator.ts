@@ -14,15 +14,12 @@ import { makeCall, taskIntent } from "./seed";
 // arriving while someone watches the dashboard. WARDEN_SIMULATOR=0 switches it off.
 
 type Running = { stop: () => void };
-const g = globalThis as unknown as { __wardenSimulator?: Running };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startSimulator(db: Db, baseUrl: string, opts: { concurrency?: number; seed?: number } = {}): Promise<Running> {
-  if (g.__wardenSimulator) return g.__wardenSimulator;
   let stopped = false;
   const running: Running = { stop: () => (stopped = true) };
-  g.__wardenSimulator = running;
   const rng = createRng(opts.seed ?? Date.now() % 2 ** 31);
 
   // Wait until this server answers on its own port.

@@ -4,8 +4,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { serveMachineApi } from "@/lib/api/machine-listener";
-import { getDb } from "@/lib/db/client";
-import { getDecisionRuntime } from "@/lib/services/decisions/runtime";
+import { getRuntime } from "@/lib/runtime";
 import { gracefulStop, listen } from "./lifecycle";
 import { createNextProxy } from "./next-proxy";
 
@@ -49,8 +48,7 @@ export async function runFront(opts: { port: number; hostname: string }) {
 
   // The app process has migrated the database; open it and load the policy set before the
   // first decision, so the first caller does not pay for either.
-  const db = await getDb();
-  await getDecisionRuntime(db);
+  await (await getRuntime()).policies.current();
 
   const proxy = createNextProxy(socketPath);
   const server = http.createServer((req, res) => {

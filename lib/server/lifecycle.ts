@@ -1,4 +1,5 @@
 import http from "node:http";
+import { getRuntime } from "@/lib/runtime";
 
 /** Listens on a TCP port or a Unix socket path, resolving once the server accepts connections. */
 export function listen(server: http.Server, target: { port: number; hostname: string } | { path: string }): Promise<void> {
@@ -27,8 +28,8 @@ export function gracefulStop(server: http.Server, then: () => Promise<void> | vo
     console.log(`[warden] ${why}: finishing decisions in flight`);
     server.close();
     server.closeIdleConnections();
-    const writer = (globalThis as { __wardenWriter?: { writer: { drain(): Promise<void> } } }).__wardenWriter?.writer;
-    void Promise.race([writer?.drain(), new Promise((r) => setTimeout(r, 5_000))])
+    const rt = getRuntime();
+    void Promise.race([Promise.resolve(rt).then((r) => r.quiesce()), new Promise((r) => setTimeout(r, 5_000))])
       .then(then)
       .finally(() => process.exit(0));
   };

@@ -1,17 +1,23 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
-import { openDatabase, setHandle, type DatabaseHandle } from "../../lib/db/client";
+import { TestClock } from "../../lib/clock";
+import { openDatabase, type DatabaseHandle } from "../../lib/db/client";
+import { Runtime, setRuntime } from "../../lib/runtime";
 
 /** Both database paths run every integration test: real Postgres and embedded PGlite. */
 export const DB_KINDS = ["postgres", "pglite"] as const;
 export type DbKind = (typeof DB_KINDS)[number];
 
+/** A test's database, with the runtime on it and that runtime's clock, which the test moves. */
+export type TestDatabase = DatabaseHandle & { rt: Runtime; clock: TestClock };
+
 /**
  * A fresh database for one test file: a clone of the run's migrated template on Postgres, or a
- * new in-memory PGlite. It also becomes the process-wide database (getDb()).
+ * new in-memory PGlite. Its runtime becomes the process's (getRuntime(), getDb()); closing the
+ * handle closes the runtime.
  */
-export async function openTestDatabase(kind: DbKind): Promise<DatabaseHandle> {
+export async function openTestDatabase(kind: DbKind): Promise<TestDatabase> {
   let handle: DatabaseHandle;
   if (kind === "pglite") {
     handle = await openDatabase({ kind: "pglite", dataDir: null });
@@ -38,6 +44,8 @@ export async function openTestDatabase(kind: DbKind): Promise<DatabaseHandle> {
       },
     };
   }
-  setHandle(handle);
-  return handle;
+  const clock = new TestClock();
+  const rt = new Runtime(handle, clock);
+  setRuntime(rt);
+  return { ...handle, rt, clock, close: () => rt.close() };
 }

@@ -6,11 +6,10 @@ import * as endRoute from "../../app/api/v1/sessions/[id]/end/route";
 import * as intentRoute from "../../app/api/v1/sessions/[id]/intent/route";
 import * as sessionsRoute from "../../app/api/v1/sessions/route";
 import { verifyAuditChain } from "../../lib/audit/verify";
-import type { DatabaseHandle, Db } from "../../lib/db/client";
-import { GroupWriter } from "../../lib/audit/group-writer";
+import type { Db } from "../../lib/db/client";
 import { authorize } from "../../lib/services/decisions/authorize";
+import { decisionDeps } from "../../lib/runtime";
 import { authenticateAgent } from "../../lib/services/machine/authenticate";
-import { getActiveEngine } from "../../lib/services/policies/active-engine";
 import { revokeCredential } from "../../lib/services/credentials/revoke";
 import { agents, auditEvents, connectors, decisions, escalations } from "../../lib/db/schema";
 import { createAgent } from "../../lib/services/agents/create";
@@ -19,7 +18,7 @@ import { setAgentStatus } from "../../lib/services/agents/set-status";
 import { createConnector } from "../../lib/services/connectors/create";
 import { connectorCreateSchema } from "../../lib/services/connectors/schemas";
 import { ensureGuardrails } from "../../lib/services/policies/guardrails";
-import { DB_KINDS, openTestDatabase } from "./db";
+import { DB_KINDS, openTestDatabase, type TestDatabase } from "./db";
 import { routeCaller, type RouteHandler } from "./route-helpers";
 
 const system = { actor: { kind: "system" as const, label: "test" } };
@@ -30,7 +29,7 @@ const call = routeCaller((text) => {
 const H = (h: unknown) => h as RouteHandler;
 
 describe.each(DB_KINDS)("the decision path on %s", (kind) => {
-  let h: DatabaseHandle;
+  let h: TestDatabase;
   let key: string;
   let otherKey: string;
   let agentId: string;
@@ -167,7 +166,7 @@ describe.each(DB_KINDS)("the decision path on %s", (kind) => {
       expect(racing.status).toBe(401);
     }
     // …and once that authentication is no longer reused, the key is simply refused.
-    await new Promise((r) => setTimeout(r, 2100));
+    h.clock.advance(2100);
     expect((await decide(s2.body.id, { connector: "github", tool: "issues", operation: "read" })).status).toBe(401);
   });
 
@@ -231,7 +230,7 @@ describe.each(DB_KINDS)("the decision path on %s", (kind) => {
     const caller = await authenticateAgent(h.db, `Bearer ${k.secret}`);
     if (!("id" in caller)) throw new Error("not authenticated");
     await change(h.db, { agent: a.id, credential: k.id });
-    const r = await authorize(h.db, new GroupWriter(h.db), await getActiveEngine(h.db), caller, { sessionId: s.body.id, action: { connector: "github", tool: "issues", operation: "read" } }, {});
+    const r = await authorize(await decisionDeps(h.rt), caller, { sessionId: s.body.id, action: { connector: "github", tool: "issues", operation: "read" } }, {});
     expect(r).toMatchObject({ decision: "deny", reasons: [{ code, message: "Changed while the decision was being made" }] });
     const rows = await h.db.select().from(decisions).where(eq(decisions.sessionId, s.body.id));
     expect(rows.map((d) => [d.id, d.outcome])).toEqual([[r.decisionId, "deny"]]);

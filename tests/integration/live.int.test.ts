@@ -6,19 +6,20 @@ import * as streamRoute from "../../app/api/v1/stream/route";
 import * as timelineRoute from "../../app/api/v1/sessions/[id]/timeline/route";
 import { GroupWriter, type Submission } from "../../lib/audit/group-writer";
 import { recordAudit, recordAuditMany } from "../../lib/audit/record";
-import { rows, type DatabaseHandle } from "../../lib/db/client";
+import { rows } from "../../lib/db/client";
 import { agents, sessions } from "../../lib/db/schema";
-import { subscribe, type Change } from "../../lib/realtime/hub";
+import type { Change } from "../../lib/realtime/hub";
 import { listSessions, sessionListSchema } from "../../lib/db/queries/sessions";
 import { escalations } from "../../lib/db/schema";
-import { DB_KINDS, openTestDatabase } from "./db";
+import { DB_KINDS, openTestDatabase, type TestDatabase } from "./db";
+import { collect, feedSettled } from "./feed-barrier";
 import { personWithToken, routeCaller, type RouteHandler } from "./route-helpers";
 
 const call = routeCaller(() => {});
 const H = (h: unknown) => h as RouteHandler;
 
 describe.each(DB_KINDS)("live views on %s", (kind) => {
-  let h: DatabaseHandle;
+  let h: TestDatabase;
   let agentId: string;
   let sessionId: string;
   let otherSession: string;
@@ -48,14 +49,14 @@ describe.each(DB_KINDS)("live views on %s", (kind) => {
 
   it("feeds every committed audit append to listeners, naming sessions and agents, and nothing rolled back", async () => {
     const seen: Change[] = [];
-    const stop = await subscribe((c) => seen.push(c));
+    const stop = await h.rt.feed.subscribe(collect(seen));
     await writer.submit(decision(sessionId, new Date()));
     await recordAudit(h.db, { actor: { kind: "person", id: randomUUID(), label: "p@x" }, action: "agent.updated", agentId });
     await h.db.transaction(async (tx) => {
       await recordAudit(tx, { actor: { kind: "system", label: "t" }, action: "never.committed", sessionId: otherSession });
       tx.rollback();
     }).catch(() => {});
-    await new Promise((r) => setTimeout(r, 300));
+    await feedSettled(h);
     stop();
     expect(seen.some((c) => c.sessions.includes(sessionId) && c.actions.includes("decision.allow"))).toBe(true);
     expect(seen.some((c) => c.agents.includes(agentId) && c.actions.includes("agent.updated"))).toBe(true);
@@ -64,13 +65,13 @@ describe.each(DB_KINDS)("live views on %s", (kind) => {
 
   it("says an append was truncated when it names more sessions or actions than the notice holds", async () => {
     const seen: Change[] = [];
-    const stop = await subscribe((c) => seen.push(c));
+    const stop = await h.rt.feed.subscribe(collect(seen));
     const actor = { kind: "system" as const, label: "bulk" };
     // One statement: 45 sessions (more than 40), then 21 distinct actions (more than 20).
     await recordAuditMany(h.db, Array.from({ length: 45 }, () => ({ actor, action: "bulk.sessions", sessionId: randomUUID() })));
     await recordAuditMany(h.db, Array.from({ length: 21 }, (_, i) => ({ actor, action: `bulk.action-${i}` })));
     await recordAuditMany(h.db, [{ actor, action: "bulk.small", sessionId }]);
-    await new Promise((r) => setTimeout(r, 300));
+    await feedSettled(h);
     stop();
     const many = seen.find((c) => c.actions.includes("bulk.sessions"))!;
     expect(many).toMatchObject({ n: 45, truncated: true });
@@ -86,9 +87,9 @@ describe.each(DB_KINDS)("live views on %s", (kind) => {
   it.skipIf(kind !== "postgres")("announces a burst of decision batches in a few notices that account for every event", async () => {
     const w = new GroupWriter(h.db, { maxBatch: 4 });
     await w.submit(decision(sessionId, new Date())); // learns the chain head (two-step, via the trigger)
-    await new Promise((r) => setTimeout(r, 300)); // that notice is delivered before we listen
+    await feedSettled(h); // that notice is delivered before we listen
     const seen: Change[] = [];
-    const stop = await subscribe((c) => seen.push(c));
+    const stop = await h.rt.feed.subscribe(collect(seen));
     const before = w.stats.oneTrip;
     const targets = [sessionId, otherSession];
     const started = Date.now();
@@ -99,7 +100,7 @@ describe.each(DB_KINDS)("live views on %s", (kind) => {
     }
     await w.drain(); // sends what is still pending
     const elapsed = Date.now() - started;
-    await new Promise((r) => setTimeout(r, 300));
+    await feedSettled(h);
     stop();
     const batches = w.stats.oneTrip - before;
     expect(batches).toBeGreaterThanOrEqual(60);
@@ -117,21 +118,21 @@ describe.each(DB_KINDS)("live views on %s", (kind) => {
   it.skipIf(kind !== "postgres")("sends a batch's notice with the batch after a quiet spell, and holds later ones for the interval", async () => {
     const w = new GroupWriter(h.db, { feedIntervalMs: 60_000 }); // no timer fires in this test
     await w.submit(decision(sessionId, new Date())); // learns the chain head
-    await new Promise((r) => setTimeout(r, 300)); // that notice is delivered before we listen
+    await feedSettled(h); // that notice is delivered before we listen
     const seen: Change[] = [];
-    const stop = await subscribe((c) => seen.push(c));
+    const stop = await h.rt.feed.subscribe(collect(seen));
     try {
       await w.submit(decision(sessionId, new Date(), "deny"));
       expect(w.stats.oneTrip).toBe(1);
-      await new Promise((r) => setTimeout(r, 300));
+      await feedSettled(h);
       // Carried by its own batch, in its transaction: the notice's seq is that batch's event.
       const [{ seq }] = rows<{ seq: string }>(await h.db.execute(sql`select max(seq)::text as seq from audit_events`));
       expect(seen).toEqual([{ n: 1, seq: Number(seq), sessions: [sessionId], agents: [agentId], actions: ["decision.deny"], truncated: false }]);
       await w.submit(decision(otherSession, new Date()));
-      await new Promise((r) => setTimeout(r, 300));
+      await feedSettled(h);
       expect(seen).toHaveLength(1); // within the interval: pending
       await w.drain();
-      await new Promise((r) => setTimeout(r, 300));
+      await feedSettled(h);
       expect(seen).toHaveLength(2);
       expect(seen[1]).toMatchObject({ n: 1, sessions: [otherSession], actions: ["decision.allow"] });
     } finally {

@@ -9,12 +9,10 @@ import * as versionsRoute from "../../app/api/v1/policies/[id]/versions/route";
 import * as policiesRoute from "../../app/api/v1/policies/route";
 import * as validateRoute from "../../app/api/v1/policies/validate/route";
 import { verifyAuditChain } from "../../lib/audit/verify";
-import type { DatabaseHandle } from "../../lib/db/client";
 import { auditEvents, policies, policyVersions } from "../../lib/db/schema";
 import type { PolicyRequest } from "../../lib/policy/cedar/request";
-import { getActiveEngine } from "../../lib/services/policies/active-engine";
 import { ensureGuardrails } from "../../lib/services/policies/guardrails";
-import { DB_KINDS, openTestDatabase } from "./db";
+import { DB_KINDS, openTestDatabase, type TestDatabase } from "./db";
 import { personWithToken, routeCaller, type RouteHandler } from "./route-helpers";
 
 const leaks: string[] = [];
@@ -22,8 +20,6 @@ const call = routeCaller((text) => {
   for (const l of leaks) expect(text).not.toContain(l);
 });
 const H = (h: unknown) => h as RouteHandler;
-// active-engine.ts re-checks the change marker at most every 500 ms.
-const settle = () => new Promise((r) => setTimeout(r, 600));
 
 /** A medium-tier agent pushing to GitHub, inside its intent: the guardrails alone allow it. */
 const push: PolicyRequest = {
@@ -43,11 +39,13 @@ const read: PolicyRequest = { ...push, tool: "issues", operation: "read", access
 const leak: PolicyRequest = { ...push, connector: { ...push.connector, name: "email", kind: "messaging" }, tool: "send", operation: "message", sensitivity: "restricted", destination: "email:x@partner.example", destinationExternal: true };
 
 describe.each(DB_KINDS)("policies as code on %s", (kind) => {
-  let h: DatabaseHandle;
+  let h: TestDatabase;
+  // active-engine.ts re-checks the change marker at most every 500 ms: move the clock past it.
+  const settle = () => h.clock.advance(600);
   let admin: string;
   let analyst: string;
 
-  const decide = async (r: PolicyRequest) => (await getActiveEngine(h.db)).decide(r).decision;
+  const decide = async (r: PolicyRequest) => (await h.rt.policies.current()).decide(r).decision;
   const post = (handler: unknown, path: string, body: unknown, token = admin, params: Record<string, string> = {}) => call(H(handler), { token, path, body, params });
   const counts = async () => {
     const [p] = await h.db.select({ n: sql<number>`count(*)::int` }).from(policies);
@@ -113,7 +111,7 @@ describe.each(DB_KINDS)("policies as code on %s", (kind) => {
     expect(created.status).toBe(201);
     const id = created.body.policy.id;
     expect(created.body).toMatchObject({ policy: { name: "github-repo-guard", enabled: true, builtIn: false, activeVersion: 1 }, version: { version: 1 } });
-    await settle();
+    settle();
     expect(await decide(push)).toBe("allow");
     expect(await decide({ ...push, operation: "delete", access: "delete" })).toBe("deny");
 
@@ -126,19 +124,19 @@ describe.each(DB_KINDS)("policies as code on %s", (kind) => {
     );
     expect(v2.status).toBe(201);
     expect(v2.body).toMatchObject({ active: false, version: { version: 2, comment: "pushes too" } });
-    await settle();
+    settle();
     expect(await decide(push)).toBe("allow"); // not in force until activated
 
     const badVersion = await post(versionsRoute.POST, `/api/v1/policies/${id}/versions`, { cedar: "forbid(principal, action, resource)\nwhen { resource.connector.nope };" }, admin, { id });
     expect(badVersion.status).toBe(400);
     expect(badVersion.body.error.fields[0].message).toMatch(/^line 2, column \d+: /);
 
-    const engineBefore = (await getActiveEngine(h.db)).version;
+    const engineBefore = (await h.rt.policies.current()).version;
     const act = await post(activateRoute.POST, `/api/v1/policies/${id}/activate`, { version: 2, reason: "pushes need review" }, admin, { id });
     expect(act.status).toBe(200);
     expect(act.body.policy.activeVersion).toBe(2);
-    await settle();
-    expect((await getActiveEngine(h.db)).version).not.toBe(engineBefore);
+    settle();
+    expect((await h.rt.policies.current()).version).not.toBe(engineBefore);
     expect(await decide(push)).toBe("escalate");
     expect(await decide(read)).toBe("allow");
 
@@ -160,18 +158,18 @@ describe.each(DB_KINDS)("policies as code on %s", (kind) => {
 
   it("disabling a guardrail removes its effect; enabling brings it back; both audited with the reason", async () => {
     const id = await idOf("restricted-data-stays-internal");
-    await settle();
+    settle();
     expect(await decide(leak)).toBe("deny");
     const off = await post(disableRoute.POST, `/api/v1/policies/${id}/disable`, { reason: "testing the exception path" }, admin, { id });
     expect(off.status).toBe(200);
     expect(off.body).toMatchObject({ policy: { enabled: false }, warnings: [] });
-    await settle();
+    settle();
     expect(await decide(leak)).toBe("allow");
     expect((await post(disableRoute.POST, `/api/v1/policies/${id}/disable`, { reason: "again" }, admin, { id })).status).toBe(409);
     expect((await post(disableRoute.POST, `/api/v1/policies/${id}/disable`, {}, admin, { id })).status).toBe(400);
     const on = await post(enableRoute.POST, `/api/v1/policies/${id}/enable`, { reason: "exception tested" }, admin, { id });
     expect(on.body.policy.enabled).toBe(true);
-    await settle();
+    settle();
     expect(await decide(leak)).toBe("deny");
     expect((await auditOf("policy.disabled", id))[0].detail).toMatchObject({ reason: "testing the exception path", to: "disabled" });
     expect((await auditOf("policy.enabled", id))[0].detail).toMatchObject({ reason: "exception tested", to: "enabled" });
@@ -182,11 +180,11 @@ describe.each(DB_KINDS)("policies as code on %s", (kind) => {
     const off = await post(disableRoute.POST, `/api/v1/policies/${id}/disable`, { reason: "lockdown drill" }, admin, { id });
     expect(off.status).toBe(200);
     expect(off.body.warnings.join(" ")).toMatch(/denied/);
-    await settle();
+    settle();
     expect(await decide(read)).toBe("deny");
     expect((await auditOf("policy.disabled", id))[0].detail).toMatchObject({ warnings: [expect.stringMatching(/denied/)] });
     await post(enableRoute.POST, `/api/v1/policies/${id}/enable`, { reason: "drill over" }, admin, { id });
-    await settle();
+    settle();
     expect(await decide(read)).toBe("allow");
   });
 

@@ -2,7 +2,7 @@ import { PageHeader } from "@/components/page-header";
 import { requirePagePerson } from "@/lib/auth/current";
 import { can } from "@/lib/auth/roles";
 import { asJson, searchKey } from "@/lib/client/list-keys";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { listAgents, listTeams } from "@/lib/db/queries/agents";
 import { agentListSchema } from "@/lib/services/agents/schemas";
 import { AgentsClient } from "./client";

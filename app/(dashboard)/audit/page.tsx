@@ -1,7 +1,7 @@
 import { PageHeader } from "@/components/page-header";
 import { requirePagePerson } from "@/lib/auth/current";
 import { asJson, searchKey } from "@/lib/client/list-keys";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { auditListSchema, listAudit } from "@/lib/db/queries/audit";
 import { listAgentOptions, listAuditPersonOptions } from "@/lib/db/queries/people-options";
 import { AuditClient } from "./client";

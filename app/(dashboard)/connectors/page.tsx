@@ -2,7 +2,7 @@ import { PageHeader } from "@/components/page-header";
 import { requirePagePerson } from "@/lib/auth/current";
 import { can } from "@/lib/auth/roles";
 import { asJson, searchKey } from "@/lib/client/list-keys";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { listConnectors, listEnvironments } from "@/lib/db/queries/connectors";
 import { connectorListSchema } from "@/lib/services/connectors/schemas";
 import { ConnectorsClient } from "./client";

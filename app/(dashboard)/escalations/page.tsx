@@ -1,7 +1,7 @@
 import { PageHeader } from "@/components/page-header";
 import { requirePagePerson } from "@/lib/auth/current";
 import { asJson, searchKey } from "@/lib/client/list-keys";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { escalationListSchema, listEscalations } from "@/lib/db/queries/escalations";
 import { listAgentOptions } from "@/lib/db/queries/people-options";
 import { EscalationsClient } from "./client";

@@ -2,7 +2,7 @@ import { PageHeader } from "@/components/page-header";
 import { requirePagePerson } from "@/lib/auth/current";
 import { can } from "@/lib/auth/roles";
 import { asJson, searchKey } from "@/lib/client/list-keys";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { listPolicies } from "@/lib/db/queries/policies";
 import { policyListSchema } from "@/lib/services/policies/schemas";
 import { PoliciesClient } from "./client";

@@ -2,7 +2,7 @@ import { PageHeader } from "@/components/page-header";
 import { ApiError } from "@/lib/api/errors";
 import { requirePagePerson } from "@/lib/auth/current";
 import { asJson } from "@/lib/client/list-keys";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { FRAMEWORKS } from "@/lib/frameworks/catalog";
 import { buildReport } from "@/lib/reports/build";
 import { parseReportPeriod } from "@/lib/reports/period";

@@ -1,4 +1,5 @@
-import { getHandle, ping } from "@/lib/db/client";
+import { ping } from "@/lib/db/client";
+import { getHandle } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";
 

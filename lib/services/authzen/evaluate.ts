@@ -1,14 +1,8 @@
-import type { GroupWriter } from "@/lib/audit/group-writer";
-import type { Db } from "@/lib/db/client";
 import type { AgentCaller } from "../machine/authenticate";
-import type { ActiveEngine } from "../policies/active-engine";
-import { authorize } from "../decisions/authorize";
+import { authorize, type DecisionDeps } from "../decisions/authorize";
 import { errorDecision, fromWarden, isCaller, notCallerDecision, type AuthzenDecision, type EvaluationsSemantic, type ParsedEvaluations, type WardenEvaluation } from "./map";
 
-export type EvaluateDeps = {
-  db: Db;
-  writer: GroupWriter;
-  engine: ActiveEngine;
+export type EvaluateDeps = DecisionDeps & {
   agent: AgentCaller;
   meta: { requestId?: string; ip?: string | null };
 };
@@ -21,7 +15,7 @@ export type EvaluateDeps = {
 export async function evaluateOne(deps: EvaluateDeps, e: WardenEvaluation): Promise<AuthzenDecision> {
   if (!isCaller(e.subject, deps.agent)) return notCallerDecision(e.subject);
   try {
-    return fromWarden(await authorize(deps.db, deps.writer, deps.engine, deps.agent, e.input, deps.meta));
+    return fromWarden(await authorize(deps, deps.agent, e.input, deps.meta));
   } catch (err) {
     // Unknown or another agent's session: a per-evaluation error, closed (spec "Errors").
     if ((err as { code?: string }).code === "not_found") return errorDecision(404, "Session not found");

@@ -6,7 +6,7 @@ import type { Db } from "@/lib/db/client";
 import { connectors, credentials, escalations, sessions, type Reason } from "@/lib/db/schema";
 import { actionHash, actionName, checkAction } from "@/lib/policy/intent";
 import { matchesAction } from "@/lib/policy/patterns";
-import { connectorFacts } from "../decisions/facts";
+import type { ConnectorFacts, WithFacts } from "../decisions/facts";
 import type { AgentCaller } from "../machine/authenticate";
 import { escalationRisk } from "@/lib/policy/escalation-risk";
 import { escalationTtlMs } from "../escalations/config";
@@ -33,9 +33,9 @@ export type IssueResult =
  * the envelope, or for a quarantined agent, it is denied. The secret is returned once and only
  * its hash is stored. Every outcome is audited in the same transaction.
  */
-export async function issueJitCredential(db: Db, agent: AgentCaller, input: IssueJit, meta: Meta): Promise<IssueResult> {
+export async function issueJitCredential({ db, facts: cache }: WithFacts, agent: AgentCaller, input: IssueJit, meta: Meta): Promise<IssueResult> {
   const now = new Date();
-  const facts = await connectorFacts(db, input.connector, now);
+  const facts = await cache.connector(input.connector, now);
   // A database connector with a Postgres backend gets a real login role (postgres-backend.ts).
   const [row] = facts.id ? await db.select({ kind: connectors.kind, config: connectors.config }).from(connectors).where(eq(connectors.id, facts.id)) : [];
   const backend = row ? postgresBackendOf(row) : null;
@@ -57,7 +57,7 @@ async function decideAndIssue(
   input: IssueJit,
   meta: Meta,
   now: Date,
-  facts: Awaited<ReturnType<typeof connectorFacts>>,
+  facts: ConnectorFacts,
   backend: PostgresBackendConfig | null,
   onRole: (c: { cfg: PostgresBackendConfig; role: string }) => void,
 ): Promise<IssueResult> {

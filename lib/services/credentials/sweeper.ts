@@ -51,13 +51,12 @@ export async function sweepCredentials(db: Db, now = new Date()): Promise<{ expi
 /**
  * Runs the sweeper, escalation expiry, the behaviour detectors (lib/services/findings/session-detectors.ts)
  * and the trace reconciler (lib/services/telemetry/settle.ts)
- * every `seconds` in the background of this process (once per process), and the
+ * every `seconds` in the background of this process (the runtime starts it once), and the
  * standing-privilege detectors (credential-hygiene.ts) at start and then every
  * WARDEN_HYGIENE_MINUTES (default 10).
  */
-export function startCredentialSweeper(db: Db, seconds = Number(process.env.WARDEN_SWEEP_SECONDS ?? 30)) {
-  const g = globalThis as unknown as { __wardenSweeper?: ReturnType<typeof setInterval> };
-  if (g.__wardenSweeper || !(seconds > 0)) return;
+export function startCredentialSweeper(db: Db, seconds = Number(process.env.WARDEN_SWEEP_SECONDS ?? 30)): () => void {
+  if (!(seconds > 0)) return () => {};
   const hygieneEveryMs = Number(process.env.WARDEN_HYGIENE_MINUTES ?? 10) * 60_000;
   let lastHygiene = 0;
   // Behaviour detectors look back over what happened since the previous pass, with an overlap
@@ -86,7 +85,12 @@ export function startCredentialSweeper(db: Db, seconds = Number(process.env.WARD
       .catch((err) => console.error("[warden] credential sweep failed:", (err as Error).message))
       .finally(() => (running = false));
   };
-  g.__wardenSweeper = setInterval(tick, seconds * 1000);
-  g.__wardenSweeper.unref?.();
-  setTimeout(tick, 2000).unref?.();
+  const every = setInterval(tick, seconds * 1000);
+  every.unref?.();
+  const first = setTimeout(tick, 2000);
+  first.unref?.();
+  return () => {
+    clearInterval(every);
+    clearTimeout(first);
+  };
 }

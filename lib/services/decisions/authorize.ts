@@ -2,15 +2,18 @@ import { randomUUID } from "node:crypto";
 import { uuidv7 } from "@/lib/db/uuidv7";
 import { notFound } from "@/lib/api/errors";
 import type { GroupWriter } from "@/lib/audit/group-writer";
-import type { Db } from "@/lib/db/client";
 import type { DiffEntry, Reason } from "@/lib/db/schema/decisions";
 import { afterViolation, approve, decide, type Decision } from "@/lib/policy/decide";
 import type { AgentCaller } from "../machine/authenticate";
 import { findGrant, type UsableGrant } from "../escalations/grants";
 import type { ActiveEngine } from "../policies/active-engine";
-import { connectorFacts, connectorFactsNow, forgetSession, sessionFacts, sessionFactsNow } from "./facts";
+import type { FactCache } from "./facts";
+import type { Db } from "@/lib/db/client";
 import { submissionFor, type DecisionContext, type Meta } from "./record";
 import type { AuthorizeInput } from "./schemas";
+
+/** The runtime's parts a decision uses (lib/runtime.ts), with the policy set current now. */
+export type DecisionDeps = { db: Db; writer: GroupWriter; facts: FactCache; engine: ActiveEngine };
 
 export type AuthorizeResult = {
   decision: "allow" | "deny" | "escalate";
@@ -30,16 +33,18 @@ export type AuthorizeResult = {
  * If the write fails the caller gets an error and the route answers deny: no allow ever exists
  * without its audit record.
  */
-export async function authorize(db: Db, writer: GroupWriter, engine: ActiveEngine, agent: AgentCaller, input: AuthorizeInput, meta: Meta): Promise<AuthorizeResult> {
+export async function authorize({ db, writer, engine, facts }: DecisionDeps, agent: AgentCaller, input: AuthorizeInput, meta: Meta): Promise<AuthorizeResult> {
   for (let attempt = 1; ; attempt++) {
     const started = process.hrtime.bigint();
     const now = new Date();
-    // Cached facts without an await when there are some (see answerAuthorize).
-    const known = sessionFactsNow(db, input.sessionId, agent.id);
-    const session = known === false ? await sessionFacts(db, input.sessionId, agent.id) : known;
+    // Cached facts come without a promise; awaiting only a real one keeps the usual path free of
+    // suspensions (see answerAuthorize).
+    const s = facts.session(input.sessionId, agent.id);
+    const session = s instanceof Promise ? await s : s;
     // Another agent's session is as unknown as a made-up id.
     if (!session) throw notFound("Session");
-    const connector = connectorFactsNow(db, input.action.connector, now) ?? (await connectorFacts(db, input.action.connector, now));
+    const c = facts.connector(input.action.connector, now);
+    const connector = c instanceof Promise ? await c : c;
 
     let decision = decide({ now, agent, session, connector }, input.action, engine);
     const grant = decision.grantFor ? await findGrant(db, session.id, decision.grantFor, now) : undefined;
@@ -52,7 +57,7 @@ export async function authorize(db: Db, writer: GroupWriter, engine: ActiveEngin
 
     const next = afterViolation(decision, committed.violation, attempt);
     if (next === "decide again") {
-      forgetSession(db, session.id);
+      facts.forget(session.id);
       continue;
     }
     // A deny needs no precondition, so this commit cannot be refused.

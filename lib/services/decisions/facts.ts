@@ -1,9 +1,10 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { connectors, connectorTools, sessions } from "@/lib/db/schema";
+import { systemClock, type Clock } from "@/lib/clock";
 import { TtlCache } from "./ttl-cache";
 
-// Reads of the decision path, cached briefly per database. Safe only because the group writer
+// Reads of the decision path, cached briefly. Safe only because the group writer
 // re-checks agent, session (status, expiry, intent version) and credential inside the commit;
 // connector and tool facts may lag a registration change by at most CONNECTOR_TTL_MS.
 const SESSION_TTL_MS = 1000;
@@ -19,57 +20,62 @@ export type ConnectorFacts = {
   tools: Map<string, { sensitivity: string | null; operations: { name: string; access: string }[] }>;
 };
 
-type Caches = { sessions: TtlCache<SessionFacts>; connectors: TtlCache<ConnectorFacts> };
-// On globalThis: the machine listener (server.ts) and Next's route bundles each load this
-// module, and an intent change or end served by one must drop the entry the other reads.
-const g = globalThis as unknown as { __wardenFacts?: WeakMap<Db, Caches> };
-const perDb = (g.__wardenFacts ??= new WeakMap<Db, Caches>());
-function caches(db: Db): Caches {
-  let c = perDb.get(db);
-  if (!c) perDb.set(db, (c = { sessions: new TtlCache(SESSION_TTL_MS), connectors: new TtlCache(CONNECTOR_TTL_MS) }));
-  return c;
-}
-
-/** The agent's own session (another agent's is undefined), fresh within a second. */
-export async function sessionFacts(db: Db, id: string, agentId: string): Promise<SessionFacts | undefined> {
-  const known = sessionFactsNow(db, id, agentId);
-  if (known !== false) return known;
-  const c = caches(db).sessions;
-  const read = c.begin();
-  const [s] = await db.select().from(sessions).where(eq(sessions.id, id));
-  // Only live sessions are worth keeping; anything else is read again next time.
-  if (s && s.status === "active") c.set(id, s, read);
-  return s && s.agentId === agentId ? s : undefined;
-}
-
-/** sessionFacts' answer when it is cached, without an await; false when it is not. */
-export function sessionFactsNow(db: Db, id: string, agentId: string): SessionFacts | undefined | false {
-  const hit = caches(db).sessions.get(id, Date.now(), () => liveSession(db, id));
-  return hit ? (hit.agentId === agentId ? hit : undefined) : false;
-}
-
-async function liveSession(db: Db, id: string): Promise<SessionFacts | undefined> {
-  const [s] = await db.select().from(sessions).where(eq(sessions.id, id));
-  return s?.status === "active" ? s : undefined;
-}
-
 /**
- * A connector's facts with its tools. One nobody registered is recorded as unmanaged (shadow)
- * the first time an agent calls it, and is escalated until a person adopts it.
+ * The decision path's cached reads, one per runtime (lib/runtime.ts). Each read answers from
+ * memory when it can, without a promise: every await is a suspension (and, in Next's process,
+ * async-hook calls) on the path every tool call takes.
  */
-export async function connectorFacts(db: Db, name: string, now: Date): Promise<ConnectorFacts> {
-  const hit = connectorFactsNow(db, name, now);
-  if (hit) return hit;
-  const c = caches(db).connectors;
-  const read = c.begin();
-  const facts = await loadConnector(db, name, now);
-  c.set(name, facts, read);
-  return facts;
-}
+export class FactCache {
+  private sessions: TtlCache<SessionFacts>;
+  private connectors: TtlCache<ConnectorFacts>;
 
-/** connectorFacts' answer when it is cached, without an await. */
-export function connectorFactsNow(db: Db, name: string, now: Date): ConnectorFacts | undefined {
-  return caches(db).connectors.get(name, now.getTime(), () => loadConnector(db, name, new Date()));
+  constructor(
+    private db: Db,
+    clock: Clock = systemClock,
+  ) {
+    this.sessions = new TtlCache(SESSION_TTL_MS, clock);
+    this.connectors = new TtlCache(CONNECTOR_TTL_MS, clock);
+  }
+
+  /** The agent's own session (another agent's is undefined), fresh within a second. */
+  session(id: string, agentId: string): SessionFacts | undefined | Promise<SessionFacts | undefined> {
+    const hit = this.sessions.get(id, undefined, () => this.liveSession(id));
+    if (hit) return hit.agentId === agentId ? hit : undefined;
+    return this.readSession(id, agentId);
+  }
+
+  private async readSession(id: string, agentId: string): Promise<SessionFacts | undefined> {
+    const read = this.sessions.begin();
+    const [s] = await this.db.select().from(sessions).where(eq(sessions.id, id));
+    // Only live sessions are worth keeping; anything else is read again next time.
+    if (s && s.status === "active") this.sessions.set(id, s, read);
+    return s && s.agentId === agentId ? s : undefined;
+  }
+
+  private async liveSession(id: string): Promise<SessionFacts | undefined> {
+    const [s] = await this.db.select().from(sessions).where(eq(sessions.id, id));
+    return s?.status === "active" ? s : undefined;
+  }
+
+  /**
+   * A connector's facts with its tools. One nobody registered is recorded as unmanaged (shadow)
+   * the first time an agent calls it, and is escalated until a person adopts it.
+   */
+  connector(name: string, now: Date): ConnectorFacts | Promise<ConnectorFacts> {
+    return this.connectors.get(name, undefined, () => loadConnector(this.db, name, new Date())) ?? this.readConnector(name, now);
+  }
+
+  private async readConnector(name: string, now: Date): Promise<ConnectorFacts> {
+    const read = this.connectors.begin();
+    const facts = await loadConnector(this.db, name, now);
+    this.connectors.set(name, facts, read);
+    return facts;
+  }
+
+  /** Drops a session's cached facts (after an intent change or the end). */
+  forget(sessionId: string) {
+    this.sessions.delete(sessionId);
+  }
 }
 
 // "Last seen" on the connectors list is the last tool call to within this much: the facts are
@@ -98,7 +104,5 @@ async function loadConnector(db: Db, name: string, now: Date): Promise<Connector
   return { ...facts, tools: new Map(tools.map((t) => [t.name, { sensitivity: t.sensitivity, operations: t.operations }])) };
 }
 
-/** Drops a session's cached facts in this process (after an intent change or the end). */
-export function forgetSession(db: Db, id: string) {
-  caches(db).sessions.delete(id);
-}
+/** What a service needs to read or drop the runtime's cached facts (the Runtime is one). */
+export type WithFacts = { db: Db; facts: Pick<FactCache, "forget" | "connector"> };

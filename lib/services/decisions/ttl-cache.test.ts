@@ -1,11 +1,12 @@
 import { describe, expect, it, vi } from "vitest";
+import { systemClock } from "@/lib/clock";
 import { TtlCache } from "./ttl-cache";
 
 const flush = () => new Promise((r) => setImmediate(r));
 
 describe("TtlCache", () => {
   it("forgets entries after the ttl and evicts the oldest beyond max", () => {
-    const c = new TtlCache<number>(100, 2);
+    const c = new TtlCache<number>(100, systemClock, 2);
     c.set("a", 1, c.begin(0));
     expect(c.get("a", 50)).toBe(1);
     expect(c.get("a", 101)).toBeUndefined();

@@ -1,3 +1,5 @@
+import { systemClock, type Clock } from "@/lib/clock";
+
 /**
  * A small time-bounded cache for the decision path's reads. Only for facts the group writer
  * re-checks inside the commit (agent status, session status / expiry / intent version,
@@ -13,6 +15,7 @@ export class TtlCache<V> {
 
   constructor(
     private ttlMs: number,
+    private clock: Clock = systemClock,
     private max = 10_000,
   ) {}
 
@@ -23,7 +26,7 @@ export class TtlCache<V> {
    * was a burst of identical queries, one per waiting request, every ttl). `renew` resolves to
    * the fresh value, or undefined to drop the entry; if it fails the entry simply ages out.
    */
-  get(key: string, now = Date.now(), renew?: () => Promise<V | undefined>): V | undefined {
+  get(key: string, now = this.clock.now(), renew?: () => Promise<V | undefined>): V | undefined {
     const e = this.map.get(key);
     if (!e) return undefined;
     const age = now - e.at;
@@ -54,11 +57,11 @@ export class TtlCache<V> {
   set(key: string, v: V, read?: { at: number; epoch: number }) {
     if (read && read.epoch !== this.epoch) return;
     if (this.map.size >= this.max && !this.map.has(key)) this.map.delete(this.map.keys().next().value as string); // oldest first
-    this.map.set(key, { v, at: read?.at ?? Date.now() });
+    this.map.set(key, { v, at: read?.at ?? this.clock.now() });
   }
 
   /** Marks the start of a read whose result will be stored with set(). */
-  begin(now = Date.now()): { at: number; epoch: number } {
+  begin(now = this.clock.now()): { at: number; epoch: number } {
     return { at: now, epoch: this.epoch };
   }
 

@@ -8,7 +8,7 @@ import type { Db, Tx } from "@/lib/db/client";
 import { agents, escalations, escalationVotes, grants, sessions, users } from "@/lib/db/schema";
 import type { ActionShape } from "@/lib/db/schema/decisions";
 import { allowedScopes, decisionBlocker, escalationFacts, isHighRisk, narrowestScope, type GrantScope } from "@/lib/policy/separation-of-duties";
-import { forgetSession } from "../decisions/facts";
+import type { WithFacts } from "../decisions/facts";
 import { onceGrantTtlMs } from "./config";
 import { amendIntent, applyIntentChange, openPendingSession, settleUnapproved } from "./effects";
 
@@ -29,7 +29,7 @@ export type DecideResult = {
  * vote, so a forged request is refused just like a button that was never shown. Every vote,
  * outcome and side effect is audited in the same transaction.
  */
-export async function decideEscalation(db: Db, person: Person, id: string, input: DecideInput, meta: Meta): Promise<DecideResult> {
+export async function decideEscalation({ db, facts }: WithFacts, person: Person, id: string, input: DecideInput, meta: Meta): Promise<DecideResult> {
   const reason = input.reason.trim();
   if (reason.length < 3) throw invalid("reason", "Say why, in a few words (at least 3 characters)");
   if (input.vote === "approve") await reauthenticateIfHighRisk(db, person, id, input.password, meta);
@@ -105,7 +105,7 @@ export async function decideEscalation(db: Db, person: Person, id: string, input
     return out;
   });
   // An approval may have changed the session's intent or status: drop this process's cached copy.
-  if (sessionId) forgetSession(db, sessionId);
+  if (sessionId) facts.forget(sessionId);
   return result;
 }
 

@@ -4,6 +4,7 @@ import type { Db } from "@/lib/db/client";
 import { agents, credentials, findings, trustConfigs } from "@/lib/db/schema";
 import { verifyWorkloadToken, type TrustConfig } from "@/lib/identity/workload-token";
 import { noteIfNeverIssued } from "../credentials/introspect";
+import { systemClock, type Clock } from "@/lib/clock";
 import { TtlCache } from "../decisions/ttl-cache";
 
 export type AgentCaller = {
@@ -116,36 +117,39 @@ async function recordUnknownIdentity(db: Db, identity: string, trustId?: string)
     });
 }
 
-// For POST /api/v1/authorize only: a successful authentication is reused for a moment. Safe
-// there because the decision's commit re-checks the credential and the agent (a revoked key or
-// a quarantine that landed meanwhile turns the answer into deny); every other endpoint
-// authenticates against the database each time.
-const AUTH_TTL_MS = 2000;
-// Shared across module copies (see facts.ts) so that every copy forgets the same entries.
-const authCache = ((globalThis as unknown as { __wardenAuth?: WeakMap<Db, TtlCache<AgentCaller>> }).__wardenAuth ??= new WeakMap());
-
-export async function authenticateAgentForDecision(db: Db, authorization: string | null, ip: string | null = null): Promise<AgentCaller | AgentAuthFailure> {
-  const hit = recentAgentAuthentication(db, authorization, ip);
-  if (hit) return hit;
-  const cache = authCacheFor(db);
-  const read = cache.begin();
-  const r = await authenticateAgent(db, authorization, ip);
-  if ("id" in r && authorization) cache.set(hashSecret(authorization), r, read);
-  return r;
-}
-
 /**
- * The agent a recent successful authentication with this header found, without an await (the
- * decision path's usual case). Renewed in the background before it expires; a renewal that
- * fails authentication drops it.
+ * For the decision endpoints only: a successful authentication is reused for a moment. Safe
+ * there because the decision's commit re-checks the credential and the agent (a revoked key or
+ * a quarantine that landed meanwhile turns the answer into deny); every other endpoint
+ * authenticates against the database each time. One per runtime (lib/runtime.ts).
  */
-export function recentAgentAuthentication(db: Db, authorization: string | null, ip: string | null = null): AgentCaller | undefined {
-  if (!authorization) return undefined;
-  return authCacheFor(db).get(hashSecret(authorization), Date.now(), () => authenticateAgent(db, authorization, ip).then((r) => ("id" in r ? r : undefined)));
+export class AgentAuthCache {
+  private cache: TtlCache<AgentCaller>;
+
+  constructor(
+    private db: Db,
+    clock: Clock = systemClock,
+  ) {
+    this.cache = new TtlCache<AgentCaller>(AUTH_TTL_MS, clock);
+  }
+
+  /**
+   * The agent a recent successful authentication with this header found, without a promise (the
+   * decision path's usual case); else the database's answer. A cached entry is renewed in the
+   * background before it expires; a renewal that fails authentication drops it.
+   */
+  authenticate(authorization: string | null, ip: string | null = null): AgentCaller | Promise<AgentCaller | AgentAuthFailure> {
+    const key = authorization ? hashSecret(authorization) : undefined;
+    const hit = key && this.cache.get(key, undefined, () => authenticateAgent(this.db, authorization, ip).then((r) => ("id" in r ? r : undefined)));
+    return hit || this.read(authorization, ip);
+  }
+
+  private async read(authorization: string | null, ip: string | null): Promise<AgentCaller | AgentAuthFailure> {
+    const read = this.cache.begin();
+    const r = await authenticateAgent(this.db, authorization, ip);
+    if ("id" in r && authorization) this.cache.set(hashSecret(authorization), r, read);
+    return r;
+  }
 }
 
-function authCacheFor(db: Db): TtlCache<AgentCaller> {
-  let cache = authCache.get(db);
-  if (!cache) authCache.set(db, (cache = new TtlCache<AgentCaller>(AUTH_TTL_MS)));
-  return cache;
-}
+const AUTH_TTL_MS = 2000;

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
 import { clearFailures, isLockedOut, noteFailure } from "@/lib/auth/rate-limit";
 import { dummyHash, verifyPassword } from "@/lib/auth/password";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { getUserCredentialsByEmail } from "@/lib/db/queries/users";
 import { users } from "@/lib/db/schema";
 

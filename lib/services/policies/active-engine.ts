@@ -4,6 +4,7 @@ import { rows, type Db } from "@/lib/db/client";
 import { policies, policyVersions } from "@/lib/db/schema";
 import { compilePolicies, type PolicyDecision, type PolicyEngine } from "@/lib/policy/cedar/engine";
 import type { PolicyRequest } from "@/lib/policy/cedar/request";
+import { systemClock, type Clock } from "@/lib/clock";
 
 export type ActiveEngine = { version: string; decide(req: PolicyRequest): PolicyDecision };
 
@@ -11,8 +12,6 @@ export type ActiveEngine = { version: string; decide(req: PolicyRequest): Policy
 // least this often, and recompiled when it changed.
 const REFRESH_MS = 500;
 
-type State = { db: Db; marker: string; checkedAt: number; engine: ActiveEngine; timer?: ReturnType<typeof setInterval> };
-const g = globalThis as unknown as { __wardenPolicy?: State };
 
 /** Nothing compiled and nothing to fall back on: every decision is deny. */
 const FAIL_CLOSED: ActiveEngine = {
@@ -51,55 +50,63 @@ async function load(db: Db, marker: string): Promise<ActiveEngine> {
   return { version, decide: (req) => engine.decide(req) };
 }
 
-/**
- * The compiled active policy set for this process. A compile failure keeps serving the last
- * good set; with none, decisions fail closed. A timer re-checks the change marker every
- * POLL_MS, so decisions normally find a fresh set without waiting on the database; if the timer
- * fell behind (a slow database), the decision waits for the check rather than use a set older
- * than REFRESH_MS. Concurrent checks share one query.
- */
-export async function getActiveEngine(db: Db): Promise<ActiveEngine> {
-  return freshEngine(db) ?? refresh(db);
-}
-
-/** The compiled set if it was checked within REFRESH_MS (the usual case), without an await. */
-export function freshEngine(db: Db): ActiveEngine | undefined {
-  const s = g.__wardenPolicy;
-  return s && s.db === db && Date.now() - s.checkedAt < REFRESH_MS ? s.engine : undefined;
-}
-
 const POLL_MS = REFRESH_MS / 2;
-const checks = new WeakMap<Db, Promise<ActiveEngine>>();
 
-function refresh(db: Db): Promise<ActiveEngine> {
-  let p = checks.get(db);
-  if (!p) {
-    p = check(db).finally(() => checks.delete(db));
-    checks.set(db, p);
+/**
+ * The compiled active policy set, one per runtime (lib/runtime.ts). A compile failure keeps
+ * serving the last good set; with none, decisions fail closed. A timer re-checks the change
+ * marker every POLL_MS, so decisions normally find a fresh set without waiting on the database;
+ * if the timer fell behind (a slow database), the decision waits for the check rather than use
+ * a set older than REFRESH_MS. Concurrent checks share one query.
+ */
+export class PolicySet {
+  private state?: { marker: string; checkedAt: number; engine: ActiveEngine };
+  private checking?: Promise<ActiveEngine>;
+  private timer?: ReturnType<typeof setInterval>;
+
+  constructor(
+    private db: Db,
+    private clock: Clock = systemClock,
+  ) {}
+
+  /** The set, without a promise when it was checked within REFRESH_MS (nearly always). */
+  current(): ActiveEngine | Promise<ActiveEngine> {
+    const s = this.state;
+    return s && this.clock.now() - s.checkedAt < REFRESH_MS ? s.engine : this.refresh();
   }
-  return p;
-}
 
-async function check(db: Db): Promise<ActiveEngine> {
-  const s = g.__wardenPolicy;
-  const started = Date.now();
-  try {
-    const marker = await changeMarker(db);
-    if (s && s.db === db && s.marker === marker) {
-      s.checkedAt = started;
-      return s.engine;
+  /** Stops the background re-check (the runtime is closing). */
+  stop() {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private refresh(): Promise<ActiveEngine> {
+    this.checking ??= this.check().finally(() => (this.checking = undefined));
+    return this.checking;
+  }
+
+  private async check(): Promise<ActiveEngine> {
+    const started = this.clock.now();
+    try {
+      const marker = await changeMarker(this.db);
+      if (this.state?.marker === marker) {
+        this.state.checkedAt = started;
+        return this.state.engine;
+      }
+      const engine = await load(this.db, marker);
+      this.state = { marker, checkedAt: started, engine };
+      if (!this.timer) {
+        this.timer = setInterval(() => void this.refresh().catch(() => {}), POLL_MS);
+        this.timer.unref?.();
+      }
+      return engine;
+    } catch {
+      if (this.state) {
+        this.state.checkedAt = this.clock.now();
+        return this.state.engine;
+      }
+      return FAIL_CLOSED;
     }
-    const engine = await load(db, marker);
-    const timer = s?.db === db && s.timer ? s.timer : setInterval(() => void refresh(db).catch(() => {}), POLL_MS);
-    timer.unref?.();
-    if (s && s.db !== db) clearInterval(s.timer);
-    g.__wardenPolicy = { db, marker, checkedAt: started, engine, timer };
-    return engine;
-  } catch {
-    if (s && s.db === db) {
-      s.checkedAt = Date.now();
-      return s.engine;
-    }
-    return FAIL_CLOSED;
   }
 }

@@ -8,7 +8,7 @@ import { personRef } from "@/lib/policy/separation-of-duties";
 import type { DiffEntry, Reason } from "@/lib/db/schema/decisions";
 import type { Intent } from "@/lib/db/schema/sessions";
 import { actionHash, checkDelegation, checkIntentWithinEnvelope, compareIntents } from "@/lib/policy/intent";
-import { forgetSession } from "../decisions/facts";
+import type { WithFacts } from "../decisions/facts";
 import type { AgentCaller } from "../machine/authenticate";
 import { intentRisk } from "@/lib/policy/escalation-risk";
 import { escalationTtlMs } from "../escalations/config";
@@ -30,8 +30,8 @@ export type IntentChangeResult = {
  * parent it is denied; otherwise it waits for a person (an intent_change escalation) while the
  * current intent stays in force. Every outcome is versioned and audited.
  */
-export async function changeIntent(db: Db, agent: AgentCaller, id: string, next: Intent, meta: { requestId?: string; ip?: string | null }): Promise<IntentChangeResult> {
-  return changeIntentAs(db, { kind: "agent", agent }, id, next, meta);
+export async function changeIntent(deps: WithFacts, agent: AgentCaller, id: string, next: Intent, meta: { requestId?: string; ip?: string | null }): Promise<IntentChangeResult> {
+  return changeIntentAs(deps, { kind: "agent", agent }, id, next, meta);
 }
 
 /**
@@ -39,17 +39,17 @@ export async function changeIntent(db: Db, agent: AgentCaller, id: string, next:
  * reason. Same rules as the agent's own change; a widening waits for someone else — separation
  * of duties keeps the person who filed it from approving it.
  */
-export async function proposeIntentChange(db: Db, person: { id: string; email: string }, id: string, next: Intent, reason: string, meta: { requestId?: string; ip?: string | null }): Promise<IntentChangeResult> {
-  const [row] = await db.select().from(sessions).innerJoin(agents, eq(agents.id, sessions.agentId)).where(eq(sessions.id, id));
+export async function proposeIntentChange(deps: WithFacts, person: { id: string; email: string }, id: string, next: Intent, reason: string, meta: { requestId?: string; ip?: string | null }): Promise<IntentChangeResult> {
+  const [row] = await deps.db.select().from(sessions).innerJoin(agents, eq(agents.id, sessions.agentId)).where(eq(sessions.id, id));
   if (!row) throw notFound("Session");
   const a = row.agents;
   const agent: AgentCaller = { id: a.id, name: a.name, identity: a.identity, riskTier: a.riskTier, status: a.status, team: a.team, envelope: a.envelope, via: "key" };
-  return changeIntentAs(db, { kind: "person", person, agent, reason }, id, next, meta);
+  return changeIntentAs(deps, { kind: "person", person, agent, reason }, id, next, meta);
 }
 
 type Requester = { kind: "agent"; agent: AgentCaller } | { kind: "person"; person: { id: string; email: string }; agent: AgentCaller; reason: string };
 
-async function changeIntentAs(db: Db, by: Requester, id: string, next: Intent, meta: { requestId?: string; ip?: string | null }): Promise<IntentChangeResult> {
+async function changeIntentAs({ db, facts }: WithFacts, by: Requester, id: string, next: Intent, meta: { requestId?: string; ip?: string | null }): Promise<IntentChangeResult> {
   const agent = by.agent;
   const actor = by.kind === "agent" ? { kind: "agent" as const, id: agent.id, label: agent.name } : { kind: "person" as const, id: by.person.id, label: by.person.email };
   const requestedBy = by.kind === "agent" ? `agent:${agent.id}` : personRef(by.person.id);
@@ -124,6 +124,6 @@ async function changeIntentAs(db: Db, by: Requester, id: string, next: Intent, m
   });
   // Other instances notice within a second; a decision made on the old intent meanwhile is
   // refused at commit (the intent version is a precondition).
-  forgetSession(db, id);
+  facts.forget(id);
   return result;
 }

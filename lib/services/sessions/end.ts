@@ -3,7 +3,7 @@ import { notFound } from "@/lib/api/errors";
 import { recordAudit } from "@/lib/audit/record";
 import type { Db } from "@/lib/db/client";
 import { credentials, sessions } from "@/lib/db/schema";
-import { forgetSession } from "../decisions/facts";
+import type { WithFacts } from "../decisions/facts";
 import type { AgentCaller } from "../machine/authenticate";
 import { retireRolesOf } from "../credentials/postgres-backend";
 import { withdrawForSession } from "../escalations/effects";
@@ -12,7 +12,7 @@ import { withdrawForSession } from "../escalations/effects";
  * Ends the agent's own session: it decides nothing more, and every credential issued to it is
  * revoked in the same transaction. Another agent's session is "not found".
  */
-export async function endSession(db: Db, agent: AgentCaller, id: string, reason: string, meta: { requestId?: string; ip?: string | null }) {
+export async function endSession({ db, facts }: WithFacts, agent: AgentCaller, id: string, reason: string, meta: { requestId?: string; ip?: string | null }) {
   const result = await db.transaction(async (tx) => {
     const [s] = await tx.select().from(sessions).where(and(eq(sessions.id, id), eq(sessions.agentId, agent.id))).for("update");
     if (!s) throw notFound("Session");
@@ -39,7 +39,7 @@ export async function endSession(db: Db, agent: AgentCaller, id: string, reason:
     });
     return { id, status: "ended" as const, endedAt: now.toISOString(), revokedCredentials: revoked.length, revokedIds: revoked.map((r) => r.id) };
   });
-  forgetSession(db, id);
+  facts.forget(id);
   await retireRolesOf(db, result.revokedIds ?? []);
   const { revokedIds: _ids, ...out } = result;
   return out;

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { rows, type Db } from "@/lib/db/client";
-import { subscribe, type Change } from "@/lib/realtime/hub";
+import type { ChangeFeed, Change } from "@/lib/realtime/hub";
 import { BACKOFF_SECONDS, MAX_ATTEMPTS } from "./constants";
 import { decryptSecret, getWebhookKey } from "./crypto";
 import { recordOutcome, type DeliveryRef, type Outcome } from "./outcome";
@@ -180,13 +180,12 @@ export const raisesEscalation = (c: Pick<Change, "actions">) => c.actions.some((
 
 /**
  * Queues and sends notifications every WARDEN_WEBHOOK_SECONDS (default 2) in the background of
- * this process (once per process), and right away when the change feed reports a new
+ * this process (the runtime starts it once), and right away when the change feed reports a new
  * escalation. Runs never overlap; a wake-up during a run makes one more run after it. Errors
  * are logged: the next run simply tries again.
  */
-export function startWebhookDispatcher(db: Db, seconds = Number(process.env.WARDEN_WEBHOOK_SECONDS ?? 2)) {
-  const g = globalThis as unknown as { __wardenWebhooks?: ReturnType<typeof setInterval> };
-  if (g.__wardenWebhooks || !(seconds > 0)) return;
+export function startWebhookDispatcher(db: Db, feed: Pick<ChangeFeed, "subscribe">, seconds = Number(process.env.WARDEN_WEBHOOK_SECONDS ?? 2)): () => void {
+  if (!(seconds > 0)) return () => {};
   let running = false;
   let again = false;
   const run = async () => {
@@ -208,9 +207,15 @@ export function startWebhookDispatcher(db: Db, seconds = Number(process.env.WARD
         if (again) tick();
       });
   };
-  g.__wardenWebhooks = setInterval(tick, seconds * 1000);
-  g.__wardenWebhooks.unref?.();
-  subscribe((c) => raisesEscalation(c) && tick()).catch((err) =>
-    console.error("[warden] webhook dispatcher runs on its timer only; change feed unavailable:", (err as Error).message),
+  const every = setInterval(tick, seconds * 1000);
+  every.unref?.();
+  let unsubscribe: (() => void) | undefined;
+  feed.subscribe((c) => raisesEscalation(c) && tick()).then(
+    (u) => (unsubscribe = u),
+    (err) => console.error("[warden] webhook dispatcher runs on its timer only; change feed unavailable:", (err as Error).message),
   );
+  return () => {
+    clearInterval(every);
+    unsubscribe?.();
+  };
 }

@@ -2,7 +2,7 @@ import { PageHeader } from "@/components/page-header";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { requirePagePerson } from "@/lib/auth/current";
 import { asJson, searchKey } from "@/lib/client/list-keys";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { listTrustConfigs } from "@/lib/db/queries/trust";
 import { DEFAULT_ALGS } from "@/lib/identity/trust";
 import { wardenAudience } from "@/lib/services/machine/authenticate";

@@ -1,7 +1,7 @@
 import { PageHeader } from "@/components/page-header";
 import { requirePagePerson } from "@/lib/auth/current";
 import { asJson, searchKey } from "@/lib/client/list-keys";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { listUsers } from "@/lib/db/queries/users";
 import { personListSchema } from "@/lib/services/people/schemas";
 import { PeopleClient } from "./client";

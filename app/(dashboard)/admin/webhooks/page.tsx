@@ -2,7 +2,7 @@ import { PageHeader } from "@/components/page-header";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { requirePagePerson } from "@/lib/auth/current";
 import { asJson } from "@/lib/client/list-keys";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { listTeams } from "@/lib/db/queries/agents";
 import { listWebhooks } from "@/lib/db/queries/webhooks";
 import { WebhooksClient } from "./client";

@@ -15,7 +15,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { isUuid } from "@/lib/api/with-person";
 import { requirePagePerson } from "@/lib/auth/current";
 import { can } from "@/lib/auth/roles";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { getAgentDetail } from "@/lib/db/queries/agents";
 
 export default async function AgentPage({ params }: { params: Promise<{ id: string }> }) {

@@ -13,7 +13,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { isUuid } from "@/lib/api/with-person";
 import { requirePagePerson } from "@/lib/auth/current";
 import { can } from "@/lib/auth/roles";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { getConnectorDetail } from "@/lib/db/queries/connectors";
 
 const muted = <span className="text-muted-foreground">—</span>;

@@ -1,7 +1,7 @@
 import { ConnectorForm } from "@/components/connectors/connector-form";
 import { PageHeader } from "@/components/page-header";
 import { requirePagePerson } from "@/lib/auth/current";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { listOwnerOptions } from "@/lib/db/queries/people-options";
 
 export const metadata = { title: "Register connector · Warden" };

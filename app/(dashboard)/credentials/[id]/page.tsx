@@ -10,7 +10,7 @@ import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { isUuid } from "@/lib/api/with-person";
 import { requirePagePerson } from "@/lib/auth/current";
 import { can } from "@/lib/auth/roles";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { getCredentialDetail } from "@/lib/db/queries/credentials";
 
 const none = <span className="text-muted-foreground">—</span>;

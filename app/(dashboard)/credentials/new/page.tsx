@@ -2,7 +2,7 @@ import { CredentialForm } from "@/components/credentials/credential-form";
 import { PageHeader } from "@/components/page-header";
 import { isUuid } from "@/lib/api/with-person";
 import { requirePagePerson } from "@/lib/auth/current";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { connectorOptions } from "@/lib/db/queries/connectors";
 import { agentPickerOptions } from "@/lib/db/queries/credentials";
 

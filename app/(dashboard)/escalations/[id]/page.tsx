@@ -4,7 +4,7 @@ import { ApiError } from "@/lib/api/errors";
 import { isUuid } from "@/lib/api/with-person";
 import { requirePagePerson } from "@/lib/auth/current";
 import { asJson } from "@/lib/client/list-keys";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { getEscalationForPerson } from "@/lib/services/escalations/view";
 import { EscalationDetail } from "./client";
 

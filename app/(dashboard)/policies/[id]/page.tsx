@@ -7,7 +7,7 @@ import { isUuid } from "@/lib/api/with-person";
 import { requirePagePerson } from "@/lib/auth/current";
 import { can } from "@/lib/auth/roles";
 import { asJson } from "@/lib/client/list-keys";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { getPolicyDetail } from "@/lib/db/queries/policies";
 import { CodeBlock, EffectBadges, splitTitle } from "../code-view";
 import { PolicyEnableActions } from "./policy-actions";

@@ -19,7 +19,7 @@ import { isUuid } from "@/lib/api/with-person";
 import { requirePagePerson } from "@/lib/auth/current";
 import { can } from "@/lib/auth/roles";
 import { compareIntents } from "@/lib/policy/intent";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { getSessionDetail } from "@/lib/db/queries/sessions";
 import { sessionTimeline, TIMELINE_PAGE } from "@/lib/db/queries/timeline";
 import { sessionSpans } from "@/lib/db/queries/traces";

@@ -1,7 +1,7 @@
 import { PageHeader } from "@/components/page-header";
 import { requirePagePerson } from "@/lib/auth/current";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { getUserById } from "@/lib/db/queries/users";
 import { PasswordClient } from "./client";
 

@@ -1,7 +1,7 @@
 import { PageHeader } from "@/components/page-header";
 import { requirePagePerson } from "@/lib/auth/current";
 import { asJson } from "@/lib/client/list-keys";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { listTokensForUser } from "@/lib/db/queries/tokens";
 import { MAX_ACTIVE_TOKENS } from "@/lib/services/tokens/schemas";
 import { TokensClient } from "./client";

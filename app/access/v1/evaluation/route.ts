@@ -1,10 +1,9 @@
 import { z } from "zod";
 import { readJson } from "@/lib/api/body";
 import { withAgent } from "@/lib/api/with-agent";
-import { getDb } from "@/lib/db/client";
+import { decisionDeps } from "@/lib/runtime";
 import { evaluateOne } from "@/lib/services/authzen/evaluate";
 import { parseEvaluation } from "@/lib/services/authzen/map";
-import { getDecisionRuntime } from "@/lib/services/decisions/runtime";
 
 // OpenID AuthZEN 1.0 Access Evaluation API (default path /access/v1/evaluation). The PEP
 // authenticates as the agent, like the machine API. A deny is HTTP 200 with decision: false;
@@ -13,7 +12,5 @@ const MAX_BODY = 64 * 1024;
 
 export const POST = withAgent(async ({ req, agent, meta }) => {
   const evaluation = parseEvaluation(await readJson(req, z.unknown(), MAX_BODY));
-  const db = await getDb();
-  const { writer, engine } = await getDecisionRuntime(db);
-  return evaluateOne({ db, writer, engine, agent, meta }, evaluation);
+  return evaluateOne({ ...(await decisionDeps()), agent, meta }, evaluation);
 });

@@ -1,6 +1,6 @@
 import { readJson, readQuery } from "@/lib/api/body";
 import { json, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { listAgents } from "@/lib/db/queries/agents";
 import { createAgent } from "@/lib/services/agents/create";
 import { agentCreateSchema, agentListSchema } from "@/lib/services/agents/schemas";

@@ -1,6 +1,6 @@
 import { readJson, readQuery } from "@/lib/api/body";
 import { json, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { listConnectors } from "@/lib/db/queries/connectors";
 import { createConnector } from "@/lib/services/connectors/create";
 import { connectorCreateSchema, connectorListSchema } from "@/lib/services/connectors/schemas";

@@ -2,7 +2,7 @@ import type { NextRequest } from "next/server";
 import { readJson, readQuery } from "@/lib/api/body";
 import { isAgentRequest, withAgent } from "@/lib/api/with-agent";
 import { json, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb, getRuntime } from "@/lib/runtime";
 import { listCredentials } from "@/lib/db/queries/credentials";
 import { personCaller } from "@/lib/services/context";
 import { issueJitCredential } from "@/lib/services/credentials/issue-jit";
@@ -28,7 +28,7 @@ const recordStanding = withPerson(
 // (shown once) when the scope lies inside the intent, else 200 with an escalate or a deny.
 const issueJit = withAgent(async ({ req, agent, meta }) => {
   const input = await readJson(req, issueJitSchema);
-  const result = await issueJitCredential(await getDb(), agent, input, meta);
+  const result = await issueJitCredential(await getRuntime(), agent, input, meta);
   return json(result, result.decision === "allow" ? 201 : 200, meta);
 });
 

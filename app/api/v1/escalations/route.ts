@@ -1,6 +1,6 @@
 import { readQuery } from "@/lib/api/body";
 import { withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { escalationListSchema, listEscalations } from "@/lib/db/queries/escalations";
 
 // The approvers' queue: everyone who may read the inventory may watch it; deciding is separate.

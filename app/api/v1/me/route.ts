@@ -1,7 +1,7 @@
 import { notFound } from "@/lib/api/errors";
 import { withPerson } from "@/lib/api/with-person";
 import { CAN, can, type Capability } from "@/lib/auth/roles";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { getUserById } from "@/lib/db/queries/users";
 
 // Any signed-in person (every role has readInventory): who am I, and what may I do.

@@ -1,7 +1,7 @@
 import { readJson, readQuery } from "@/lib/api/body";
 import { withAgent } from "@/lib/api/with-agent";
 import { json, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { listSessions, sessionListSchema } from "@/lib/db/queries/sessions";
 import { openSession } from "@/lib/services/sessions/open";
 import { openSessionSchema } from "@/lib/services/sessions/schemas";

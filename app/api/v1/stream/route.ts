@@ -1,6 +1,7 @@
 import { withPerson, isUuid } from "@/lib/api/with-person";
 import { ApiError } from "@/lib/api/errors";
-import { subscribe, type Change } from "@/lib/realtime/hub";
+import type { Change } from "@/lib/realtime/hub";
+import { getRuntime } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";
 
@@ -42,7 +43,7 @@ export const GET = withPerson(
           send(`event: change\ndata: ${JSON.stringify({ seq: pending.seq, actions: [...pending.actions].slice(0, 20) })}\n\n`);
           pending = null;
         };
-        const unsubscribe = await subscribe((c) => {
+        const unsubscribe = await (await getRuntime()).feed.subscribe((c) => {
           if (!wants(c)) return;
           pending ??= { seq: 0, actions: new Set() };
           pending.seq = Math.max(pending.seq, c.seq);

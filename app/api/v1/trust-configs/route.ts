@@ -1,6 +1,6 @@
 import { readJson, readQuery } from "@/lib/api/body";
 import { json, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { listTrustConfigs } from "@/lib/db/queries/trust";
 import { personCaller } from "@/lib/services/context";
 import { createTrustConfig } from "@/lib/services/trust/create";

@@ -1,6 +1,6 @@
 import { readJson, readQuery } from "@/lib/api/body";
 import { json, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { listUsers } from "@/lib/db/queries/users";
 import { createPerson } from "@/lib/services/people/create";
 import { personCreateSchema, personListSchema } from "@/lib/services/people/schemas";

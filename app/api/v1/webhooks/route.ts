@@ -1,6 +1,6 @@
 import { readJson } from "@/lib/api/body";
 import { json, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { listWebhooks } from "@/lib/db/queries/webhooks";
 import { personCaller } from "@/lib/services/context";
 import { createWebhook } from "@/lib/services/webhooks/manage";

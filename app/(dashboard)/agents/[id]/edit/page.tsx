@@ -3,7 +3,7 @@ import { AgentForm } from "@/components/agents/agent-form";
 import { PageHeader } from "@/components/page-header";
 import { isUuid } from "@/lib/api/with-person";
 import { requirePagePerson } from "@/lib/auth/current";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { getAgentRow } from "@/lib/db/queries/agents";
 import { listOwnerOptions } from "@/lib/db/queries/people-options";
 

@@ -3,7 +3,7 @@ import { ConnectorForm } from "@/components/connectors/connector-form";
 import { PageHeader } from "@/components/page-header";
 import { isUuid } from "@/lib/api/with-person";
 import { requirePagePerson } from "@/lib/auth/current";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { getConnector } from "@/lib/db/queries/connectors";
 import { listOwnerOptions } from "@/lib/db/queries/people-options";
 

@@ -1,7 +1,7 @@
 import { notFound } from "@/lib/api/errors";
 import { readJson } from "@/lib/api/body";
 import { idParam, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { getAgentDetail } from "@/lib/db/queries/agents";
 import { agentUpdateSchema } from "@/lib/services/agents/schemas";
 import { updateAgent } from "@/lib/services/agents/update";

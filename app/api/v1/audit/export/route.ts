@@ -2,7 +2,7 @@ import { parseWith } from "@/lib/api/body";
 import { withPerson } from "@/lib/api/with-person";
 import { GENESIS_HASH } from "@/lib/audit/chain";
 import { exportFilters, exportFormatSchema, startAuditExport } from "@/lib/audit/export";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 
 /**
  * GET /api/v1/audit/export?format=csv|json&<the list's filters> — the matching events up to the

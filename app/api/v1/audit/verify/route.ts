@@ -1,6 +1,6 @@
 import { withPerson } from "@/lib/api/with-person";
 import { verifyAuditChain, type VerifyResult } from "@/lib/audit/verify";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 
 export type VerifyResponse = VerifyResult & { durationMs: number };
 

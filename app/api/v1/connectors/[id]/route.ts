@@ -1,7 +1,7 @@
 import { notFound } from "@/lib/api/errors";
 import { readJson } from "@/lib/api/body";
 import { idParam, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { getConnectorDetail } from "@/lib/db/queries/connectors";
 import { connectorUpdateSchema } from "@/lib/services/connectors/schemas";
 import { updateConnector } from "@/lib/services/connectors/update";

@@ -1,6 +1,6 @@
 import { readJson } from "@/lib/api/body";
 import { withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { personCaller } from "@/lib/services/context";
 import { bulkRevokeCredentials } from "@/lib/services/credentials/bulk-revoke";
 import { bulkRevokeSchema } from "@/lib/services/credentials/schemas";

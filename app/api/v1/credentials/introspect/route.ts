@@ -1,6 +1,6 @@
 import { readFormOrJson } from "@/lib/api/body";
 import { withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { introspectCredential } from "@/lib/services/credentials/introspect";
 import { tokenBodySchema } from "@/lib/services/credentials/jit-schemas";
 

@@ -1,6 +1,6 @@
 import { readFormOrJson } from "@/lib/api/body";
 import { withAgent } from "@/lib/api/with-agent";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { revokeByHolder } from "@/lib/services/credentials/introspect";
 import { tokenBodySchema } from "@/lib/services/credentials/jit-schemas";
 

@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import { isAgentRequest, withAgent } from "@/lib/api/with-agent";
 import { idParam, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { getEscalationForAgent } from "@/lib/services/escalations/get-for-agent";
 import { getEscalationForPerson } from "@/lib/services/escalations/view";
 

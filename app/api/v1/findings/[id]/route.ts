@@ -1,7 +1,7 @@
 import { readJson } from "@/lib/api/body";
 import { notFound } from "@/lib/api/errors";
 import { idParam, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { getFinding } from "@/lib/db/queries/findings";
 import { personCaller } from "@/lib/services/context";
 import { findingUpdateSchema, updateFinding } from "@/lib/services/findings/update";

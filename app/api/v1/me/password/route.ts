@@ -1,6 +1,6 @@
 import { readJson } from "@/lib/api/body";
 import { withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { changeOwnPassword } from "@/lib/services/people/change-password";
 import { passwordChangeSchema } from "@/lib/services/people/schemas";
 import { personCaller } from "@/lib/services/context";

@@ -1,6 +1,6 @@
 import { notFound } from "@/lib/api/errors";
 import { idParam, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { getPolicyDetail } from "@/lib/db/queries/policies";
 
 export const GET = withPerson<{ id: string }>(

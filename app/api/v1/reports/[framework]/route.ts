@@ -1,5 +1,5 @@
 import { withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { buildReport } from "@/lib/reports/build";
 import { frameworkParam, parseReportPeriod } from "@/lib/reports/period";
 

@@ -1,6 +1,6 @@
 import { readJson } from "@/lib/api/body";
 import { withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { verifyExport, verifyExportSchema } from "@/lib/services/reports/verify";
 
 /**

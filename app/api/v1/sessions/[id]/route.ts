@@ -1,6 +1,6 @@
 import { notFound } from "@/lib/api/errors";
 import { idParam, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { getSessionDetail } from "@/lib/db/queries/sessions";
 import { sessionTimeline, TIMELINE_PAGE } from "@/lib/db/queries/timeline";
 

@@ -1,7 +1,7 @@
 import { notFound } from "@/lib/api/errors";
 import { readJson } from "@/lib/api/body";
 import { idParam, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { listTokensForUser } from "@/lib/db/queries/tokens";
 import { getUserById } from "@/lib/db/queries/users";
 import { personUpdateSchema } from "@/lib/services/people/schemas";

@@ -1,7 +1,7 @@
 import { notFound } from "@/lib/api/errors";
 import { readJson } from "@/lib/api/body";
 import { idParam, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { getWebhook } from "@/lib/db/queries/webhooks";
 import { personCaller } from "@/lib/services/context";
 import { updateWebhook } from "@/lib/services/webhooks/manage";

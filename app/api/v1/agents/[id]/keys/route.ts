@@ -1,6 +1,6 @@
 import { readJson } from "@/lib/api/body";
 import { idParam, json, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { issueAgentKey } from "@/lib/services/agents/keys";
 import { issueKeySchema } from "@/lib/services/agents/schemas";
 import { personCaller } from "@/lib/services/context";

@@ -1,6 +1,6 @@
 import { readJson } from "@/lib/api/body";
 import { idParam, json, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { toolCreateSchema } from "@/lib/services/connectors/schemas";
 import { addTool } from "@/lib/services/connectors/tools";
 import { personCaller } from "@/lib/services/context";

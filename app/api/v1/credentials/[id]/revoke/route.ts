@@ -1,6 +1,6 @@
 import { readJson } from "@/lib/api/body";
 import { idParam, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { reasonSchema } from "@/lib/services/agents/schemas";
 import { personCaller } from "@/lib/services/context";
 import { revokeCredential } from "@/lib/services/credentials/revoke";

@@ -1,6 +1,6 @@
 import { readJson } from "@/lib/api/body";
 import { idParam, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getRuntime } from "@/lib/runtime";
 import { decideEscalation } from "@/lib/services/escalations/decide";
 import { approveSchema } from "@/lib/services/escalations/schemas";
 
@@ -10,7 +10,7 @@ export const POST = withPerson<{ id: string }>(
   async ({ req, person, params, meta }) => {
     const id = idParam(params.id, "Escalation");
     const body = await readJson(req, approveSchema);
-    return decideEscalation(await getDb(), person, id, { vote: "approve", ...body }, meta);
+    return decideEscalation(await getRuntime(), person, id, { vote: "approve", ...body }, meta);
   },
   { can: "decideEscalations" },
 );

@@ -1,6 +1,6 @@
 import { readJson } from "@/lib/api/body";
 import { idParam, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getRuntime } from "@/lib/runtime";
 import { decideEscalation } from "@/lib/services/escalations/decide";
 import { denySchema } from "@/lib/services/escalations/schemas";
 
@@ -9,7 +9,7 @@ export const POST = withPerson<{ id: string }>(
   async ({ req, person, params, meta }) => {
     const id = idParam(params.id, "Escalation");
     const { reason } = await readJson(req, denySchema);
-    return decideEscalation(await getDb(), person, id, { vote: "deny", reason }, meta);
+    return decideEscalation(await getRuntime(), person, id, { vote: "deny", reason }, meta);
   },
   { can: "decideEscalations" },
 );

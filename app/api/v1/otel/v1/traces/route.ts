@@ -1,7 +1,7 @@
 import { readJson } from "@/lib/api/body";
 import { ApiError } from "@/lib/api/errors";
 import { withAgent } from "@/lib/api/with-agent";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { exportRequestSchema } from "@/lib/services/telemetry/otlp";
 import { ingestTraces } from "@/lib/services/telemetry/ingest";
 

@@ -1,6 +1,6 @@
 import { readJson } from "@/lib/api/body";
 import { idParam, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { personCaller } from "@/lib/services/context";
 import { policyReasonSchema } from "@/lib/services/policies/schemas";
 import { setPolicyEnabled } from "@/lib/services/policies/set-enabled";

@@ -1,6 +1,6 @@
 import { readJson } from "@/lib/api/body";
 import { idParam, json, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { personCaller } from "@/lib/services/context";
 import { addPolicyVersion } from "@/lib/services/policies/add-version";
 import { policyVersionSchema } from "@/lib/services/policies/schemas";

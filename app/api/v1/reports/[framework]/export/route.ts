@@ -1,6 +1,6 @@
 import { ApiError } from "@/lib/api/errors";
 import { withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { EXPORT_FORMATS, isExportFormat } from "@/lib/reports/export";
 import { frameworkParam, parseReportPeriod } from "@/lib/reports/period";
 import { personCaller } from "@/lib/services/context";

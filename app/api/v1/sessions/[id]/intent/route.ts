@@ -3,7 +3,7 @@ import { z } from "zod";
 import { readJson } from "@/lib/api/body";
 import { isAgentRequest, withAgent } from "@/lib/api/with-agent";
 import { idParam, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb, getRuntime } from "@/lib/runtime";
 import { changeIntent, proposeIntentChange } from "@/lib/services/sessions/change-intent";
 import { intentSchema } from "@/lib/services/sessions/schemas";
 
@@ -12,7 +12,7 @@ import { intentSchema } from "@/lib/services/sessions/schemas";
 const byAgent = withAgent<{ id: string }>(async ({ req, agent, params, meta }) => {
   const id = idParam(params.id, "Session");
   const intent = await readJson(req, intentSchema);
-  return changeIntent(await getDb(), agent, id, intent, meta);
+  return changeIntent(await getRuntime(), agent, id, intent, meta);
 });
 
 const personBody = z.object({ intent: intentSchema, reason: z.string().trim().min(3, "give a reason (3+ characters)").max(1000) });
@@ -21,7 +21,7 @@ const byPerson = withPerson<{ id: string }>(
   async ({ req, person, params, meta }) => {
     const id = idParam(params.id, "Session");
     const { intent, reason } = await readJson(req, personBody);
-    return proposeIntentChange(await getDb(), person, id, intent, reason, meta);
+    return proposeIntentChange(await getRuntime(), person, id, intent, reason, meta);
   },
   { can: "proposeIntentChanges" },
 );

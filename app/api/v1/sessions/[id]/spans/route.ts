@@ -1,6 +1,6 @@
 import { notFound } from "@/lib/api/errors";
 import { idParam, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { sessions } from "@/lib/db/schema";
 import { sessionSpans } from "@/lib/db/queries/traces";
 import { eq } from "drizzle-orm";

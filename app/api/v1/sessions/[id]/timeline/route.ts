@@ -1,7 +1,7 @@
 import { readQuery } from "@/lib/api/body";
 import { notFound } from "@/lib/api/errors";
 import { idParam, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { sessions } from "@/lib/db/schema";
 import { sessionTimeline, timelineQuerySchema } from "@/lib/db/queries/timeline";
 import { eq } from "drizzle-orm";

@@ -1,7 +1,7 @@
 import { readJson } from "@/lib/api/body";
 import { idParam, withPerson } from "@/lib/api/with-person";
 import { can } from "@/lib/auth/roles";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { personCaller } from "@/lib/services/context";
 import { revokeToken } from "@/lib/services/tokens/revoke";
 import { tokenRevokeSchema } from "@/lib/services/tokens/schemas";

@@ -1,6 +1,6 @@
 import { readJson } from "@/lib/api/body";
 import { idParam, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { personCaller } from "@/lib/services/context";
 import { reasonSchema } from "@/lib/services/trust/schemas";
 import { setTrustEnabled } from "@/lib/services/trust/set-enabled";

@@ -1,6 +1,6 @@
 import { notFound } from "@/lib/api/errors";
 import { idParam, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { getWebhook, listDeliveries } from "@/lib/db/queries/webhooks";
 
 // The 20 most recent deliveries: status, attempts, last answer. Payloads stay on the server.

@@ -1,5 +1,5 @@
 import { idParam, withPerson } from "@/lib/api/with-person";
-import { getDb } from "@/lib/db/client";
+import { getDb } from "@/lib/runtime";
 import { personCaller } from "@/lib/services/context";
 import { rotateWebhookSecret } from "@/lib/services/webhooks/manage";
 
