@@ -28,7 +28,7 @@ export class Runtime {
     readonly clock: Clock = systemClock,
   ) {
     this.db = handle.db;
-    this.writer = new GroupWriter(handle.db);
+    this.writer = new GroupWriter(handle.db, { clock });
     this.policies = new PolicySet(handle.db, clock);
     this.facts = new FactCache(handle.db, clock);
     this.agentAuth = new AgentAuthCache(handle.db, clock);

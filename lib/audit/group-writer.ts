@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Clock } from "@/lib/clock";
 import type { Db } from "@/lib/db/client";
 import { batchTransaction, HeldConnection, type RunStatements, type Statement } from "@/lib/db/raw";
 import type { decisions, escalations } from "@/lib/db/schema";
@@ -45,6 +46,8 @@ type Options = {
   fillWaitMs?: number;
   /** At most one change-feed notice per this long from this writer's batches (default 100). */
   feedIntervalMs?: number;
+  /** The runtime's clock, for how long the held connection has been idle. */
+  clock?: Clock;
 };
 
 /**
@@ -107,7 +110,7 @@ export class GroupWriter {
     private db: Db,
     private opts: Options = {},
   ) {
-    this.conn = HeldConnection.of(db);
+    this.conn = HeldConnection.of(db, opts.clock);
     this.maxInFlight = this.conn ? Math.max(1, opts.maxInFlight ?? 2) : 1;
     const conn = this.conn;
     // A notice sent on its own goes on the batches' connection, after every batch sent before

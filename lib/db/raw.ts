@@ -1,5 +1,6 @@
 import { randomFillSync } from "node:crypto";
 import type { Db } from "./client";
+import { systemClock, type Clock } from "@/lib/clock";
 
 /**
  * One parameterised statement ($1, $2, ...). `name`: on a held connection, prepare it once per
@@ -93,12 +94,15 @@ export class HeldConnection {
   private lastUsed = 0;
   private idleCheck: ReturnType<typeof setInterval> | null = null;
 
-  static of(db: Db): HeldConnection | null {
+  static of(db: Db, clock: Clock = systemClock): HeldConnection | null {
     const client = (db as unknown as { $client: PgPool | PGliteLike }).$client;
-    return "connect" in client ? new HeldConnection(client) : null;
+    return "connect" in client ? new HeldConnection(client, clock) : null;
   }
 
-  private constructor(private pool: PgPool) {}
+  private constructor(
+    private pool: PgPool,
+    private clock: Clock,
+  ) {}
 
   /**
    * Runs one statement and returns its rows. A named statement is prepared once per connection
@@ -109,7 +113,7 @@ export class HeldConnection {
   run(statement: Statement): Promise<Record<string, unknown>[]> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ statement, resolve, reject });
-      this.lastUsed = Date.now();
+      this.lastUsed = this.clock.now();
       if (!this.active) void this.next();
     });
   }
@@ -135,7 +139,7 @@ export class HeldConnection {
       void this.next();
       job.reject(err);
     } finally {
-      this.lastUsed = Date.now();
+      this.lastUsed = this.clock.now();
     }
   }
 
@@ -145,7 +149,7 @@ export class HeldConnection {
       c.on("error", onHeldError);
       c.once("end", this.onEnd);
       this.client = c;
-      this.lastUsed = Date.now();
+      this.lastUsed = this.clock.now();
       // Unref'd: an idle writer must not keep the process alive.
       this.idleCheck ??= setInterval(() => this.releaseIfIdle(), HELD_IDLE_MS / 2).unref();
       return c;
@@ -177,7 +181,7 @@ export class HeldConnection {
   // Idle for a second, or someone waits for a pool connection (a pool of one or two).
   private releaseIfIdle(now = false) {
     if (this.active) return;
-    if (!now && Date.now() - this.lastUsed < HELD_IDLE_MS && !this.pool.waitingCount) return;
+    if (!now && this.clock.now() - this.lastUsed < HELD_IDLE_MS && !this.pool.waitingCount) return;
     if (this.idleCheck) clearInterval(this.idleCheck);
     this.idleCheck = null;
     const c = this.client;

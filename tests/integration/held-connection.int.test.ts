@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { TestClock } from "../../lib/clock";
 import { rows, type DatabaseHandle } from "../../lib/db/client";
 import { HeldConnection } from "../../lib/db/raw";
 import { openTestDatabase } from "./db";
@@ -72,11 +73,13 @@ describe("held connection on postgres", () => {
   });
 
   it("gives the connection back to the pool after a second without statements", async () => {
-    const c = HeldConnection.of(h.db)!;
+    const clock = new TestClock();
+    const c = HeldConnection.of(h.db, clock)!;
     await pid(c);
     expect(pool.totalCount - pool.idleCount).toBeGreaterThanOrEqual(1);
-    await new Promise((r) => setTimeout(r, 1700));
-    expect(pool.totalCount - pool.idleCount).toBe(0); // every held connection went back
+    clock.advance(1100); // a second without statements, as this connection's clock sees it
+    // Its idle check runs every half second: it gives the connection back at the next one.
+    await vi.waitFor(() => expect(pool.totalCount - pool.idleCount).toBe(0), { timeout: 2_000, interval: 50 });
     // And takes one again when work comes back.
     expect(rows<{ n: number }>(await h.db.execute(sql`select 1 as n`))[0].n).toBe(1);
     expect(await pid(c)).toBeGreaterThan(0);
