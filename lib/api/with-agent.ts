@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import { getDb } from "@/lib/db/client";
 import { authenticateAgent, authenticateAgentForDecision, type AgentCaller } from "@/lib/services/machine/authenticate";
-import { ApiError } from "./errors";
+import { DomainError } from "@/lib/errors";
 import { errorResponse, json, requestMeta, type RequestMeta } from "./with-person";
 
 export type AgentContext<P> = { req: NextRequest; agent: AgentCaller; params: P; meta: RequestMeta };
@@ -22,7 +22,7 @@ export function withAgent<P = Record<string, string>>(
       // Decisions may reuse a recent authentication (their commit re-checks credential and agent).
       const authenticate = opts.decision ? authenticateAgentForDecision : authenticateAgent;
       const agent = await authenticate(await getDb(), req.headers.get("authorization"), meta.ip);
-      if (!("id" in agent)) throw new ApiError("unauthenticated", "Agent credentials were not accepted");
+      if (!("id" in agent)) throw new DomainError("unauthenticated", "Agent credentials were not accepted");
       const params = ((await routeCtx?.params) ?? {}) as P;
       const out = await handler({ req, agent, params, meta });
       return out instanceof Response ? out : json(out, 200, meta);

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiError } from "../../lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import { parseWith } from "../../lib/api/body";
 import { verifyAuditChain } from "../../lib/audit/verify";
 import type { DatabaseHandle } from "../../lib/db/client";
@@ -81,7 +81,7 @@ describe.each(DB_KINDS)("connectors and credentials on %s", (kind) => {
   it("refuses a duplicate name with a 409 naming the field, and writes nothing", async () => {
     const before = await auditCount();
     const err = await createConnector(h.db, caller, connectorInput("github", { displayName: "Other" })).catch((e) => e);
-    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toBeInstanceOf(DomainError);
     expect(err.code).toBe("conflict");
     expect(err.fields[0].path).toBe("name");
     expect(await auditCount()).toBe(before);
@@ -166,7 +166,7 @@ describe.each(DB_KINDS)("connectors and credentials on %s", (kind) => {
       try {
         parseWith(credentialRecordSchema, { kind: "api_key", name: "x", agentId, scope: { operations: ["github issues"] } });
       } catch (e) {
-        return e as ApiError;
+        return e as DomainError;
       }
     })();
     expect(err?.code).toBe("validation_failed");
@@ -302,7 +302,7 @@ describe.each(DB_KINDS)("connectors and credentials on %s", (kind) => {
 
     const before = await auditCount();
     const unknown = await bulkRevokeCredentials(h.db, caller, [first.id, UNKNOWN], "leaked in CI logs").catch((e) => e);
-    expect(unknown).toBeInstanceOf(ApiError);
+    expect(unknown).toBeInstanceOf(DomainError);
     expect(unknown.code).toBe("not_found");
     const junk = await bulkRevokeCredentials(h.db, caller, [first.id, "not-a-uuid"], "leaked in CI logs").catch((e) => e);
     expect(junk.code).toBe("not_found");

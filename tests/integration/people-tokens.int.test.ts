@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiError } from "../../lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import { personFromApiToken } from "../../lib/auth/current";
 import { verifyPassword } from "../../lib/auth/password";
 import type { DatabaseHandle } from "../../lib/db/client";
@@ -74,7 +74,7 @@ describe.each(DB_KINDS)("people and tokens on %s", (kind) => {
   it("refuses a duplicate email with 409 on `email` and writes nothing", async () => {
     const [audits, people] = [await auditCount(), await userCount()];
     const err = await createPerson(h.db, as(root), input("ALICE@warden.test", "auditor")).catch((e) => e);
-    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toBeInstanceOf(DomainError);
     expect(err.code).toBe("conflict");
     expect(err.fields[0].path).toBe("email");
     expect(await auditCount()).toBe(audits);

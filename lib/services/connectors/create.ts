@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { conflict, invalid, mapDbError } from "@/lib/api/errors";
+import { conflict, invalid, mapDbError } from "@/lib/errors";
 import type { Db, Executor } from "@/lib/db/client";
 import { publicConnectorColumns, type PublicConnector } from "@/lib/db/queries/connectors";
 import { getUserById } from "@/lib/db/queries/users";

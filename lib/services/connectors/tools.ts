@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { conflict, mapDbError, notFound } from "@/lib/api/errors";
+import { conflict, mapDbError, notFound } from "@/lib/errors";
 import type { Db, Tx } from "@/lib/db/client";
 import { connectors, connectorTools } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";

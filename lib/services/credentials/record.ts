@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { invalid } from "@/lib/api/errors";
+import { invalid } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 import { publicCredentialColumns, type PublicCredential } from "@/lib/db/queries/credentials";
 import { agents, connectors, credentials } from "@/lib/db/schema";

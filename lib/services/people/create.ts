@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { conflict, mapDbError } from "@/lib/api/errors";
+import { conflict, mapDbError } from "@/lib/errors";
 import { generatePassword, hashPassword } from "@/lib/auth/password";
 import type { Db } from "@/lib/db/client";
 import { publicUserColumns, type PublicUser } from "@/lib/db/queries/users";

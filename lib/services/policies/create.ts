@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { conflict, mapDbError } from "@/lib/api/errors";
+import { conflict, mapDbError } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 import { policies, policyVersions } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";

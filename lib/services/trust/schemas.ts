@@ -1,6 +1,6 @@
 import { createPublicKey, type JsonWebKey } from "node:crypto";
 import { z } from "zod";
-import type { FieldError } from "@/lib/api/errors";
+import type { FieldError } from "@/lib/errors";
 import { listQuery } from "@/lib/db/queries/list";
 import { assertInlineJwks, assertJwksUrl, JwksConfigError } from "@/lib/identity/jwks-cache";
 import { allowedAlgorithms, DEFAULT_ALGS, normalizeTrustDomain } from "@/lib/identity/trust";

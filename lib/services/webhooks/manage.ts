@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { invalid, mapDbError, notFound } from "@/lib/api/errors";
+import { invalid, mapDbError, notFound } from "@/lib/errors";
 import type { Db, Tx } from "@/lib/db/client";
 import { getWebhook, publicWebhookColumns, type PublicWebhook } from "@/lib/db/queries/webhooks";
 import { escalations, webhookDeliveries, webhooks } from "@/lib/db/schema";

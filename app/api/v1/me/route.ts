@@ -1,4 +1,4 @@
-import { notFound } from "@/lib/api/errors";
+import { notFound } from "@/lib/errors";
 import { withPerson } from "@/lib/api/with-person";
 import { CAN, can, type Capability } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
