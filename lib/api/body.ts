@@ -1,5 +1,8 @@
 import type { z } from "zod";
-import { DomainError, type FieldError } from "@/lib/errors";
+import { parseWith } from "@/lib/domain/request";
+import { DomainError } from "@/lib/errors";
+
+export { parseWith } from "@/lib/domain/request";
 
 export const DEFAULT_MAX_BODY = 64 * 1024;
 
@@ -30,17 +33,6 @@ export function parseJsonText<S extends z.ZodType>(text: string, schema: S): z.i
     throw new DomainError("invalid_json", "Body is not valid JSON");
   }
   return parseWith(schema, data);
-}
-
-export function parseWith<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
-  const result = schema.safeParse(data);
-  if (result.success) return result.data;
-  const fields: FieldError[] = result.error.issues.map((i) => ({
-    path: i.path.map(String).join(".") || "(body)",
-    message: i.message,
-  }));
-  const first = fields[0];
-  throw new DomainError("validation_failed", `${first.path}: ${first.message}`, fields);
 }
 
 async function readLimited(req: Request, maxBytes: number): Promise<string> {

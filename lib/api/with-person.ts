@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
 import { personFromApiToken, personFromSessionCookie, type Person } from "@/lib/auth/current";
-import { can, type Capability } from "@/lib/auth/roles";
+import { can, type Capability } from "@/lib/policy/roles";
 import { sessionCookieName } from "@/lib/auth/secret";
 import { DomainError, isDomainError } from "@/lib/errors";
 import { errorBody, statusOf } from "./errors";

@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import { and, asc, desc, gt, lte, sql } from "drizzle-orm";
 import { z } from "zod";
-import { parseWith } from "@/lib/api/body";
-import type { RequestMeta } from "@/lib/api/meta";
+import { parseWith, type RequestMeta } from "@/lib/domain/request";
 import type { Executor } from "@/lib/db/client";
 import { auditListSchema, auditWhere, type AuditFilters } from "@/lib/db/queries/audit";
 import { auditEvents } from "@/lib/db/schema";

@@ -1,32 +1,11 @@
 // The framework catalog: the five frameworks a report can be run for, with their items exactly
 // as identified in the reference (lib/frameworks/reference/frameworks.json), and summaries in
 // our own words. Pure data and lookups, no I/O.
-import type { ReportFrameworkId } from "@/lib/reports/types";
+import type { CatalogItem, FrameworkDef, ReportFrameworkId } from "@/lib/frameworks/types";
 import { FRAMEWORK_DATA } from "./catalog-data";
 
-export type CatalogItem = {
-  /** As in the reference: "ASI01", "LLM01", "NHI7", "GOVERN 1.6", "L7", "CROSS-LAYER". */
-  id: string;
-  /** The official long form where there is one, e.g. "ASI01:2026". */
-  ref?: string;
-  title: string;
-  /** NIST AI RMF only: function / category / subcategory. */
-  level?: "function" | "category" | "subcategory";
-  parent?: string;
-  summary: string;
-  /** CSA MAESTRO: the threats named for the layer. */
-  threats?: string[];
-};
-
-export type FrameworkDef = {
-  id: ReportFrameworkId;
-  name: string;
-  shortName: string;
-  version: string;
-  publisher: string;
-  sourceUrl: string;
-  items: CatalogItem[];
-};
+// The types live in ./types.ts, which the generated ./catalog-data.ts imports (no cycle).
+export type { CatalogItem, FrameworkDef } from "./types";
 
 export const FRAMEWORKS: readonly FrameworkDef[] = FRAMEWORK_DATA;
 

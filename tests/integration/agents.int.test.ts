@@ -8,7 +8,7 @@ import { getAgentDetail, listAgents } from "../../lib/db/queries/agents";
 import { agents, auditEvents, credentials, users } from "../../lib/db/schema";
 import { createAgent } from "../../lib/services/agents/create";
 import { issueAgentKey } from "../../lib/services/agents/keys";
-import { agentListSchema } from "../../lib/services/agents/schemas";
+import { agentListSchema } from "@/lib/domain/agents/schemas";
 import { setAgentStatus } from "../../lib/services/agents/set-status";
 import { updateAgent } from "../../lib/services/agents/update";
 import { systemCaller } from "../../lib/services/context";

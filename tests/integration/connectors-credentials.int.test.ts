@@ -10,12 +10,12 @@ import { agents, auditEvents, connectors, connectorTools, credentials, decisions
 import { createAgent } from "../../lib/services/agents/create";
 import { issueAgentKey } from "../../lib/services/agents/keys";
 import { createConnector } from "../../lib/services/connectors/create";
-import { connectorCreateSchema, connectorListSchema, connectorUpdateSchema, toolCreateSchema } from "../../lib/services/connectors/schemas";
+import { connectorCreateSchema, connectorListSchema, connectorUpdateSchema, toolCreateSchema } from "@/lib/domain/connectors/schemas";
 import { addTool, removeTool, updateTool } from "../../lib/services/connectors/tools";
 import { updateConnector } from "../../lib/services/connectors/update";
 import { bulkRevokeCredentials } from "../../lib/services/credentials/bulk-revoke";
 import { recordStandingCredential } from "../../lib/services/credentials/record";
-import { bulkRevokeSchema, credentialListSchema, credentialRecordSchema } from "../../lib/services/credentials/schemas";
+import { bulkRevokeSchema, credentialListSchema, credentialRecordSchema } from "@/lib/domain/credentials/schemas";
 import type { Caller } from "../../lib/services/context";
 import * as connectorsRoute from "../../app/api/v1/connectors/route";
 import * as connectorRoute from "../../app/api/v1/connectors/[id]/route";

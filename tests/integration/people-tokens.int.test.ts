@@ -11,7 +11,7 @@ import type { Caller } from "../../lib/services/context";
 import { changeOwnPassword } from "../../lib/services/people/change-password";
 import { createPerson } from "../../lib/services/people/create";
 import { resetPassword } from "../../lib/services/people/reset-password";
-import { personCreateSchema, personListSchema, personUpdateSchema } from "../../lib/services/people/schemas";
+import { personCreateSchema, personListSchema, personUpdateSchema } from "@/lib/domain/people/schemas";
 import { setPersonDisabled } from "../../lib/services/people/set-disabled";
 import { updatePerson } from "../../lib/services/people/update";
 import { createToken } from "../../lib/services/tokens/create";

@@ -5,7 +5,7 @@ import type { Db } from "@/lib/db/client";
 import { getUserById } from "@/lib/db/queries/users";
 import { agents } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
-import type { AgentCreate } from "./schemas";
+import type { AgentCreate } from "@/lib/domain/agents/schemas";
 
 export const AGENT_UNIQUE = { agents_name_key: "name", agents_identity_key: "identity" };
 

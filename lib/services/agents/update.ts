@@ -6,7 +6,7 @@ import { getUserById } from "@/lib/db/queries/users";
 import { agents } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
 import { AGENT_UNIQUE } from "./create";
-import type { AgentUpdate } from "./schemas";
+import type { AgentUpdate } from "@/lib/domain/agents/schemas";
 
 /** Edits an agent's registration; the audit event records exactly which fields changed. */
 export async function updateAgent(db: Db, caller: Caller, id: string, patch: AgentUpdate) {

@@ -6,7 +6,7 @@ import { publicConnectorColumns, type PublicConnector } from "@/lib/db/queries/c
 import { connectors } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
 import { assertOwner, configKeys } from "./create";
-import type { ConnectorUpdate } from "./schemas";
+import type { ConnectorUpdate } from "@/lib/domain/connectors/schemas";
 
 /**
  * Edits a connector's registration; the audit event records exactly which fields changed.

@@ -4,7 +4,7 @@ import { DomainError } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 import { credentials } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
-import { BULK_REVOKE_MAX } from "./constants";
+import { BULK_REVOKE_MAX } from "@/lib/domain/credentials/constants";
 import { retireRolesOf } from "./postgres-backend";
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -5,7 +5,7 @@ import type { Db } from "@/lib/db/client";
 import { publicCredentialColumns, type PublicCredential } from "@/lib/db/queries/credentials";
 import { agents, connectors, credentials } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
-import type { CredentialRecord } from "./schemas";
+import type { CredentialRecord } from "@/lib/domain/credentials/schemas";
 
 /**
  * Records a standing secret an agent holds elsewhere, for the inventory (and the standing /

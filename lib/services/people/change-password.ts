@@ -7,7 +7,7 @@ import type { Db } from "@/lib/db/client";
 import { getUserCredentialsByEmail, publicUserColumns, type PublicUser } from "@/lib/db/queries/users";
 import { users } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
-import type { PasswordChange } from "./schemas";
+import type { PasswordChange } from "@/lib/domain/people/schemas";
 
 /**
  * A person changes their own password. The current password is required even with a valid

@@ -6,7 +6,7 @@ import { getUserById, publicUserColumns, type PublicUser } from "@/lib/db/querie
 import { users } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
 import { assertAnotherAdminRemains, lockPerson } from "./guards";
-import type { PersonUpdate } from "./schemas";
+import type { PersonUpdate } from "@/lib/domain/people/schemas";
 
 /**
  * Renames a person or changes their role. A role change bumps the auth epoch, so every browser

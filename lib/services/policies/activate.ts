@@ -4,8 +4,8 @@ import { DomainError, invalid, notFound } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 import { policies, policyVersions } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
-import { summarizeEffects } from "./effects";
-import { summarizeDiff } from "./line-diff";
+import { summarizeEffects } from "@/lib/domain/policies/effects";
+import { summarizeDiff } from "@/lib/domain/policies/line-diff";
 import { bumpedUpdatedAt, loadActiveSet, lockPolicies, requireSetCompiles, toInput } from "./policy-set";
 
 /**

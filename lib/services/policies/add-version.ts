@@ -4,10 +4,10 @@ import { DomainError, notFound } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 import { policies, policyVersions } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
-import { summarizeEffects } from "./effects";
-import { summarizeDiff } from "./line-diff";
+import { summarizeEffects } from "@/lib/domain/policies/effects";
+import { summarizeDiff } from "@/lib/domain/policies/line-diff";
 import { bumpedUpdatedAt, loadActiveSet, lockPolicies, requireSetCompiles, requireValidText, toInput } from "./policy-set";
-import type { PolicyVersionInput } from "./schemas";
+import type { PolicyVersionInput } from "@/lib/domain/policies/schemas";
 
 /**
  * A new version of a policy, validated like a new policy (alone, and as part of the set in place

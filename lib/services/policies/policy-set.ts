@@ -7,7 +7,7 @@ import type { Tx } from "@/lib/db/client";
 import { policies, policyVersions } from "@/lib/db/schema";
 import { compilePolicies, validatePolicyText, type PolicyInput, type SourceProblem } from "@/lib/policy/cedar/engine";
 import { WARDEN_SCHEMA } from "@/lib/policy/cedar/schema";
-import { summarizeEffects } from "./effects";
+import { summarizeEffects } from "@/lib/domain/policies/effects";
 
 // Serialises policy changes across instances: two admins activating at once must not each pass
 // the compile check against a set the other is about to change.

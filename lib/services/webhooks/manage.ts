@@ -9,7 +9,7 @@ import { auditMeta, type Caller } from "../context";
 import { decryptSecret, encryptSecret, getWebhookKey, newWebhookSecret, secretHint } from "./crypto";
 import { recordOutcome } from "./outcome";
 import { postSigned, type FetchLike, type SendResult } from "./send";
-import type { WebhookCreate, WebhookUpdate } from "./schemas";
+import type { WebhookCreate, WebhookUpdate } from "@/lib/domain/webhooks/schemas";
 
 const UNIQUE = { webhooks_name_key: "name" };
 const WHAT = "Webhook";

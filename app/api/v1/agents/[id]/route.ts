@@ -3,7 +3,7 @@ import { readJson } from "@/lib/api/body";
 import { idParam, withPerson } from "@/lib/api/with-person";
 import { getDb } from "@/lib/db/client";
 import { getAgentDetail } from "@/lib/db/queries/agents";
-import { agentUpdateSchema } from "@/lib/services/agents/schemas";
+import { agentUpdateSchema } from "@/lib/domain/agents/schemas";
 import { updateAgent } from "@/lib/services/agents/update";
 import { personCaller } from "@/lib/services/context";
 

@@ -3,7 +3,7 @@ import { readJson } from "@/lib/api/body";
 import { idParam, withPerson } from "@/lib/api/with-person";
 import { getDb } from "@/lib/db/client";
 import { getConnectorDetail } from "@/lib/db/queries/connectors";
-import { connectorUpdateSchema } from "@/lib/services/connectors/schemas";
+import { connectorUpdateSchema } from "@/lib/domain/connectors/schemas";
 import { updateConnector } from "@/lib/services/connectors/update";
 import { personCaller } from "@/lib/services/context";
 

@@ -4,7 +4,7 @@ import { idParam, withPerson } from "@/lib/api/with-person";
 import { getDb } from "@/lib/db/client";
 import { listTokensForUser } from "@/lib/db/queries/tokens";
 import { getUserById } from "@/lib/db/queries/users";
-import { personUpdateSchema } from "@/lib/services/people/schemas";
+import { personUpdateSchema } from "@/lib/domain/people/schemas";
 import { updatePerson } from "@/lib/services/people/update";
 import { personCaller } from "@/lib/services/context";
 

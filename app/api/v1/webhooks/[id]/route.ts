@@ -5,7 +5,7 @@ import { getDb } from "@/lib/db/client";
 import { getWebhook } from "@/lib/db/queries/webhooks";
 import { personCaller } from "@/lib/services/context";
 import { updateWebhook } from "@/lib/services/webhooks/manage";
-import { webhookUpdateSchema } from "@/lib/services/webhooks/schemas";
+import { webhookUpdateSchema } from "@/lib/domain/webhooks/schemas";
 
 type P = { id: string };
 const WHAT = "Webhook";
