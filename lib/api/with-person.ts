@@ -62,7 +62,7 @@ async function authenticate(req: NextRequest): Promise<Person> {
 
 /**
  * Wraps a route handler for people (browser session or personal API token). Fails closed:
- * no person, no handler. `can` names the capability the route needs (lib/auth/roles.ts).
+ * no person, no handler. `can` names the capability the route needs (lib/policy/roles.ts).
  */
 export function withPerson<P = Record<string, string>>(
   handler: (ctx: PersonContext<P>) => Promise<Response | object>,

@@ -20,7 +20,7 @@ export function getItem(frameworkId: ReportFrameworkId, itemId: string): Catalog
   return itemIndex.get(frameworkId)?.get(itemId);
 }
 
-// The short notation used in findings' framework_refs and the mapping (lib/services/findings/refs.ts).
+// The short notation used in findings' framework_refs and the mapping (lib/frameworks/finding-refs.ts).
 // OWASP lists are prefixed by list; NIST and MAESTRO by framework, with spaces and dots in NIST
 // ids written as hyphens ("GOVERN 1.6" -> "GOVERN-1.6").
 const OWASP_PREFIX: Record<string, ReportFrameworkId> = { ASI: "owasp-asi-2026", LLM: "owasp-llm-top10-2025", NHI: "owasp-nhi-top10-2025" };

@@ -2,8 +2,9 @@
 // CSV, PDF). Built by lib/reports/build.ts from the catalog (lib/frameworks), the control
 // mapping and the evidence recorded in the chosen period.
 
-// The framework ids are the catalog's (lib/frameworks/ids.ts); re-exported for report code.
 import type { ReportFrameworkId } from "@/lib/frameworks/types";
+
+// The framework ids are the catalog's (lib/frameworks/types.ts); re-exported for report code.
 export { REPORT_FRAMEWORKS, type ReportFrameworkId } from "@/lib/frameworks/types";
 
 export type ReportControl = {
