@@ -14,7 +14,7 @@ import { openDatabase } from "../lib/db/client";
 import { createAgent } from "../lib/services/agents/create";
 import { issueAgentKey } from "../lib/services/agents/keys";
 import { createConnector } from "../lib/services/connectors/create";
-import { connectorCreateSchema } from "../lib/services/connectors/schemas";
+import { connectorCreateSchema } from "@/lib/domain/connectors/schemas";
 import { ensureGuardrails } from "../lib/services/policies/guardrails";
 import { diskLine, startDiskProbe } from "./disk-probe";
 import { gcLine, summariseGcTrace } from "./gc-trace";

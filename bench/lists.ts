@@ -8,9 +8,9 @@ import { openDatabase, type Db } from "../lib/db/client";
 import { listAgents } from "../lib/db/queries/agents";
 import { listConnectors } from "../lib/db/queries/connectors";
 import { listCredentials } from "../lib/db/queries/credentials";
-import { agentListSchema } from "../lib/services/agents/schemas";
-import { connectorListSchema } from "../lib/services/connectors/schemas";
-import { credentialListSchema } from "../lib/services/credentials/schemas";
+import { agentListSchema } from "@/lib/domain/agents/schemas";
+import { connectorListSchema } from "@/lib/domain/connectors/schemas";
+import { credentialListSchema } from "@/lib/domain/credentials/schemas";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);

@@ -8,7 +8,7 @@ import { openDatabase, type Db } from "../lib/db/client";
 import { buildReport } from "../lib/reports/build";
 import { EXPORT_FORMATS } from "../lib/reports/export";
 import { REPORT_FRAMEWORKS } from "../lib/reports/types";
-import { personCreateSchema } from "../lib/services/people/schemas";
+import { personCreateSchema } from "@/lib/domain/people/schemas";
 import { createPerson } from "../lib/services/people/create";
 import { exportReport } from "../lib/services/reports/export";
 import { freshDatabase, quantiles } from "./servers";

@@ -7,7 +7,7 @@ import { openDatabase, rows } from "../lib/db/client";
 import { createAgent } from "../lib/services/agents/create";
 import { issueAgentKey } from "../lib/services/agents/keys";
 import { createPerson } from "../lib/services/people/create";
-import { personCreateSchema } from "../lib/services/people/schemas";
+import { personCreateSchema } from "@/lib/domain/people/schemas";
 import { ensureGuardrails } from "../lib/services/policies/guardrails";
 import { Warden } from "../sdk";
 import { freshDatabase, quantiles, startServer, type Server } from "./servers";

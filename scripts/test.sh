@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test tier, in order: unit, integration (real Postgres + embedded PGlite), build, e2e.
+# Every test tier, in order: typecheck and layer check, unit, integration (real Postgres + embedded PGlite), build, e2e.
 # Installs what it needs on a fresh Debian machine (Chromium) and starts Postgres if it is down.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +21,8 @@ fi
 
 echo "[test] typecheck"
 npx tsc --noEmit
+echo "[test] layers (dependency-cruiser: no cycles, no upward imports)"
+npm run --silent lint:layers
 echo "[test] unit + integration"
 npx vitest run
 echo "[test] production build"

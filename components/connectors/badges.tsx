@@ -1,5 +1,5 @@
 import { Badge } from "@/components/ui/badge";
-import { CONNECTOR_KIND_LABELS } from "@/lib/services/connectors/constants";
+import { CONNECTOR_KIND_LABELS } from "@/lib/domain/connectors/constants";
 
 type Sensitivity = "public" | "internal" | "confidential" | "restricted";
 type Access = "read" | "write" | "delete" | "admin";

@@ -9,7 +9,7 @@ import { NativeSelect } from "@/components/ui/native-select";
 import { Textarea } from "@/components/ui/textarea";
 import { api } from "@/lib/client/api";
 import { useApiForm } from "@/lib/client/use-api-form";
-import { CONNECTOR_KIND_LABELS, CONNECTOR_KINDS, SENSITIVITY_LEVELS } from "@/lib/services/connectors/constants";
+import { CONNECTOR_KIND_LABELS, CONNECTOR_KINDS, SENSITIVITY_LEVELS } from "@/lib/domain/connectors/constants";
 import { capitalize } from "@/lib/utils";
 
 export type ConnectorFormValues = {

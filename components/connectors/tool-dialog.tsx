@@ -13,7 +13,7 @@ import { NativeSelect } from "@/components/ui/native-select";
 import { Textarea } from "@/components/ui/textarea";
 import { api } from "@/lib/client/api";
 import { useApiForm } from "@/lib/client/use-api-form";
-import { SENSITIVITY_LEVELS, TOOL_ACCESS } from "@/lib/services/connectors/constants";
+import { SENSITIVITY_LEVELS, TOOL_ACCESS } from "@/lib/domain/connectors/constants";
 import { capitalize } from "@/lib/utils";
 
 type Access = (typeof TOOL_ACCESS)[number];

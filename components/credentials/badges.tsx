@@ -1,5 +1,5 @@
 import { Badge } from "@/components/ui/badge";
-import { CREDENTIAL_KIND_LABELS } from "@/lib/services/credentials/constants";
+import { CREDENTIAL_KIND_LABELS } from "@/lib/domain/credentials/constants";
 
 export type CredentialStatus = "active" | "expired" | "revoked";
 

@@ -10,7 +10,7 @@ import { NativeSelect } from "@/components/ui/native-select";
 import { Textarea } from "@/components/ui/textarea";
 import { api, qs } from "@/lib/client/api";
 import { useApiForm } from "@/lib/client/use-api-form";
-import { CREDENTIAL_KIND_LABELS, STANDING_KINDS } from "@/lib/services/credentials/constants";
+import { CREDENTIAL_KIND_LABELS, STANDING_KINDS } from "@/lib/domain/credentials/constants";
 
 type AgentOption = { id: string; name: string; team: string };
 

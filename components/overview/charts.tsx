@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import * as React from "react";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import type { OverviewCharts as Data } from "@/lib/db/queries/overview";
+import type { OverviewCharts as Data } from "@/lib/domain/overview";
 import { useLiveChanges } from "@/lib/client/use-live";
 
 const COLORS = { allow: "var(--success)", deny: "var(--destructive)", escalate: "var(--warning)" };

@@ -3,7 +3,7 @@ import { OutcomeBadge } from "@/components/sessions/session-status-badge";
 import { Time } from "@/components/time";
 import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import type { SessionSpan } from "@/lib/db/queries/traces";
+import type { SessionSpan } from "@/lib/domain/traces";
 import { cn } from "@/lib/utils";
 
 /**

@@ -19,7 +19,7 @@ import {
   Webhook,
   type LucideIcon,
 } from "lucide-react";
-import { CAN } from "@/lib/auth/roles";
+import { CAN } from "@/lib/policy/roles";
 
 export const ROLES = ["admin", "analyst", "approver", "auditor"] as const;
 export type Role = (typeof ROLES)[number];

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { api } from "@/lib/client/api";
 import { useLiveChanges } from "@/lib/client/use-live";
 import { useThrottled } from "@/lib/client/use-throttled";
-import type { EscalationSummary } from "@/lib/db/queries/escalations";
+import type { EscalationSummary } from "@/lib/domain/escalations";
 import { cn } from "@/lib/utils";
 
 export const ESCALATION_SUMMARY_KEY = ["escalations-summary"] as const;

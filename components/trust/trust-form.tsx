@@ -16,8 +16,8 @@ import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { Textarea } from "@/components/ui/textarea";
 import { api } from "@/lib/client/api";
 import { useApiForm } from "@/lib/client/use-api-form";
-import type { TrustDetail } from "@/lib/db/queries/trust";
-import { inspectJwksText, type KeySummary } from "@/lib/services/trust/key-summary";
+import type { TrustDetail } from "@/lib/domain/trust/schemas";
+import { inspectJwksText, type KeySummary } from "@/lib/domain/trust/key-summary";
 
 /** Server-side facts the form needs: Warden's audience and the algorithms it will ever accept. */
 export type TrustFormOptions = { defaultAudience: string; algorithms: string[]; defaultAlgorithms: string[] };

@@ -11,7 +11,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { api } from "@/lib/client/api";
-import type { DeliveryRow } from "@/lib/db/queries/webhooks";
+import type { DeliveryRow } from "@/lib/domain/webhooks/views";
 
 /** A delivery's state in words; colour is never the only signal. */
 export function DeliveryStatus({ status, attempts }: { status: string; attempts: number }) {

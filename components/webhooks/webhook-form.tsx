@@ -8,8 +8,8 @@ import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
 import { api } from "@/lib/client/api";
 import { useApiForm } from "@/lib/client/use-api-form";
-import type { PublicWebhook } from "@/lib/db/queries/webhooks";
-import { RISKS } from "@/lib/services/webhooks/constants";
+import type { PublicWebhook } from "@/lib/domain/webhooks/views";
+import { RISKS } from "@/lib/domain/webhooks/constants";
 
 export const RISK_LABELS: Record<(typeof RISKS)[number], string> = { low: "Low", medium: "Medium", high: "High" };
 

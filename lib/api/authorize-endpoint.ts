@@ -1,7 +1,8 @@
 import { getRuntime } from "@/lib/runtime";
 import { authorize } from "@/lib/services/decisions/authorize";
 import type { AuthorizeInput } from "@/lib/services/decisions/schemas";
-import { ApiError, ERROR_STATUS, errorBody } from "./errors";
+import { DomainError as ApiError } from "@/lib/errors";
+import { ERROR_STATUS, errorBody } from "./errors";
 import type { RequestMeta } from "./meta";
 
 // Bodies hold one tool call; arguments are digested, so 64 KiB is plenty.
@@ -50,7 +51,7 @@ export async function answerAuthorize(authorization: string | null, readInput: (
     // RFC 6750: a refused bearer credential names the scheme.
     if (err.code === "unauthenticated") headers["www-authenticate"] = 'Bearer realm="warden"';
     if (err.code === "payload_too_large") headers.connection = "close"; // do not read the rest
-    return { status: err.status, body: errorBody(err, meta.requestId), headers };
+    return { status: ERROR_STATUS[err.code], body: errorBody(err, meta.requestId), headers };
   }
 }
 

@@ -1,5 +1,8 @@
 import type { z } from "zod";
-import { ApiError, type FieldError } from "./errors";
+import { parseWith } from "@/lib/domain/request";
+import { DomainError } from "@/lib/errors";
+
+export { parseWith } from "@/lib/domain/request";
 
 export const DEFAULT_MAX_BODY = 64 * 1024;
 
@@ -15,32 +18,21 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S, max
 /** Content-Type must be JSON; a declared length over the limit is refused before reading. */
 export function checkJsonHeaders(contentType: string | null | undefined, contentLength: string | null | undefined, maxBytes: number) {
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(contentType ?? "")) {
-    throw new ApiError("unsupported_media_type", "Send the body as JSON with Content-Type: application/json");
+    throw new DomainError("unsupported_media_type", "Send the body as JSON with Content-Type: application/json");
   }
   if (Number(contentLength ?? "0") > maxBytes) throw tooLarge(maxBytes);
 }
 
-export const tooLarge = (maxBytes: number) => new ApiError("payload_too_large", `Body exceeds ${maxBytes} bytes`);
+export const tooLarge = (maxBytes: number) => new DomainError("payload_too_large", `Body exceeds ${maxBytes} bytes`);
 
 export function parseJsonText<S extends z.ZodType>(text: string, schema: S): z.infer<S> {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
-    throw new ApiError("invalid_json", "Body is not valid JSON");
+    throw new DomainError("invalid_json", "Body is not valid JSON");
   }
   return parseWith(schema, data);
-}
-
-export function parseWith<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
-  const result = schema.safeParse(data);
-  if (result.success) return result.data;
-  const fields: FieldError[] = result.error.issues.map((i) => ({
-    path: i.path.map(String).join(".") || "(body)",
-    message: i.message,
-  }));
-  const first = fields[0];
-  throw new ApiError("validation_failed", `${first.path}: ${first.message}`, fields);
 }
 
 async function readLimited(req: Request, maxBytes: number): Promise<string> {

@@ -1,6 +1,7 @@
 import { uuidv7 } from "@/lib/db/uuidv7";
+import type { RequestMeta } from "@/lib/domain/request";
 
-export type RequestMeta = { requestId: string; ip: string | null };
+export type { RequestMeta } from "@/lib/domain/request";
 
 export function requestMeta(req: Request): RequestMeta {
   return metaFrom(req.headers.get("x-request-id"), req.headers.get("x-forwarded-for"));

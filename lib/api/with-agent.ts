@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import { getRuntime } from "@/lib/runtime";
 import { authenticateAgent, type AgentCaller } from "@/lib/services/machine/authenticate";
-import { ApiError } from "./errors";
+import { DomainError } from "@/lib/errors";
 import { errorResponse, json, requestMeta, type RequestMeta } from "./with-person";
 
 export type AgentContext<P> = { req: NextRequest; agent: AgentCaller; params: P; meta: RequestMeta };
@@ -23,7 +23,7 @@ export function withAgent<P = Record<string, string>>(
       const rt = await getRuntime();
       const authorization = req.headers.get("authorization");
       const agent = await (opts.decision ? rt.agentAuth.authenticate(authorization, meta.ip) : authenticateAgent(rt.db, authorization, meta.ip));
-      if (!("id" in agent)) throw new ApiError("unauthenticated", "Agent credentials were not accepted");
+      if (!("id" in agent)) throw new DomainError("unauthenticated", "Agent credentials were not accepted");
       const params = ((await routeCtx?.params) ?? {}) as P;
       const out = await handler({ req, agent, params, meta });
       return out instanceof Response ? out : json(out, 200, meta);

@@ -1,8 +1,9 @@
 import type { NextRequest } from "next/server";
 import { personFromApiToken, personFromSessionCookie, type Person } from "@/lib/auth/current";
-import { can, type Capability } from "@/lib/auth/roles";
+import { can, type Capability } from "@/lib/policy/roles";
 import { sessionCookieName } from "@/lib/auth/secret";
-import { ApiError, errorBody } from "./errors";
+import { DomainError, isDomainError } from "@/lib/errors";
+import { errorBody, statusOf } from "./errors";
 import { requestMeta, type RequestMeta } from "./meta";
 
 export { metaFrom, requestMeta, type RequestMeta } from "./meta";
@@ -20,10 +21,10 @@ export function json(data: unknown, status = 200, meta?: RequestMeta) {
 }
 
 export function errorResponse(err: unknown, meta: RequestMeta) {
-  if (err instanceof ApiError) return json(errorBody(err, meta.requestId), err.status, meta);
+  if (isDomainError(err)) return json(errorBody(err, meta.requestId), statusOf(err), meta);
   // The cause goes to the server log, never to the caller.
   console.error(`[warden] request ${meta.requestId} failed:`, err);
-  return json(errorBody(new ApiError("internal", "Internal error"), meta.requestId), 500, meta);
+  return json(errorBody(new DomainError("internal", "Internal error"), meta.requestId), 500, meta);
 }
 
 /**
@@ -43,7 +44,7 @@ function checkCsrf(req: NextRequest) {
   } else if (req.headers.get("sec-fetch-site") === "same-origin") {
     return;
   }
-  throw new ApiError("csrf_failed", "Cross-site request refused");
+  throw new DomainError("csrf_failed", "Cross-site request refused");
 }
 
 async function authenticate(req: NextRequest): Promise<Person> {
@@ -51,17 +52,17 @@ async function authenticate(req: NextRequest): Promise<Person> {
   if (auth) {
     const m = /^Bearer\s+(\S+)$/i.exec(auth);
     const person = m ? await personFromApiToken(m[1]) : null;
-    if (!person) throw new ApiError("unauthenticated", "Invalid or revoked API token");
+    if (!person) throw new DomainError("unauthenticated", "Invalid or revoked API token");
     return person;
   }
   const person = await personFromSessionCookie(req.cookies.get(sessionCookieName())?.value);
-  if (!person) throw new ApiError("unauthenticated", "Sign in or send an API token");
+  if (!person) throw new DomainError("unauthenticated", "Sign in or send an API token");
   return person;
 }
 
 /**
  * Wraps a route handler for people (browser session or personal API token). Fails closed:
- * no person, no handler. `can` names the capability the route needs (lib/auth/roles.ts).
+ * no person, no handler. `can` names the capability the route needs (lib/policy/roles.ts).
  */
 export function withPerson<P = Record<string, string>>(
   handler: (ctx: PersonContext<P>) => Promise<Response | object>,
@@ -72,10 +73,10 @@ export function withPerson<P = Record<string, string>>(
     try {
       const person = await authenticate(req);
       if (!SAFE_METHODS.has(req.method) && person.via === "session") checkCsrf(req);
-      if (!can(person.role, opts.can)) throw new ApiError("forbidden", "Your role does not allow this");
+      if (!can(person.role, opts.can)) throw new DomainError("forbidden", "Your role does not allow this");
       // A one-time password only opens the way to choosing a real one.
       if (person.mustChangePassword && !new URL(req.url).pathname.startsWith("/api/v1/me")) {
-        throw new ApiError("forbidden", "Change your one-time password first (POST /api/v1/me/password)");
+        throw new DomainError("forbidden", "Change your one-time password first (POST /api/v1/me/password)");
       }
       const params = ((await routeCtx?.params) ?? {}) as P;
       const out = await handler({ req, person, params, meta });
@@ -90,7 +91,7 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 /** An id from the path: anything that is not a UUID is simply not found. */
 export function idParam(value: unknown, what = "Resource"): string {
-  if (typeof value !== "string" || !UUID_RE.test(value)) throw new ApiError("not_found", `${what} not found`);
+  if (typeof value !== "string" || !UUID_RE.test(value)) throw new DomainError("not_found", `${what} not found`);
   return value.toLowerCase();
 }
 

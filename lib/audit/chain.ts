@@ -1,4 +1,5 @@
 import { hash } from "node:crypto";
+import { canonicalJson } from "@/lib/canonical-json";
 
 // Pure hash-chain logic, shared by the writer and the verifier.
 export const GENESIS_HASH = "0".repeat(64);
@@ -19,17 +20,9 @@ export type ChainedFields = {
   ip: string | null;
 };
 
-/** JSON with object keys sorted at every depth, so the same event always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(",")}}`;
-}
+// canonicalJson lives in lib/canonical-json.ts (lib/policy digests with it too, and must not
+// import the audit layer); re-exported for the chain's callers.
+export { canonicalJson } from "@/lib/canonical-json";
 
 const CHAINED_KEYS = [
   "id", "occurredAt", "actorKind", "actorId", "actorLabel", "action", "targetKind", "targetId",

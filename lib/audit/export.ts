@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import { and, asc, desc, gt, lte, sql } from "drizzle-orm";
 import { z } from "zod";
-import { parseWith } from "@/lib/api/body";
-import type { RequestMeta } from "@/lib/api/meta";
+import { parseWith, type RequestMeta } from "@/lib/domain/request";
 import type { Executor } from "@/lib/db/client";
 import { auditListSchema, auditWhere, type AuditFilters } from "@/lib/db/queries/audit";
 import { auditEvents } from "@/lib/db/schema";
@@ -24,7 +23,7 @@ export const EXPORT_SEQ_WINDOW = 50_000;
 
 /**
  * The list's filters from a query string, paging and `format` ignored, validated by the list's
- * schema (ApiError 400 on bad input); unset ones dropped so the export header names only what applies.
+ * schema (DomainError validation_failed, a 400, on bad input); unset ones dropped so the export header names only what applies.
  */
 export function exportFilters(params: Record<string, string>): AuditFilters {
   const { page: _p, pageSize: _s, format: _f, ...rest } = params;

@@ -6,7 +6,7 @@ import { getDb } from "@/lib/runtime";
 import { getUserById } from "@/lib/db/queries/users";
 import { apiTokens } from "@/lib/db/schema";
 import { hashSecret, looksLikeSecret } from "./secrets";
-import { can, type Capability, type Role } from "./roles";
+import { can, type Capability, type Role } from "@/lib/policy/roles";
 import { getAuthSecret, sessionCookieName } from "./secret";
 
 export type Person = {

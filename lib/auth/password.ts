@@ -10,7 +10,7 @@ const P = 1;
 const KEYLEN = 32;
 const MAXMEM = 64 * 1024 * 1024;
 
-export const MIN_PASSWORD_LENGTH = 12;
+export { MIN_PASSWORD_LENGTH } from "@/lib/domain/people/schemas";
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);

@@ -4,7 +4,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
 import { useRef } from "react";
 import { useLiveChanges } from "./use-live";
-import type { Page } from "@/lib/db/queries/list";
+import type { Page } from "@/lib/domain/list-query";
 import { api } from "./api";
 
 /** The server's first page, keyed by the query string it was computed for. */

@@ -899,7 +899,7 @@ export const AGENTS: DemoAgent[] = [
 // ---------------------------------------------------------------------------------------------
 // Findings: the framework references each kind maps to.
 
-export { FINDING_REFS } from "@/lib/services/findings/refs";
+export { FINDING_REFS } from "@/lib/frameworks/finding-refs";
 
 /** Guardrail names that `forbid` deviations cite in their policy.forbid reasons. */
 export const GUARDRAIL_DESCRIPTIONS: Record<string, string> = {

@@ -3,7 +3,7 @@ import type { Db } from "@/lib/db/client";
 import { agents, credentials } from "@/lib/db/schema";
 import { issueAgentKey } from "@/lib/services/agents/keys";
 import { bulkRevokeCredentials } from "@/lib/services/credentials/bulk-revoke";
-import { BULK_REVOKE_MAX } from "@/lib/services/credentials/constants";
+import { BULK_REVOKE_MAX } from "@/lib/domain/credentials/constants";
 import type { Caller } from "@/lib/services/context";
 import { Warden } from "@/sdk";
 import { AGENTS, createRng, fill, type DemoAgent, type Rng } from "./fleet";

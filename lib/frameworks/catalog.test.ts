@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPORT_FRAMEWORKS } from "@/lib/reports/types";
+import { REPORT_FRAMEWORKS } from "@/lib/frameworks/types";
 import { FRAMEWORKS, getFramework, refFor, resolveRef } from "./catalog";
 
 // The repository's copy of ../shared/reference/frameworks.json (see reference/README.md): the

@@ -1,32 +1,11 @@
 // The framework catalog: the five frameworks a report can be run for, with their items exactly
 // as identified in the reference (lib/frameworks/reference/frameworks.json), and summaries in
 // our own words. Pure data and lookups, no I/O.
-import type { ReportFrameworkId } from "@/lib/reports/types";
+import type { CatalogItem, FrameworkDef, ReportFrameworkId } from "@/lib/frameworks/types";
 import { FRAMEWORK_DATA } from "./catalog-data";
 
-export type CatalogItem = {
-  /** As in the reference: "ASI01", "LLM01", "NHI7", "GOVERN 1.6", "L7", "CROSS-LAYER". */
-  id: string;
-  /** The official long form where there is one, e.g. "ASI01:2026". */
-  ref?: string;
-  title: string;
-  /** NIST AI RMF only: function / category / subcategory. */
-  level?: "function" | "category" | "subcategory";
-  parent?: string;
-  summary: string;
-  /** CSA MAESTRO: the threats named for the layer. */
-  threats?: string[];
-};
-
-export type FrameworkDef = {
-  id: ReportFrameworkId;
-  name: string;
-  shortName: string;
-  version: string;
-  publisher: string;
-  sourceUrl: string;
-  items: CatalogItem[];
-};
+// The types live in ./types.ts, which the generated ./catalog-data.ts imports (no cycle).
+export type { CatalogItem, FrameworkDef } from "./types";
 
 export const FRAMEWORKS: readonly FrameworkDef[] = FRAMEWORK_DATA;
 
@@ -41,7 +20,7 @@ export function getItem(frameworkId: ReportFrameworkId, itemId: string): Catalog
   return itemIndex.get(frameworkId)?.get(itemId);
 }
 
-// The short notation used in findings' framework_refs and the mapping (lib/services/findings/refs.ts).
+// The short notation used in findings' framework_refs and the mapping (lib/frameworks/finding-refs.ts).
 // OWASP lists are prefixed by list; NIST and MAESTRO by framework, with spaces and dots in NIST
 // ids written as hyphens ("GOVERN 1.6" -> "GOVERN-1.6").
 const OWASP_PREFIX: Record<string, ReportFrameworkId> = { ASI: "owasp-asi-2026", LLM: "owasp-llm-top10-2025", NHI: "owasp-nhi-top10-2025" };

@@ -2,7 +2,7 @@
 // (./mapping.ts) says which items each addresses; the report builder (lib/reports/build.ts)
 // decides from the database whether each is in force and what evidence it left.
 import { GUARDRAILS } from "@/lib/policy/cedar/guardrails";
-import { FINDING_REFS } from "@/lib/services/findings/refs";
+import { FINDING_REFS } from "@/lib/frameworks/finding-refs";
 
 export type ControlKind = "preventive" | "detective" | "responsive";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GUARDRAILS } from "@/lib/policy/cedar/guardrails";
-import { FINDING_REFS } from "@/lib/services/findings/refs";
+import { FINDING_REFS } from "@/lib/frameworks/finding-refs";
 import { FRAMEWORKS, getItem, refFor, resolveRef } from "./catalog";
 import { CONTROLS, DETECTORS, detectorControlId, getControl } from "./controls";
 import { handMappedIds, MAPPING, mappedRefs } from "./mapping";

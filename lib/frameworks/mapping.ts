@@ -1,10 +1,10 @@
 // Which Warden controls (./controls.ts) address which framework item, and how, in one sentence.
 // Mapped honestly: an item Warden does not address is simply absent and shows as a gap;
 // `partial` says what part of an item lies outside Warden. Detector controls are not listed by
-// hand: they come from FINDING_REFS (lib/services/findings/refs.ts), so the findings pages and
+// hand: they come from FINDING_REFS (lib/frameworks/finding-refs.ts), so the findings pages and
 // the reports can never disagree about which items a finding relates to.
-import type { ReportFrameworkId } from "@/lib/reports/types";
-import { FINDING_REFS } from "@/lib/services/findings/refs";
+import type { ReportFrameworkId } from "@/lib/frameworks/types";
+import { FINDING_REFS } from "@/lib/frameworks/finding-refs";
 import { FRAMEWORKS, refFor, resolveRef } from "./catalog";
 import { DETECTORS, DETECTOR_KINDS, detectorControlId } from "./controls";
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { canonicalJson } from "@/lib/audit/chain";
+import { canonicalJson } from "@/lib/canonical-json";
 
 // Tool-call arguments can hold anything (customer data, secrets pasted into a prompt). Warden
 // keeps a digest to tie a decision to exact arguments, and a preview that shows their shape

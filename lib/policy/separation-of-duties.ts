@@ -1,4 +1,4 @@
-import { can, type Role } from "@/lib/auth/roles";
+import { can, type Role } from "@/lib/policy/roles";
 
 export type GrantScope = "once" | "session" | "amend_intent";
 export type EscalationFacts = {

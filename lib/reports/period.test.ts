@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "@/lib/api/errors";
+import { DomainError } from "@/lib/errors";
+import { statusOf } from "@/lib/api/errors";
 import { parseReportPeriod } from "./period";
 
 const now = new Date("2026-11-26T12:00:00Z");
@@ -8,9 +9,9 @@ const fails = (q: string) => {
   try {
     parse(q);
   } catch (e) {
-    expect(e).toBeInstanceOf(ApiError);
-    expect((e as ApiError).status).toBe(400);
-    return (e as ApiError).message;
+    expect(e).toBeInstanceOf(DomainError);
+    expect(statusOf(e as DomainError)).toBe(400);
+    return (e as DomainError).message;
   }
   throw new Error(`accepted ${q}`);
 };

@@ -1,6 +1,6 @@
 // The period a report covers, from `?from=&to=` query values. Shared by the report API and its
 // exports so both accept and refuse the same input.
-import { ApiError, invalid } from "@/lib/api/errors";
+import { DomainError, invalid } from "@/lib/errors";
 import { getFramework } from "@/lib/frameworks/catalog";
 import { REPORT_FRAMEWORKS, type ReportFrameworkId } from "./types";
 
@@ -36,7 +36,7 @@ export function parseReportPeriod(params: URLSearchParams, now = new Date()): { 
 /** A framework id from the path; anything else is 404. */
 export function frameworkParam(value: unknown): ReportFrameworkId {
   if (typeof value !== "string" || !(REPORT_FRAMEWORKS as readonly string[]).includes(value) || !getFramework(value)) {
-    throw new ApiError("not_found", `Framework not found; known frameworks: ${REPORT_FRAMEWORKS.join(", ")}`);
+    throw new DomainError("not_found", `Framework not found; known frameworks: ${REPORT_FRAMEWORKS.join(", ")}`);
   }
   return value as ReportFrameworkId;
 }

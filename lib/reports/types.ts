@@ -2,9 +2,10 @@
 // CSV, PDF). Built by lib/reports/build.ts from the catalog (lib/frameworks), the control
 // mapping and the evidence recorded in the chosen period.
 
-/** The frameworks a report can be run for (ids as in ../shared/reference/frameworks.json). */
-export const REPORT_FRAMEWORKS = ["owasp-asi-2026", "owasp-llm-top10-2025", "owasp-nhi-top10-2025", "nist-ai-rmf-1.0", "csa-maestro"] as const;
-export type ReportFrameworkId = (typeof REPORT_FRAMEWORKS)[number];
+import type { ReportFrameworkId } from "@/lib/frameworks/types";
+
+// The framework ids are the catalog's (lib/frameworks/types.ts); re-exported for report code.
+export { REPORT_FRAMEWORKS, type ReportFrameworkId } from "@/lib/frameworks/types";
 
 export type ReportControl = {
   /** Stable id of a Warden control, e.g. "per-call-authorization", "detector.intent_drift". */

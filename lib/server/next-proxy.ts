@@ -1,5 +1,6 @@
 import http from "node:http";
-import { errorBody, ApiError } from "@/lib/api/errors";
+import { errorBody } from "@/lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import { metaFrom } from "@/lib/api/meta";
 
 // Hop-by-hop headers (RFC 9110 §7.6.1): they describe one connection, not the message, so they
@@ -43,7 +44,7 @@ export function createNextProxy(socketPath: string) {
       }
       const meta = metaFrom(req.headers["x-request-id"] as string | undefined, null);
       console.error(`[warden] request ${meta.requestId} (${req.method} ${req.url}) could not reach the app process:`, err.message);
-      const body = JSON.stringify(errorBody(new ApiError("unavailable", "The app process is not reachable; try again shortly"), meta.requestId));
+      const body = JSON.stringify(errorBody(new DomainError("unavailable", "The app process is not reachable; try again shortly"), meta.requestId));
       res.writeHead(503, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "retry-after": "1", "x-request-id": meta.requestId });
       res.end(body);
     });

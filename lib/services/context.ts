@@ -1,4 +1,4 @@
-import type { RequestMeta } from "@/lib/api/with-person";
+import type { RequestMeta } from "@/lib/domain/request";
 import type { Actor } from "@/lib/audit/record";
 import type { Person } from "@/lib/auth/current";
 

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiError } from "../../lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import { verifyAuditChain } from "../../lib/audit/verify";
 import { hashSecret } from "../../lib/auth/secrets";
 import type { DatabaseHandle } from "../../lib/db/client";
@@ -8,7 +8,7 @@ import { getAgentDetail, listAgents } from "../../lib/db/queries/agents";
 import { agents, auditEvents, credentials, users } from "../../lib/db/schema";
 import { createAgent } from "../../lib/services/agents/create";
 import { issueAgentKey } from "../../lib/services/agents/keys";
-import { agentListSchema } from "../../lib/services/agents/schemas";
+import { agentListSchema } from "@/lib/domain/agents/schemas";
 import { setAgentStatus } from "../../lib/services/agents/set-status";
 import { updateAgent } from "../../lib/services/agents/update";
 import { systemCaller } from "../../lib/services/context";
@@ -50,7 +50,7 @@ describe.each(DB_KINDS)("agents on %s", (kind) => {
   it("refuses a duplicate name or identity with a 409 naming the field and writes nothing", async () => {
     const before = await auditCount();
     const dupName = await createAgent(h.db, caller, base("triage-bot", { identity: "spiffe://acme.internal/other" })).catch((e) => e);
-    expect(dupName).toBeInstanceOf(ApiError);
+    expect(dupName).toBeInstanceOf(DomainError);
     expect(dupName.code).toBe("conflict");
     expect(dupName.fields[0].path).toBe("name");
     const dupId = await createAgent(h.db, caller, base("other-bot", { identity: "spiffe://acme.internal/ns/test/sa/triage-bot" })).catch((e) => e);

@@ -12,7 +12,7 @@ import { createAgent } from "../../lib/services/agents/create";
 import { issueAgentKey } from "../../lib/services/agents/keys";
 import { parseEvaluation, parseEvaluations } from "../../lib/services/authzen/map";
 import { createConnector } from "../../lib/services/connectors/create";
-import { connectorCreateSchema } from "../../lib/services/connectors/schemas";
+import { connectorCreateSchema } from "@/lib/domain/connectors/schemas";
 import { ensureGuardrails } from "../../lib/services/policies/guardrails";
 import { DB_KINDS, openTestDatabase } from "./db";
 import { routeCaller, type RouteHandler } from "./route-helpers";

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiError } from "../../lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import { parseWith } from "../../lib/api/body";
 import { verifyAuditChain } from "../../lib/audit/verify";
 import type { DatabaseHandle } from "../../lib/db/client";
@@ -10,12 +10,12 @@ import { agents, auditEvents, connectors, connectorTools, credentials, decisions
 import { createAgent } from "../../lib/services/agents/create";
 import { issueAgentKey } from "../../lib/services/agents/keys";
 import { createConnector } from "../../lib/services/connectors/create";
-import { connectorCreateSchema, connectorListSchema, connectorUpdateSchema, toolCreateSchema } from "../../lib/services/connectors/schemas";
+import { connectorCreateSchema, connectorListSchema, connectorUpdateSchema, toolCreateSchema } from "@/lib/domain/connectors/schemas";
 import { addTool, removeTool, updateTool } from "../../lib/services/connectors/tools";
 import { updateConnector } from "../../lib/services/connectors/update";
 import { bulkRevokeCredentials } from "../../lib/services/credentials/bulk-revoke";
 import { recordStandingCredential } from "../../lib/services/credentials/record";
-import { bulkRevokeSchema, credentialListSchema, credentialRecordSchema } from "../../lib/services/credentials/schemas";
+import { bulkRevokeSchema, credentialListSchema, credentialRecordSchema } from "@/lib/domain/credentials/schemas";
 import type { Caller } from "../../lib/services/context";
 import * as connectorsRoute from "../../app/api/v1/connectors/route";
 import * as connectorRoute from "../../app/api/v1/connectors/[id]/route";
@@ -81,7 +81,7 @@ describe.each(DB_KINDS)("connectors and credentials on %s", (kind) => {
   it("refuses a duplicate name with a 409 naming the field, and writes nothing", async () => {
     const before = await auditCount();
     const err = await createConnector(h.db, caller, connectorInput("github", { displayName: "Other" })).catch((e) => e);
-    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toBeInstanceOf(DomainError);
     expect(err.code).toBe("conflict");
     expect(err.fields[0].path).toBe("name");
     expect(await auditCount()).toBe(before);
@@ -166,7 +166,7 @@ describe.each(DB_KINDS)("connectors and credentials on %s", (kind) => {
       try {
         parseWith(credentialRecordSchema, { kind: "api_key", name: "x", agentId, scope: { operations: ["github issues"] } });
       } catch (e) {
-        return e as ApiError;
+        return e as DomainError;
       }
     })();
     expect(err?.code).toBe("validation_failed");
@@ -302,7 +302,7 @@ describe.each(DB_KINDS)("connectors and credentials on %s", (kind) => {
 
     const before = await auditCount();
     const unknown = await bulkRevokeCredentials(h.db, caller, [first.id, UNKNOWN], "leaked in CI logs").catch((e) => e);
-    expect(unknown).toBeInstanceOf(ApiError);
+    expect(unknown).toBeInstanceOf(DomainError);
     expect(unknown.code).toBe("not_found");
     const junk = await bulkRevokeCredentials(h.db, caller, [first.id, "not-a-uuid"], "leaked in CI logs").catch((e) => e);
     expect(junk.code).toBe("not_found");

@@ -16,7 +16,7 @@ import { createAgent } from "../../lib/services/agents/create";
 import { issueAgentKey } from "../../lib/services/agents/keys";
 import { setAgentStatus } from "../../lib/services/agents/set-status";
 import { createConnector } from "../../lib/services/connectors/create";
-import { connectorCreateSchema } from "../../lib/services/connectors/schemas";
+import { connectorCreateSchema } from "@/lib/domain/connectors/schemas";
 import { ensureGuardrails } from "../../lib/services/policies/guardrails";
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "./db";
 import { routeCaller, type RouteHandler } from "./route-helpers";

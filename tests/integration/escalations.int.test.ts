@@ -14,7 +14,7 @@ import { auditEvents, decisions, escalations, escalationVotes, grants, sessionIn
 import { createAgent } from "../../lib/services/agents/create";
 import { issueAgentKey } from "../../lib/services/agents/keys";
 import { createConnector } from "../../lib/services/connectors/create";
-import { connectorCreateSchema } from "../../lib/services/connectors/schemas";
+import { connectorCreateSchema } from "@/lib/domain/connectors/schemas";
 import { expireEscalations } from "../../lib/services/escalations/decide";
 import { ensureGuardrails } from "../../lib/services/policies/guardrails";
 import { DB_KINDS, openTestDatabase } from "./db";

@@ -19,7 +19,7 @@ import { decisions, sessions } from "../../lib/db/schema";
 import { createAgent } from "../../lib/services/agents/create";
 import { issueAgentKey } from "../../lib/services/agents/keys";
 import { createConnector } from "../../lib/services/connectors/create";
-import { connectorCreateSchema } from "../../lib/services/connectors/schemas";
+import { connectorCreateSchema } from "@/lib/domain/connectors/schemas";
 import { ensureGuardrails } from "../../lib/services/policies/guardrails";
 import { openTestDatabase } from "./db";
 import { personWithToken, routeCaller, type RouteHandler } from "./route-helpers";

@@ -17,7 +17,7 @@ import { createAgent } from "../../lib/services/agents/create";
 import { issueAgentKey } from "../../lib/services/agents/keys";
 import { setAgentStatus } from "../../lib/services/agents/set-status";
 import { createConnector } from "../../lib/services/connectors/create";
-import { connectorCreateSchema } from "../../lib/services/connectors/schemas";
+import { connectorCreateSchema } from "@/lib/domain/connectors/schemas";
 import { DB_KINDS, openTestDatabase } from "./db";
 import { personWithToken, routeCaller, type RouteHandler } from "./route-helpers";
 

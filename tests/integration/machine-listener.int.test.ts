@@ -8,7 +8,7 @@ import { auditEvents, decisions } from "../../lib/db/schema";
 import { createAgent } from "../../lib/services/agents/create";
 import { issueAgentKey } from "../../lib/services/agents/keys";
 import { createConnector } from "../../lib/services/connectors/create";
-import { connectorCreateSchema } from "../../lib/services/connectors/schemas";
+import { connectorCreateSchema } from "@/lib/domain/connectors/schemas";
 import { ensureGuardrails } from "../../lib/services/policies/guardrails";
 import { openSession } from "../../lib/services/sessions/open";
 import { authenticateAgent, type AgentCaller } from "../../lib/services/machine/authenticate";

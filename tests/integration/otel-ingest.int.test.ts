@@ -10,7 +10,7 @@ import { auditEvents, findings, traceSpans } from "../../lib/db/schema";
 import { createAgent } from "../../lib/services/agents/create";
 import { issueAgentKey } from "../../lib/services/agents/keys";
 import { createConnector } from "../../lib/services/connectors/create";
-import { connectorCreateSchema } from "../../lib/services/connectors/schemas";
+import { connectorCreateSchema } from "@/lib/domain/connectors/schemas";
 import { ensureGuardrails } from "../../lib/services/policies/guardrails";
 import { reconcileTraceSpans } from "../../lib/services/telemetry/settle";
 import { DB_KINDS, openTestDatabase } from "./db";

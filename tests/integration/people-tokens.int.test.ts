@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiError } from "../../lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import { personFromApiToken } from "../../lib/auth/current";
 import { verifyPassword } from "../../lib/auth/password";
 import type { DatabaseHandle } from "../../lib/db/client";
@@ -11,7 +11,7 @@ import type { Caller } from "../../lib/services/context";
 import { changeOwnPassword } from "../../lib/services/people/change-password";
 import { createPerson } from "../../lib/services/people/create";
 import { resetPassword } from "../../lib/services/people/reset-password";
-import { personCreateSchema, personListSchema, personUpdateSchema } from "../../lib/services/people/schemas";
+import { personCreateSchema, personListSchema, personUpdateSchema } from "@/lib/domain/people/schemas";
 import { setPersonDisabled } from "../../lib/services/people/set-disabled";
 import { updatePerson } from "../../lib/services/people/update";
 import { createToken } from "../../lib/services/tokens/create";
@@ -74,7 +74,7 @@ describe.each(DB_KINDS)("people and tokens on %s", (kind) => {
   it("refuses a duplicate email with 409 on `email` and writes nothing", async () => {
     const [audits, people] = [await auditCount(), await userCount()];
     const err = await createPerson(h.db, as(root), input("ALICE@warden.test", "auditor")).catch((e) => e);
-    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toBeInstanceOf(DomainError);
     expect(err.code).toBe("conflict");
     expect(err.fields[0].path).toBe("email");
     expect(await auditCount()).toBe(audits);

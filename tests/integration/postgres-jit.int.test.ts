@@ -11,7 +11,7 @@ import { auditEvents, credentials } from "../../lib/db/schema";
 import { createAgent } from "../../lib/services/agents/create";
 import { issueAgentKey } from "../../lib/services/agents/keys";
 import { createConnector } from "../../lib/services/connectors/create";
-import { connectorCreateSchema } from "../../lib/services/connectors/schemas";
+import { connectorCreateSchema } from "@/lib/domain/connectors/schemas";
 import { sweepCredentials } from "../../lib/services/credentials/sweeper";
 import { DB_KINDS, openTestDatabase } from "./db";
 import { personWithToken, routeCaller, type RouteHandler } from "./route-helpers";

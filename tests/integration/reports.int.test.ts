@@ -13,7 +13,7 @@ import { listCredentials } from "../../lib/db/queries/credentials";
 import { escalationListSchema, listEscalations } from "../../lib/db/queries/escalations";
 import { findingListSchema, listFindings } from "../../lib/db/queries/findings";
 import { listSessions, sessionListSchema } from "../../lib/db/queries/sessions";
-import { credentialListSchema } from "../../lib/services/credentials/schemas";
+import { credentialListSchema } from "@/lib/domain/credentials/schemas";
 import { ensureGuardrails } from "../../lib/services/policies/guardrails";
 import { DB_KINDS, openTestDatabase } from "./db";
 import { personWithToken, routeCaller } from "./route-helpers";

@@ -1,7 +1,7 @@
 import { NextRequest } from "next/server";
 import type { Db } from "../../lib/db/client";
 import { createPerson } from "../../lib/services/people/create";
-import { personCreateSchema } from "../../lib/services/people/schemas";
+import { personCreateSchema } from "@/lib/domain/people/schemas";
 import { createToken } from "../../lib/services/tokens/create";
 
 /** The shape of every App Router handler under app/api, dynamic params included. */

@@ -11,7 +11,7 @@ import { verifyAuditChain } from "../../lib/audit/verify";
 import type { DatabaseHandle } from "../../lib/db/client";
 import { auditEvents, escalations, sessions, webhookDeliveries, webhooks } from "../../lib/db/schema";
 import { createAgent } from "../../lib/services/agents/create";
-import { MAX_ATTEMPTS } from "../../lib/services/webhooks/constants";
+import { MAX_ATTEMPTS } from "@/lib/domain/webhooks/constants";
 import { verifySignature } from "../../lib/services/webhooks/crypto";
 import { deliverDue, enqueueEscalationNotifications } from "../../lib/services/webhooks/dispatcher";
 import { DB_KINDS, openTestDatabase } from "./db";

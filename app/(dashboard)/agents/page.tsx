@@ -1,10 +1,10 @@
 import { PageHeader } from "@/components/page-header";
 import { requirePagePerson } from "@/lib/auth/current";
-import { can } from "@/lib/auth/roles";
+import { can } from "@/lib/policy/roles";
 import { asJson, searchKey } from "@/lib/client/list-keys";
 import { getDb } from "@/lib/runtime";
 import { listAgents, listTeams } from "@/lib/db/queries/agents";
-import { agentListSchema } from "@/lib/services/agents/schemas";
+import { agentListSchema } from "@/lib/domain/agents/schemas";
 import { AgentsClient } from "./client";
 
 export const metadata = { title: "Agents · Warden" };

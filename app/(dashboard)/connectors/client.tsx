@@ -10,7 +10,7 @@ import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useListQuery, type InitialPage } from "@/lib/client/use-list-query";
 import type { ConnectorRow } from "@/lib/db/queries/connectors";
-import { CONNECTOR_KINDS, SENSITIVITY_LEVELS } from "@/lib/services/connectors/constants";
+import { CONNECTOR_KINDS, SENSITIVITY_LEVELS } from "@/lib/domain/connectors/constants";
 import { capitalize } from "@/lib/utils";
 
 const KINDS = optionsOf(CONNECTOR_KINDS, connectorKindLabel);

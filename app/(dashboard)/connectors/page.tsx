@@ -1,10 +1,10 @@
 import { PageHeader } from "@/components/page-header";
 import { requirePagePerson } from "@/lib/auth/current";
-import { can } from "@/lib/auth/roles";
+import { can } from "@/lib/policy/roles";
 import { asJson, searchKey } from "@/lib/client/list-keys";
 import { getDb } from "@/lib/runtime";
 import { listConnectors, listEnvironments } from "@/lib/db/queries/connectors";
-import { connectorListSchema } from "@/lib/services/connectors/schemas";
+import { connectorListSchema } from "@/lib/domain/connectors/schemas";
 import { ConnectorsClient } from "./client";
 
 export const metadata = { title: "Connectors · Warden" };

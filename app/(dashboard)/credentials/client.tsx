@@ -19,7 +19,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { api } from "@/lib/client/api";
 import { useListQuery, type InitialPage } from "@/lib/client/use-list-query";
 import type { CredentialRow } from "@/lib/db/queries/credentials";
-import { BULK_REVOKE_MAX, CREDENTIAL_KINDS, CREDENTIAL_STATUSES } from "@/lib/services/credentials/constants";
+import { BULK_REVOKE_MAX, CREDENTIAL_KINDS, CREDENTIAL_STATUSES } from "@/lib/domain/credentials/constants";
 import type { BulkRevokeResult } from "@/lib/services/credentials/bulk-revoke";
 import { capitalize } from "@/lib/utils";
 

@@ -1,11 +1,11 @@
 import { PageHeader } from "@/components/page-header";
 import { requirePagePerson } from "@/lib/auth/current";
-import { can } from "@/lib/auth/roles";
+import { can } from "@/lib/policy/roles";
 import { asJson, searchKey } from "@/lib/client/list-keys";
 import { getDb } from "@/lib/runtime";
 import { connectorOptions } from "@/lib/db/queries/connectors";
 import { getAgentName, listCredentials } from "@/lib/db/queries/credentials";
-import { credentialListSchema } from "@/lib/services/credentials/schemas";
+import { credentialListSchema } from "@/lib/domain/credentials/schemas";
 import { CredentialsClient } from "./client";
 
 export const metadata = { title: "Credentials · Warden" };

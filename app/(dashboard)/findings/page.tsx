@@ -1,11 +1,9 @@
-import { sql } from "drizzle-orm";
 import { PageHeader } from "@/components/page-header";
 import { requirePagePerson } from "@/lib/auth/current";
-import { can } from "@/lib/auth/roles";
+import { can } from "@/lib/policy/roles";
 import { asJson, searchKey } from "@/lib/client/list-keys";
-import { rows } from "@/lib/db/client";
 import { getDb } from "@/lib/runtime";
-import { findingListSchema, listFindings } from "@/lib/db/queries/findings";
+import { findingKinds, findingListSchema, listFindings } from "@/lib/db/queries/findings";
 import { listOwnerOptions } from "@/lib/db/queries/people-options";
 import { FindingsClient } from "./client";
 
@@ -19,7 +17,7 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
   const db = await getDb();
   const [page, kinds, people] = await Promise.all([
     listFindings(db, query),
-    db.execute(sql`select distinct kind from findings order by kind`).then((r) => rows<{ kind: string }>(r).map((k) => k.kind)),
+    findingKinds(db),
     listOwnerOptions(db),
   ]);
   return (

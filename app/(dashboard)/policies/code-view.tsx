@@ -1,8 +1,8 @@
 // Read-only views of Cedar text: a numbered block and a line diff. No hooks, so server pages and
 // client components both render them.
 import { Badge } from "@/components/ui/badge";
-import { effectLabel, type EffectSummary } from "@/lib/services/policies/effects";
-import { diffLines } from "@/lib/services/policies/line-diff";
+import { effectLabel, type EffectSummary } from "@/lib/domain/policies/effects";
+import { diffLines } from "@/lib/domain/policies/line-diff";
 import { cn } from "@/lib/utils";
 
 const lineNo = "w-10 shrink-0 select-none pr-3 text-right text-muted-foreground tabular-nums";

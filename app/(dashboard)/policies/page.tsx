@@ -1,10 +1,10 @@
 import { PageHeader } from "@/components/page-header";
 import { requirePagePerson } from "@/lib/auth/current";
-import { can } from "@/lib/auth/roles";
+import { can } from "@/lib/policy/roles";
 import { asJson, searchKey } from "@/lib/client/list-keys";
 import { getDb } from "@/lib/runtime";
 import { listPolicies } from "@/lib/db/queries/policies";
-import { policyListSchema } from "@/lib/services/policies/schemas";
+import { policyListSchema } from "@/lib/domain/policies/schemas";
 import { PoliciesClient } from "./client";
 import { SchemaHelp } from "./schema-help";
 

@@ -1,5 +1,5 @@
 import { PageHeader } from "@/components/page-header";
-import { ApiError } from "@/lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import { requirePagePerson } from "@/lib/auth/current";
 import { asJson } from "@/lib/client/list-keys";
 import { getDb } from "@/lib/runtime";
@@ -23,7 +23,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
     const period = parseReportPeriod(new URLSearchParams(apiQuery(view)));
     initial = asJson(await buildReport(await getDb(), { id: person.id, email: person.email }, view.framework, period));
   } catch (err) {
-    if (!(err instanceof ApiError)) throw err;
+    if (!(err instanceof DomainError)) throw err;
     error = err.message;
   }
   return (

@@ -1,7 +1,7 @@
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
 import { agents, credentials, decisions, sessions, users } from "@/lib/db/schema";
-import type { AgentListQuery } from "@/lib/services/agents/schemas";
+import type { AgentListQuery } from "@/lib/domain/agents/schemas";
 import { deferredPage, orderBy, orderNullsLast, searchAny, type Page } from "./list";
 import { getOwnerContact } from "./people-options";
 

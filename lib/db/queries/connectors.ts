@@ -1,7 +1,7 @@
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
 import { agents, connectors, connectorTools, credentials, decisions, users } from "@/lib/db/schema";
-import type { ConnectorListQuery } from "@/lib/services/connectors/schemas";
+import type { ConnectorListQuery } from "@/lib/domain/connectors/schemas";
 import { credentialStatusSql, type CredentialStatus } from "./credentials";
 import { deferredPage, orderBy, orderNullsLast, searchAny, type Page } from "./list";
 import { getOwnerContact } from "./people-options";

@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, isNotNull, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
 import { agents, connectors, credentials, users } from "@/lib/db/schema";
-import type { CredentialListQuery } from "@/lib/services/credentials/schemas";
+import type { CredentialListQuery } from "@/lib/domain/credentials/schemas";
 import { deferredPage, orderBy, orderNullsLast, searchAny, withinRange, type Page } from "./list";
 
 // Every read that leaves this file omits secret_hash.

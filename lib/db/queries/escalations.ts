@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, lte, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "@/lib/db/client";
+import type { EscalationSummary } from "@/lib/domain/escalations";
 import { agents, escalations, sessions, type ActionShape, type DiffEntry, type Intent, type Reason } from "@/lib/db/schema";
 import { dateRange, listQuery, offsetOf, searchAny, withinRange, type Page } from "./list";
 
@@ -142,7 +143,7 @@ export async function listEscalations(db: Executor, q: EscalationListQuery, now 
   return { items, total, page: q.page, pageSize: q.pageSize };
 }
 
-export type EscalationSummary = { pending: number; pendingHighRisk: number };
+export type { EscalationSummary } from "@/lib/domain/escalations";
 
 /** The nav badge's counts: live pending only, read off escalations_queue_idx (status, created_at). */
 export async function escalationSummary(db: Executor, now = new Date()): Promise<EscalationSummary> {

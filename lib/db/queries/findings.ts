@@ -1,7 +1,7 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
-import type { Executor } from "@/lib/db/client";
+import { rows, type Executor } from "@/lib/db/client";
 import { agents, findings, users } from "@/lib/db/schema";
 import { dateRange, listQuery, offsetOf, orderBy, searchAny, withinRange, type Page } from "./list";
 
@@ -82,4 +82,9 @@ export async function getFinding(db: Executor, id: string) {
     .leftJoin(assignee, eq(assignee.id, findings.assigneeId))
     .where(eq(findings.id, id));
   return row;
+}
+
+/** The kinds of finding on record, for the list's filter. */
+export async function findingKinds(db: Executor): Promise<string[]> {
+  return rows<{ kind: string }>(await db.execute(sql`select distinct kind from findings order by kind`)).map((k) => k.kind);
 }

@@ -1,32 +1,16 @@
 import { and, asc, desc, gte, ilike, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
-import { z } from "zod";
 import type { Executor } from "@/lib/db/client";
+import type { Page } from "@/lib/domain/list-query";
 
-/** Query-string shape shared by every inventory list: search, sort, page. */
-export const listQuery = z.object({
-  q: z.string().trim().max(200).optional(),
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(50),
-  dir: z.enum(["asc", "desc"]).default("asc"),
-});
-
-/**
- * Optional `from` / `to` (ISO 8601 instants with a zone), from inclusive, to exclusive: the same
- * half-open convention as a report period (lib/reports/period.ts), so a report's evidence link
- * lists exactly what it counted.
- */
-export const dateRange = {
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-};
+// The zod shape lives in lib/domain so request schemas need not import the data layer.
+export { dateRange, listQuery, type Page } from "@/lib/domain/list-query";
 
 /** `from <= column < to`, either side optional. */
 export function withinRange(column: PgColumn, from: string | undefined, to: string | undefined): SQL | undefined {
   return and(from ? gte(column, new Date(from)) : undefined, to ? lt(column, new Date(to)) : undefined);
 }
 
-export type Page<T> = { items: T[]; total: number; page: number; pageSize: number };
 
 /** `%q%` with the LIKE metacharacters in q escaped, matched against any of the columns. */
 export function searchAny(q: string | undefined, columns: PgColumn[]): SQL | undefined {

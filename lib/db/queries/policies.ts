@@ -1,8 +1,8 @@
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
 import { policies, policyVersions, users } from "@/lib/db/schema";
-import { summarizeEffects, type EffectSummary } from "@/lib/services/policies/effects";
-import type { PolicyListQuery } from "@/lib/services/policies/schemas";
+import { summarizeEffects, type EffectSummary } from "@/lib/domain/policies/effects";
+import type { PolicyListQuery } from "@/lib/domain/policies/schemas";
 import { deferredPage, orderBy, searchAny, type Page } from "./list";
 
 export type PolicyRow = {

@@ -142,3 +142,9 @@ export async function getSessionDetail(db: Executor, id: string) {
   ]);
   return { ...s, intents, children, credentials: creds, findings: sessionFindings, escalations: sessionEscalations };
 }
+
+/** Whether a session exists: the session's sub-resources answer 404 for an unknown id. */
+export async function sessionExists(db: Executor, id: string): Promise<boolean> {
+  const [s] = await db.select({ id: sessions.id }).from(sessions).where(eq(sessions.id, id));
+  return !!s;
+}

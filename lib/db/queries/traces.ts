@@ -1,5 +1,6 @@
 import { desc, eq, sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
+import type { SessionSpan } from "@/lib/domain/traces";
 import { decisions, traceSpans } from "@/lib/db/schema";
 
 export const TRACE_SPANS_PAGE = 200;
@@ -9,7 +10,7 @@ export const TRACE_SPANS_PAGE = 200;
  * was joined to. Spans can arrive late and out of order, so they are a list of their own rather
  * than merged into the live decision timeline (whose "newer than" cursor would skip them).
  */
-export async function sessionSpans(db: Executor, sessionId: string, limit = TRACE_SPANS_PAGE) {
+export async function sessionSpans(db: Executor, sessionId: string, limit = TRACE_SPANS_PAGE): Promise<SessionSpan[]> {
   return db
     .select({
       id: traceSpans.id,
@@ -34,4 +35,4 @@ export async function sessionSpans(db: Executor, sessionId: string, limit = TRAC
     .orderBy(desc(traceSpans.startedAt), desc(traceSpans.id))
     .limit(limit);
 }
-export type SessionSpan = Awaited<ReturnType<typeof sessionSpans>>[number];
+export type { SessionSpan } from "@/lib/domain/traces";

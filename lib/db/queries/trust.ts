@@ -1,28 +1,11 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
 import { trustConfigs } from "@/lib/db/schema";
-import { summarizeKeys, type KeySummary } from "@/lib/services/trust/key-summary";
-import type { Jwks, TrustListQuery } from "@/lib/services/trust/schemas";
+import { summarizeKeys } from "@/lib/domain/trust/key-summary";
+import type { Jwks, TrustDetail, TrustListQuery, TrustRow } from "@/lib/domain/trust/schemas";
 import { offsetOf, orderBy, searchAny, type Page } from "./list";
 
-export type TrustRow = {
-  id: string;
-  name: string;
-  kind: "spiffe" | "oidc";
-  issuer: string | null;
-  trustDomain: string | null;
-  jwksUrl: string | null;
-  /** Keys in the inline set; null when the keys come from jwksUrl. */
-  inlineKeyCount: number | null;
-  audience: string;
-  algorithms: string[];
-  enabled: boolean;
-  createdAt: Date;
-  updatedAt: Date;
-};
-
-/** One config for its edit form: the inline keys as given (public keys, nothing secret) plus a summary. */
-export type TrustDetail = TrustRow & { jwks: Jwks | null; keys: KeySummary[] };
+export type { TrustDetail, TrustRow } from "@/lib/domain/trust/schemas";
 
 // The list leaves the key sets out: a row needs only how many keys there are.
 const rowColumns = {

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
-import type { PersonListQuery } from "@/lib/services/people/schemas";
+import type { PersonListQuery } from "@/lib/domain/people/schemas";
 import { offsetOf, orderBy, searchAny, type Page } from "./list";
 
 // Every read that leaves this file omits password_hash.

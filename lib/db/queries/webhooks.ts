@@ -1,5 +1,6 @@
 import { desc, eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
+import type { DeliveryRow, PublicWebhook, WebhookRow } from "@/lib/domain/webhooks/views";
 import { agents, escalations, webhookDeliveries, webhooks } from "@/lib/db/schema";
 
 // Every read that leaves this file omits secret_enc: the secret is shown once, at creation or
@@ -17,21 +18,7 @@ export const publicWebhookColumns = {
   updatedAt: webhooks.updatedAt,
 };
 
-export type PublicWebhook = {
-  id: string;
-  name: string;
-  url: string;
-  secretHint: string;
-  team: string | null;
-  minRisk: "low" | "medium" | "high" | null;
-  enabled: boolean;
-  createdBy: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-};
-
-export type LastDelivery = { status: string; attempts: number; lastStatusCode: number | null; at: Date };
-export type WebhookRow = PublicWebhook & { lastDelivery: LastDelivery | null };
+export type { DeliveryRow, LastDelivery, PublicWebhook, WebhookRow } from "@/lib/domain/webhooks/views";
 
 export async function getWebhook(db: Executor, id: string): Promise<PublicWebhook | undefined> {
   const [w] = await db.select(publicWebhookColumns).from(webhooks).where(eq(webhooks.id, id));
@@ -56,19 +43,6 @@ export async function listWebhooks(db: Executor): Promise<{ items: WebhookRow[] 
   const byId = new Map(last.map(({ webhookId, ...d }) => [webhookId, d]));
   return { items: items.map((w) => ({ ...w, lastDelivery: byId.get(w.id) ?? null })) };
 }
-
-export type DeliveryRow = {
-  id: string;
-  event: string;
-  status: string;
-  attempts: number;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  nextAttemptAt: Date;
-  deliveredAt: Date | null;
-  createdAt: Date;
-  escalation: { id: string; kind: string; risk: string; agentName: string };
-};
 
 /** A webhook's most recent deliveries, newest first, with what each was about (not the payload). */
 export async function listDeliveries(db: Executor, webhookId: string, limit = 20): Promise<{ items: DeliveryRow[] }> {

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { ApiError, notFound } from "@/lib/api/errors";
+import { DomainError, notFound } from "@/lib/errors";
 import { newSecret } from "@/lib/auth/secrets";
 import type { Db } from "@/lib/db/client";
 import { agents, credentials } from "@/lib/db/schema";
@@ -18,7 +18,7 @@ export async function issueAgentKey(db: Db, caller: Caller, agentId: string, opt
     // share-locks this row. With UPDATE each waited for the other: a deadlock.
     const [agent] = await tx.select().from(agents).where(eq(agents.id, agentId)).for("no key update");
     if (!agent) throw notFound("Agent");
-    if (agent.status !== "active") throw new ApiError("conflict", `Cannot issue a key to a ${agent.status} agent`);
+    if (agent.status !== "active") throw new DomainError("conflict", `Cannot issue a key to a ${agent.status} agent`);
     const expiresAt = opts.expiresInDays ? new Date(Date.now() + opts.expiresInDays * 86_400_000) : null;
     const [cred] = await tx
       .insert(credentials)

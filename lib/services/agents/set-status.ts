@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { ApiError, notFound } from "@/lib/api/errors";
+import { DomainError, notFound } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 import { agents, credentials } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
@@ -20,8 +20,8 @@ export async function setAgentStatus(db: Db, caller: Caller, id: string, status:
     // share-locks this row. With UPDATE each waited for the other: a deadlock.
     const [agent] = await tx.select().from(agents).where(eq(agents.id, id)).for("no key update");
     if (!agent) throw notFound("Agent");
-    if (agent.status === status) throw new ApiError("conflict", `Agent is already ${status}`);
-    if (agent.status === "retired") throw new ApiError("conflict", "A retired agent cannot be reactivated");
+    if (agent.status === status) throw new DomainError("conflict", `Agent is already ${status}`);
+    if (agent.status === "retired") throw new DomainError("conflict", "A retired agent cannot be reactivated");
     const now = new Date();
     const [updated] = await tx
       .update(agents)

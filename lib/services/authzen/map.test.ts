@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "@/lib/api/errors";
+import { DomainError } from "@/lib/errors";
+import { statusOf } from "@/lib/api/errors";
 import { stopsAfter } from "./evaluate";
 import { applyDefaults, evaluationsRequestSchema, fromWarden, isCaller, MAX_EVALUATIONS, notCallerDecision, parseEvaluation, parseEvaluations } from "./map";
 
@@ -9,13 +10,13 @@ const resource = { type: "tool", id: "github:issues" };
 const action = { name: "read" };
 const context = { sessionId: SID };
 
-/** The ApiError a parse throws, or fails the test. */
-function errorOf(fn: () => unknown): ApiError {
+/** The DomainError a parse throws, or fails the test. */
+function errorOf(fn: () => unknown): DomainError {
   try {
     fn();
   } catch (e) {
-    expect(e).toBeInstanceOf(ApiError);
-    return e as ApiError;
+    expect(e).toBeInstanceOf(DomainError);
+    return e as DomainError;
   }
   throw new Error("expected a validation error");
 }
@@ -54,7 +55,7 @@ describe("AuthZEN Access Evaluation request -> Warden", () => {
   it("answers 400 naming each missing required field", () => {
     const err = errorOf(() => parseEvaluation({ resource, action, context }));
     expect(err.code).toBe("validation_failed");
-    expect(err.status).toBe(400);
+    expect(statusOf(err)).toBe(400);
     expect(err.message).toBe("subject: is required");
     expect(paths(() => parseEvaluation({}))).toEqual(["subject", "action", "resource"]);
     expect(paths(() => parseEvaluation({ subject: { type: "agent" }, resource, action, context }))).toEqual(["subject.id"]);
@@ -135,7 +136,7 @@ describe("AuthZEN Access Evaluations request", () => {
     const ok = parseEvaluations({ subject, action, resource, context, evaluations: Array.from({ length: MAX_EVALUATIONS }, () => ({})) });
     expect(ok.kind === "batch" && ok.evaluations).toHaveLength(MAX_EVALUATIONS);
     const err = errorOf(() => parseEvaluations({ subject, action, resource, context, evaluations: Array.from({ length: MAX_EVALUATIONS + 1 }, () => ({})) }));
-    expect(err.status).toBe(400);
+    expect(statusOf(err)).toBe(400);
     expect(err.message).toMatch(/^evaluations: at most 100/);
   });
 });

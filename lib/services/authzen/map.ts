@@ -52,7 +52,7 @@
  * AuthZEN field that carried them (e.g. `resource.id`, `action.name`, `context.sessionId`).
  */
 import { z } from "zod";
-import { ApiError, type FieldError } from "@/lib/api/errors";
+import { DomainError, type FieldError } from "@/lib/errors";
 import type { DiffEntry, Reason } from "@/lib/db/schema/decisions";
 import type { AgentCaller } from "../machine/authenticate";
 import type { AuthorizeResult } from "../decisions/authorize";
@@ -218,7 +218,7 @@ export function toWarden(e: EvaluationRequest): { ok: true; value: WardenEvaluat
 
 function fail(issues: Issue[]): never {
   const fields: FieldError[] = issues.map((i) => ({ path: i.path.map(String).join(".") || "(body)", message: i.message }));
-  throw new ApiError("validation_failed", `${fields[0].path}: ${fields[0].message}`, fields);
+  throw new DomainError("validation_failed", `${fields[0].path}: ${fields[0].message}`, fields);
 }
 
 function structural<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {

@@ -1,12 +1,12 @@
 import { eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { conflict, invalid, mapDbError } from "@/lib/api/errors";
+import { conflict, invalid, mapDbError } from "@/lib/errors";
 import type { Db, Executor } from "@/lib/db/client";
 import { publicConnectorColumns, type PublicConnector } from "@/lib/db/queries/connectors";
 import { getUserById } from "@/lib/db/queries/users";
 import { connectors, connectorTools } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
-import type { ConnectorCreate } from "./schemas";
+import type { ConnectorCreate } from "@/lib/domain/connectors/schemas";
 
 export const CONNECTOR_UNIQUE = { connectors_name_key: "name", connector_tools_name_key: "tools" };
 export const duplicateName = () => conflict("A connector with this name already exists", "name");

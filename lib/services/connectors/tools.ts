@@ -1,10 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { conflict, mapDbError, notFound } from "@/lib/api/errors";
+import { conflict, mapDbError, notFound } from "@/lib/errors";
 import type { Db, Tx } from "@/lib/db/client";
 import { connectors, connectorTools } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
-import type { ToolCreate, ToolUpdate } from "./schemas";
+import type { ToolCreate, ToolUpdate } from "@/lib/domain/connectors/schemas";
 
 const TOOL_UNIQUE = { connector_tools_name_key: "name" };
 

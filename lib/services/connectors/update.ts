@@ -1,12 +1,12 @@
 import { eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { notFound } from "@/lib/api/errors";
+import { notFound } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 import { publicConnectorColumns, type PublicConnector } from "@/lib/db/queries/connectors";
 import { connectors } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
 import { assertOwner, configKeys } from "./create";
-import type { ConnectorUpdate } from "./schemas";
+import type { ConnectorUpdate } from "@/lib/domain/connectors/schemas";
 
 /**
  * Edits a connector's registration; the audit event records exactly which fields changed.

@@ -1,10 +1,10 @@
 import { inArray } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { ApiError } from "@/lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 import { credentials } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
-import { BULK_REVOKE_MAX } from "./constants";
+import { BULK_REVOKE_MAX } from "@/lib/domain/credentials/constants";
 import { retireRolesOf } from "./postgres-backend";
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -22,7 +22,7 @@ export type BulkRevokeResult = {
 export async function bulkRevokeCredentials(db: Db, caller: Caller, ids: string[], reason: string): Promise<BulkRevokeResult> {
   const wanted = [...new Set(ids.map((id) => id.trim().toLowerCase()))];
   if (wanted.length > BULK_REVOKE_MAX) {
-    throw new ApiError("validation_failed", `ids: at most ${BULK_REVOKE_MAX} credentials per request`, [
+    throw new DomainError("validation_failed", `ids: at most ${BULK_REVOKE_MAX} credentials per request`, [
       { path: "ids", message: `at most ${BULK_REVOKE_MAX} credentials per request` },
     ]);
   }
@@ -82,7 +82,7 @@ export async function bulkRevokeCredentials(db: Db, caller: Caller, ids: string[
 
 function unknownIds(ids: string[]) {
   const shown = ids.slice(0, 20);
-  return new ApiError(
+  return new DomainError(
     "not_found",
     `${ids.length} credential${ids.length === 1 ? "" : "s"} not found; nothing was revoked`,
     shown.map((id) => ({ path: "ids", message: `not found: ${id.slice(0, 100)}` })),

@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { ApiError, notFound } from "@/lib/api/errors";
+import { DomainError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record";
 import { hashSecret, newSecret } from "@/lib/auth/secrets";
 import type { Db } from "@/lib/db/client";
@@ -64,7 +64,7 @@ async function decideAndIssue(
   return db.transaction(async (tx) => {
     const [s] = await tx.select().from(sessions).where(and(eq(sessions.id, input.sessionId), eq(sessions.agentId, agent.id))).for("update");
     if (!s) throw notFound("Session");
-    if (s.status !== "active" || s.expiresAt <= now) throw new ApiError("conflict", `The session is ${s.expiresAt <= now ? "expired" : s.status}; credentials are issued only for a live session`);
+    if (s.status !== "active" || s.expiresAt <= now) throw new DomainError("conflict", `The session is ${s.expiresAt <= now ? "expired" : s.status}; credentials are issued only for a live session`);
     const actions = input.operations.map((op) => {
       const [tool, operation] = op.split(".");
       return { connector: input.connector, tool, operation };

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { and, eq, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
-import { ApiError } from "@/lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 import { connectors, credentials } from "@/lib/db/schema";
 
@@ -24,15 +24,15 @@ export function postgresBackendOf(connector: { kind: string; config: Record<stri
   const env = pgConfig.adminUrlEnv;
   const schema = pgConfig.schema ?? "public";
   if (typeof env !== "string" || !ENV_NAME.test(env)) {
-    throw new ApiError("bad_request", "The connector's config.postgres.adminUrlEnv must name an environment variable starting WARDEN_PG_");
+    throw new DomainError("bad_request", "The connector's config.postgres.adminUrlEnv must name an environment variable starting WARDEN_PG_");
   }
-  if (typeof schema !== "string" || !IDENT.test(schema)) throw new ApiError("bad_request", "The connector's config.postgres.schema is not a plain identifier");
+  if (typeof schema !== "string" || !IDENT.test(schema)) throw new DomainError("bad_request", "The connector's config.postgres.schema is not a plain identifier");
   return { adminUrlEnv: env, schema };
 }
 
 function adminUrl(cfg: PostgresBackendConfig): string {
   const url = process.env[cfg.adminUrlEnv];
-  if (!url) throw new ApiError("unavailable", `The database backend is not configured on this instance (${cfg.adminUrlEnv} is unset)`);
+  if (!url) throw new DomainError("unavailable", `The database backend is not configured on this instance (${cfg.adminUrlEnv} is unset)`);
   return url;
 }
 
@@ -53,7 +53,7 @@ export function grantsFor(operations: string[]): { table: string; privilege: str
     const [table, operation] = op.split(".");
     const privilege = PRIVILEGES[operation];
     if (!IDENT.test(table) || !privilege) {
-      throw new ApiError("validation_failed", `operations: the database backend grants select, insert, update or delete on a table (got "${op}")`, [
+      throw new DomainError("validation_failed", `operations: the database backend grants select, insert, update or delete on a table (got "${op}")`, [
         { path: "operations", message: `"${op}" is not table.select|insert|update|delete` },
       ]);
     }
@@ -82,7 +82,7 @@ export async function createDatabaseRole(cfg: PostgresBackendConfig, operations:
       await q("COMMIT");
     } catch (err) {
       await q("ROLLBACK").catch(() => {});
-      throw new ApiError("bad_request", `The database refused the grants: ${(err as Error).message}`);
+      throw new DomainError("bad_request", `The database refused the grants: ${(err as Error).message}`);
     }
   });
   url.username = role;

@@ -1,11 +1,11 @@
 import { eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { invalid } from "@/lib/api/errors";
+import { invalid } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 import { publicCredentialColumns, type PublicCredential } from "@/lib/db/queries/credentials";
 import { agents, connectors, credentials } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
-import type { CredentialRecord } from "./schemas";
+import type { CredentialRecord } from "@/lib/domain/credentials/schemas";
 
 /**
  * Records a standing secret an agent holds elsewhere, for the inventory (and the standing /

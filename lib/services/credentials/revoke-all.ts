@@ -1,5 +1,5 @@
 import { and, eq, isNull, type SQL } from "drizzle-orm";
-import { ApiError, notFound } from "@/lib/api/errors";
+import { DomainError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record";
 import type { Db } from "@/lib/db/client";
 import { agents, connectors, credentials, sessions } from "@/lib/db/schema";
@@ -32,7 +32,7 @@ export async function revokeAllFor(db: Db, caller: Caller, scope: RevokeScope, i
       .set({ revokedAt: now, revokedBy: caller.actor.id ?? null, revokedByKind: caller.actor.kind, revokeReason: reason })
       .where(where)
       .returning({ id: credentials.id, kind: credentials.kind, prefix: credentials.prefix, agentId: credentials.agentId, sessionId: credentials.sessionId });
-    if (revoked.length === 0) throw new ApiError("conflict", `This ${t.label.toLowerCase()} holds no live credentials`);
+    if (revoked.length === 0) throw new DomainError("conflict", `This ${t.label.toLowerCase()} holds no live credentials`);
     for (const c of revoked) {
       await recordAudit(tx, {
         ...auditMeta(caller),

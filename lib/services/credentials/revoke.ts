@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { ApiError, notFound } from "@/lib/api/errors";
+import { DomainError, notFound } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 import { credentials } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
@@ -14,7 +14,7 @@ export async function revokeCredential(db: Db, caller: Caller, id: string, reaso
   const result = await db.transaction(async (tx) => {
     const [cred] = await tx.select().from(credentials).where(eq(credentials.id, id)).for("update");
     if (!cred) throw notFound("Credential");
-    if (cred.revokedAt) throw new ApiError("conflict", "Credential is already revoked");
+    if (cred.revokedAt) throw new DomainError("conflict", "Credential is already revoked");
     const now = new Date();
     const [updated] = await tx
       .update(credentials)

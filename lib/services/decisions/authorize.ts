@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { uuidv7 } from "@/lib/db/uuidv7";
-import { notFound } from "@/lib/api/errors";
+import { notFound } from "@/lib/errors";
 import type { GroupWriter } from "@/lib/audit/group-writer";
 import type { DiffEntry, Reason } from "@/lib/db/schema/decisions";
 import { afterViolation, approve, decide, type Decision } from "@/lib/policy/decide";

@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { ApiError, conflict, invalid, notFound } from "@/lib/api/errors";
+import { DomainError, conflict, invalid, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record";
 import type { Person } from "@/lib/auth/current";
 import { verifyPassword } from "@/lib/auth/password";
@@ -44,7 +44,7 @@ export async function decideEscalation({ db, facts }: WithFacts, person: Person,
     const votes = await tx.select({ userId: escalationVotes.userId, vote: escalationVotes.vote, scope: escalationVotes.scope }).from(escalationVotes).where(eq(escalationVotes.escalationId, id));
     const facts = escalationFacts(e, agent?.ownerId, votes);
     const blocked = decisionBlocker(person, facts);
-    if (blocked) throw new ApiError("forbidden", blocked);
+    if (blocked) throw new DomainError("forbidden", blocked);
     if (e.status !== "pending") throw conflict(`This escalation is already ${e.status}`);
     if (e.expiresAt <= now) throw conflict("This escalation has expired; it counts as denied");
 
@@ -119,7 +119,7 @@ async function reauthenticateIfHighRisk(db: Db, person: Person, id: string, pass
   if (!e || !isHighRisk(e)) return;
   if (!password) throw invalid("password", "Re-enter your password to approve a high-risk escalation");
   const keys = [`reauth:${person.id}`];
-  if (isLockedOut(keys)) throw new ApiError("rate_limited", "Too many wrong passwords; try again later");
+  if (isLockedOut(keys)) throw new DomainError("rate_limited", "Too many wrong passwords; try again later");
   const [u] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, person.id));
   if (u && (await verifyPassword(password, u.passwordHash))) {
     clearFailures(keys);
@@ -138,7 +138,7 @@ async function reauthenticateIfHighRisk(db: Db, person: Person, id: string, pass
       ip: meta.ip,
     }),
   );
-  throw new ApiError("forbidden", "The password is not correct; the approval was not recorded");
+  throw new DomainError("forbidden", "The password is not correct; the approval was not recorded");
 }
 
 /** Unanswered past their expiry: expired, which counts as denied, each with its audit event. */

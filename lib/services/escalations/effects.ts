@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { conflict } from "@/lib/api/errors";
+import { conflict } from "@/lib/errors";
 import { canonicalJson } from "@/lib/audit/chain";
 import { recordAudit } from "@/lib/audit/record";
 import type { Tx } from "@/lib/db/client";

@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { notFound } from "@/lib/api/errors";
+import { notFound } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 import { escalations } from "@/lib/db/schema";
 

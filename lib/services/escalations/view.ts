@@ -1,5 +1,5 @@
 import { desc, eq } from "drizzle-orm";
-import { notFound } from "@/lib/api/errors";
+import { notFound } from "@/lib/errors";
 import type { Person } from "@/lib/auth/current";
 import type { Db } from "@/lib/db/client";
 import { agents, decisions, escalations, escalationVotes, grants, sessions, users } from "@/lib/db/schema";

@@ -4,7 +4,7 @@ import { rows, type Db, type Executor } from "@/lib/db/client";
 import { findings } from "@/lib/db/schema";
 import { globMatch } from "@/lib/policy/globs";
 import { raiseFinding } from "./raise";
-import { FINDING_REFS } from "./refs";
+import { FINDING_REFS } from "@/lib/frameworks/finding-refs";
 
 // Standing-privilege findings about credentials, raised (and resolved when the condition is
 // gone) by a periodic pass. Dedupe keys start "credhyg:" so a pass only ever resolves what a

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
 import { rows, type Executor } from "@/lib/db/client";
-import { FINDING_REFS } from "./refs";
+import { FINDING_REFS } from "@/lib/frameworks/finding-refs";
 
 export type NewFinding = {
   kind: keyof typeof FINDING_REFS;

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { ApiError, notFound } from "@/lib/api/errors";
+import { DomainError, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record";
 import type { Db } from "@/lib/db/client";
 import { findings, users } from "@/lib/db/schema";
@@ -29,7 +29,7 @@ export async function updateFinding(db: Db, caller: Caller, id: string, input: F
     const now = new Date();
     const set: Partial<typeof findings.$inferInsert> = { updatedAt: now };
     if (input.status !== undefined) {
-      if (input.status === f.status) throw new ApiError("conflict", `The finding is already ${f.status}`);
+      if (input.status === f.status) throw new DomainError("conflict", `The finding is already ${f.status}`);
       set.status = input.status;
       set.resolvedAt = input.status === "resolved" ? now : null;
       set.resolutionNote = input.note ?? null;
@@ -37,7 +37,7 @@ export async function updateFinding(db: Db, caller: Caller, id: string, input: F
     if (input.assigneeId !== undefined) {
       if (input.assigneeId) {
         const [person] = await tx.select({ id: users.id, disabledAt: users.disabledAt }).from(users).where(eq(users.id, input.assigneeId));
-        if (!person || person.disabledAt) throw new ApiError("validation_failed", "assigneeId: no such active person", [{ path: "assigneeId", message: "no such active person" }]);
+        if (!person || person.disabledAt) throw new DomainError("validation_failed", "assigneeId: no such active person", [{ path: "assigneeId", message: "no such active person" }]);
       }
       set.assigneeId = input.assigneeId;
     }

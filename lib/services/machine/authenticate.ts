@@ -3,7 +3,7 @@ import { hashSecret, looksLikeSecret } from "@/lib/auth/secrets";
 import type { Db } from "@/lib/db/client";
 import { agents, credentials, findings, trustConfigs } from "@/lib/db/schema";
 import { verifyWorkloadToken, type TrustConfig } from "@/lib/identity/workload-token";
-import { noteIfNeverIssued } from "../credentials/introspect";
+import { noteIfNeverIssued } from "../credentials/never-issued";
 import { systemClock, type Clock } from "@/lib/clock";
 import { TtlCache } from "../decisions/ttl-cache";
 

@@ -1,13 +1,13 @@
 import { and, eq, sql } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { ApiError, invalid } from "@/lib/api/errors";
+import { DomainError, invalid } from "@/lib/errors";
 import { clearFailures, isLockedOut, noteFailure } from "@/lib/auth/rate-limit";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import type { Db } from "@/lib/db/client";
 import { getUserCredentialsByEmail, publicUserColumns, type PublicUser } from "@/lib/db/queries/users";
 import { users } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
-import type { PasswordChange } from "./schemas";
+import type { PasswordChange } from "@/lib/domain/people/schemas";
 
 /**
  * A person changes their own password. The current password is required even with a valid
@@ -21,9 +21,9 @@ export async function changeOwnPassword(
   input: PasswordChange,
 ): Promise<PublicUser> {
   const keys = [`password-change:${self.id}`];
-  if (isLockedOut(keys)) throw new ApiError("rate_limited", "Too many wrong passwords; try again in a few minutes");
+  if (isLockedOut(keys)) throw new DomainError("rate_limited", "Too many wrong passwords; try again in a few minutes");
   const user = await getUserCredentialsByEmail(db, self.email);
-  if (!user || user.id !== self.id || user.disabledAt) throw new ApiError("unauthenticated", "Sign in again");
+  if (!user || user.id !== self.id || user.disabledAt) throw new DomainError("unauthenticated", "Sign in again");
   if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
     noteFailure(keys);
     throw invalid("currentPassword", "the current password is not correct");
@@ -37,7 +37,7 @@ export async function changeOwnPassword(
       .set({ passwordHash, mustChangePassword: false, authEpoch: sql`${users.authEpoch} + 1`, updatedAt: new Date() })
       .where(and(eq(users.id, self.id), eq(users.passwordHash, user.passwordHash)))
       .returning(publicUserColumns);
-    if (!u) throw new ApiError("conflict", "Your password was changed elsewhere in the meantime; sign in again");
+    if (!u) throw new DomainError("conflict", "Your password was changed elsewhere in the meantime; sign in again");
     await recordAudit(tx, {
       ...auditMeta(caller),
       action: "person.password_changed",

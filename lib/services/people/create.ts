@@ -1,12 +1,12 @@
 import { eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { conflict, mapDbError } from "@/lib/api/errors";
+import { conflict, mapDbError } from "@/lib/errors";
 import { generatePassword, hashPassword } from "@/lib/auth/password";
 import type { Db } from "@/lib/db/client";
 import { publicUserColumns, type PublicUser } from "@/lib/db/queries/users";
 import { users } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
-import type { PersonCreate } from "./schemas";
+import type { PersonCreate } from "@/lib/domain/people/schemas";
 
 export const USER_UNIQUE = { users_email_key: "email" };
 export const duplicateEmail = () => conflict("A person with this email already exists", "email");

@@ -1,5 +1,5 @@
 import { and, eq, isNull, ne, sql } from "drizzle-orm";
-import { ApiError, notFound } from "@/lib/api/errors";
+import { DomainError, notFound } from "@/lib/errors";
 import type { Tx } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
 
@@ -22,7 +22,7 @@ export async function assertAnotherAdminRemains(tx: Tx, id: string, verb: "demot
     .from(users)
     .where(and(eq(users.role, "admin"), isNull(users.disabledAt), ne(users.id, id)));
   if (n === 0) {
-    throw new ApiError(
+    throw new DomainError(
       "conflict",
       `The last enabled admin cannot be ${verb}. Make another person an admin first.`,
     );

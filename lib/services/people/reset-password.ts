@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { ApiError } from "@/lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import { generatePassword, hashPassword } from "@/lib/auth/password";
 import type { Db } from "@/lib/db/client";
 import { publicUserColumns, type PublicUser } from "@/lib/db/queries/users";
@@ -19,13 +19,13 @@ export async function resetPassword(
 ): Promise<{ person: PublicUser; oneTimePassword: string }> {
   if (caller.actor.id === id) {
     // Resetting your own password would skip the current-password check of a normal change.
-    throw new ApiError("conflict", "Change your own password under Settings → Password instead");
+    throw new DomainError("conflict", "Change your own password under Settings → Password instead");
   }
   const oneTimePassword = generatePassword();
   const passwordHash = await hashPassword(oneTimePassword); // slow: outside the transaction
   const person = await db.transaction(async (tx) => {
     const before = await lockPerson(tx, id);
-    if (before.disabledAt) throw new ApiError("conflict", "Enable this person before resetting their password");
+    if (before.disabledAt) throw new DomainError("conflict", "Enable this person before resetting their password");
     const [u] = await tx
       .update(users)
       .set({ passwordHash, mustChangePassword: true, authEpoch: before.authEpoch + 1, updatedAt: new Date() })

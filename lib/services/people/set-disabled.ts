@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { ApiError } from "@/lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 import { publicUserColumns, type PublicUser } from "@/lib/db/queries/users";
 import { apiTokens, users } from "@/lib/db/schema";
@@ -21,10 +21,10 @@ export async function setPersonDisabled(
 ): Promise<{ person: PublicUser; revokedTokens: number }> {
   return db.transaction(async (tx) => {
     const before = await lockPerson(tx, id);
-    if (disabled && before.disabledAt) throw new ApiError("conflict", "This person is already disabled");
-    if (!disabled && !before.disabledAt) throw new ApiError("conflict", "This person is already enabled");
+    if (disabled && before.disabledAt) throw new DomainError("conflict", "This person is already disabled");
+    if (!disabled && !before.disabledAt) throw new DomainError("conflict", "This person is already enabled");
     if (disabled && caller.actor.id === id) {
-      throw new ApiError("conflict", "You cannot disable your own account; ask another admin to do it");
+      throw new DomainError("conflict", "You cannot disable your own account; ask another admin to do it");
     }
     if (disabled && before.role === "admin") await assertAnotherAdminRemains(tx, id, "disabled");
 

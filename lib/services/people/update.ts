@@ -1,12 +1,12 @@
 import { eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { ApiError, notFound } from "@/lib/api/errors";
+import { DomainError, notFound } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 import { getUserById, publicUserColumns, type PublicUser } from "@/lib/db/queries/users";
 import { users } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
 import { assertAnotherAdminRemains, lockPerson } from "./guards";
-import type { PersonUpdate } from "./schemas";
+import type { PersonUpdate } from "@/lib/domain/people/schemas";
 
 /**
  * Renames a person or changes their role. A role change bumps the auth epoch, so every browser
@@ -20,7 +20,7 @@ export async function updatePerson(db: Db, caller: Caller, id: string, patch: Pe
     if (!roleChanged && !nameChanged) return (await getUserById(tx, id))!;
     if (roleChanged && before.role === "admin") {
       if (caller.actor.id === id) {
-        throw new ApiError("conflict", "You cannot remove your own admin role; ask another admin to do it");
+        throw new DomainError("conflict", "You cannot remove your own admin role; ask another admin to do it");
       }
       if (!before.disabledAt) await assertAnotherAdminRemains(tx, id, "demoted");
     }

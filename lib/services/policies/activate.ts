@@ -1,11 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { ApiError, invalid, notFound } from "@/lib/api/errors";
+import { DomainError, invalid, notFound } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 import { policies, policyVersions } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
-import { summarizeEffects } from "./effects";
-import { summarizeDiff } from "./line-diff";
+import { summarizeEffects } from "@/lib/domain/policies/effects";
+import { summarizeDiff } from "@/lib/domain/policies/line-diff";
 import { bumpedUpdatedAt, loadActiveSet, lockPolicies, requireSetCompiles, toInput } from "./policy-set";
 
 /**
@@ -22,7 +22,7 @@ export async function activatePolicyVersion(db: Db, caller: Caller, policyId: st
       .from(policyVersions)
       .where(and(eq(policyVersions.policyId, policyId), eq(policyVersions.version, versionNumber)));
     if (!version) throw invalid("version", `this policy has no version ${versionNumber}`);
-    if (policy.activeVersion === versionNumber) throw new ApiError("conflict", `Version ${versionNumber} is already active`);
+    if (policy.activeVersion === versionNumber) throw new DomainError("conflict", `Version ${versionNumber} is already active`);
 
     const active = await loadActiveSet(tx);
     const previous = active.find((r) => r.policyId === policyId);

@@ -1,13 +1,13 @@
 import { desc, eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { ApiError, notFound } from "@/lib/api/errors";
+import { DomainError, notFound } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 import { policies, policyVersions } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
-import { summarizeEffects } from "./effects";
-import { summarizeDiff } from "./line-diff";
+import { summarizeEffects } from "@/lib/domain/policies/effects";
+import { summarizeDiff } from "@/lib/domain/policies/line-diff";
 import { bumpedUpdatedAt, loadActiveSet, lockPolicies, requireSetCompiles, requireValidText, toInput } from "./policy-set";
-import type { PolicyVersionInput } from "./schemas";
+import type { PolicyVersionInput } from "@/lib/domain/policies/schemas";
 
 /**
  * A new version of a policy, validated like a new policy (alone, and as part of the set in place
@@ -21,7 +21,7 @@ export async function addPolicyVersion(db: Db, caller: Caller, policyId: string,
     if (!policy) throw notFound("Policy");
     const [latest] = await tx.select().from(policyVersions).where(eq(policyVersions.policyId, policyId)).orderBy(desc(policyVersions.version)).limit(1);
     if (latest && latest.cedar === input.cedar && latest.onForbid === input.onForbid) {
-      throw new ApiError("conflict", `Nothing changed: this is the text of version ${latest.version}`, [{ path: "cedar", message: `identical to version ${latest.version}` }]);
+      throw new DomainError("conflict", `Nothing changed: this is the text of version ${latest.version}`, [{ path: "cedar", message: `identical to version ${latest.version}` }]);
     }
     const active = await loadActiveSet(tx);
     const current = active.find((r) => r.policyId === policyId);

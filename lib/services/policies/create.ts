@@ -1,13 +1,13 @@
 import { eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { conflict, mapDbError } from "@/lib/api/errors";
+import { conflict, mapDbError } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 import { policies, policyVersions } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
-import { summarizeEffects } from "./effects";
-import { summarizeDiff } from "./line-diff";
+import { summarizeEffects } from "@/lib/domain/policies/effects";
+import { summarizeDiff } from "@/lib/domain/policies/line-diff";
 import { bumpedUpdatedAt, loadActiveSet, lockPolicies, requireSetCompiles, requireValidText, toInput } from "./policy-set";
-import type { PolicyCreate } from "./schemas";
+import type { PolicyCreate } from "@/lib/domain/policies/schemas";
 
 export const POLICY_UNIQUE = { policies_name_key: "name" };
 

@@ -2,12 +2,12 @@
 // it, the "does the whole set still compile" check, and the updated_at bump every app instance
 // watches (active-engine.ts re-reads the set when max(updated_at) or the row count changes).
 import { and, eq, sql } from "drizzle-orm";
-import { ApiError, type FieldError } from "@/lib/api/errors";
+import { DomainError, type FieldError } from "@/lib/errors";
 import type { Tx } from "@/lib/db/client";
 import { policies, policyVersions } from "@/lib/db/schema";
 import { compilePolicies, validatePolicyText, type PolicyInput, type SourceProblem } from "@/lib/policy/cedar/engine";
 import { WARDEN_SCHEMA } from "@/lib/policy/cedar/schema";
-import { summarizeEffects } from "./effects";
+import { summarizeEffects } from "@/lib/domain/policies/effects";
 
 // Serialises policy changes across instances: two admins activating at once must not each pass
 // the compile check against a set the other is about to change.
@@ -52,7 +52,7 @@ export function requireValidText(text: string): string[] {
   const checked = validatePolicyText(text, WARDEN_SCHEMA);
   if (!checked.ok) {
     const fields: FieldError[] = checked.errors.map((e) => ({ path: "cedar", message: problemText(e) }));
-    throw new ApiError("validation_failed", `cedar: ${fields[0].message}`, fields);
+    throw new DomainError("validation_failed", `cedar: ${fields[0].message}`, fields);
   }
   return checked.warnings.map(problemText);
 }
@@ -69,7 +69,7 @@ export function requireSetCompiles(records: PolicyInput[], focus: string): void 
       ? { path: "cedar", message: problemText(e) }
       : { path: "policies", message: `policy "${e.policyId}" ${problemText(e)}` },
   );
-  throw new ApiError("validation_failed", `The policy set would not compile: ${fields[0].message}`, fields);
+  throw new DomainError("validation_failed", `The policy set would not compile: ${fields[0].message}`, fields);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { ApiError, notFound } from "@/lib/api/errors";
+import { DomainError, notFound } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 import { policies } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
@@ -15,7 +15,7 @@ export async function setPolicyEnabled(db: Db, caller: Caller, policyId: string,
     await lockPolicies(tx);
     const [policy] = await tx.select().from(policies).where(eq(policies.id, policyId)).for("update");
     if (!policy) throw notFound("Policy");
-    if (policy.enabled === enabled) throw new ApiError("conflict", `Policy is already ${enabled ? "enabled" : "disabled"}`);
+    if (policy.enabled === enabled) throw new DomainError("conflict", `Policy is already ${enabled ? "enabled" : "disabled"}`);
 
     const active = await loadActiveSet(tx);
     if (enabled) {

@@ -1,5 +1,5 @@
 import { and, eq, isNull } from "drizzle-orm";
-import { notFound } from "@/lib/api/errors";
+import { notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record";
 import type { Db } from "@/lib/db/client";
 import { credentials, sessions } from "@/lib/db/schema";

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { ApiError, notFound } from "@/lib/api/errors";
+import { DomainError, notFound } from "@/lib/errors";
 import { newSecret } from "@/lib/auth/secrets";
 import type { Db } from "@/lib/db/client";
 import { countActiveTokens, publicTokenColumns, tokenStatus, type PublicToken } from "@/lib/db/queries/tokens";
@@ -24,7 +24,7 @@ export async function createToken(
     const [owner] = await tx.select({ id: users.id, email: users.email, disabledAt: users.disabledAt }).from(users).where(eq(users.id, userId)).for("update");
     if (!owner || owner.disabledAt) throw notFound("Person");
     if ((await countActiveTokens(tx, userId)) >= MAX_ACTIVE_TOKENS) {
-      throw new ApiError("conflict", `You already have ${MAX_ACTIVE_TOKENS} active tokens; revoke one you no longer use first`);
+      throw new DomainError("conflict", `You already have ${MAX_ACTIVE_TOKENS} active tokens; revoke one you no longer use first`);
     }
     const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
     const [t] = await tx

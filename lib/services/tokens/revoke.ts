@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { ApiError, notFound } from "@/lib/api/errors";
+import { DomainError, notFound } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 import { publicTokenColumns, tokenStatus, type PublicToken } from "@/lib/db/queries/tokens";
 import { apiTokens, users } from "@/lib/db/schema";
@@ -22,7 +22,7 @@ export async function revokeToken(
     const where = scope.ownerId ? and(eq(apiTokens.id, id), eq(apiTokens.userId, scope.ownerId)) : eq(apiTokens.id, id);
     const [t] = await tx.select(publicTokenColumns).from(apiTokens).where(where).for("update");
     if (!t) throw notFound("Token");
-    if (t.revokedAt) throw new ApiError("conflict", "This token is already revoked");
+    if (t.revokedAt) throw new DomainError("conflict", "This token is already revoked");
     const [updated] = await tx
       .update(apiTokens)
       .set({ revokedAt: new Date(), revokedBy: caller.actor.id ?? null, revokeReason: reason })

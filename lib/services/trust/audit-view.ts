@@ -1,5 +1,5 @@
 import type { trustConfigs } from "@/lib/db/schema";
-import { summarizeKeys } from "./key-summary";
+import { summarizeKeys } from "@/lib/domain/trust/key-summary";
 
 type Row = typeof trustConfigs.$inferSelect;
 

@@ -1,5 +1,5 @@
 import { recordAudit } from "@/lib/audit/record";
-import { mapDbError } from "@/lib/api/errors";
+import { mapDbError } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 import { getTrustConfig } from "@/lib/db/queries/trust";
 import { trustConfigs } from "@/lib/db/schema";

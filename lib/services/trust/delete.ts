@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { notFound } from "@/lib/api/errors";
+import { notFound } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 import { trustConfigs } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";

@@ -1,11 +1,11 @@
 import { createPublicKey, type JsonWebKey } from "node:crypto";
 import { z } from "zod";
-import type { FieldError } from "@/lib/api/errors";
-import { listQuery } from "@/lib/db/queries/list";
+import type { FieldError } from "@/lib/errors";
+import type { Jwks } from "@/lib/domain/trust/schemas";
 import { assertInlineJwks, assertJwksUrl, JwksConfigError } from "@/lib/identity/jwks-cache";
 import { allowedAlgorithms, DEFAULT_ALGS, normalizeTrustDomain } from "@/lib/identity/trust";
 import { wardenAudience } from "@/lib/services/machine/authenticate";
-import { NAME_RE } from "../agents/schemas";
+import { NAME_RE } from "@/lib/domain/agents/schemas";
 
 /**
  * Algorithms an admin may pick. Filtered through allowedAlgorithms() so this list can never be
@@ -19,7 +19,6 @@ export const TRUST_ALGORITHMS = [
 ].filter((a) => allowedAlgorithms({ algorithms: [a] }).length === 1);
 
 export const MAX_INLINE_KEYS = 20;
-export type Jwks = { keys: Record<string, unknown>[] };
 
 const nameMsg = "use 2-63 lower-case letters, digits, '.', '-' or '_', starting with a letter or digit";
 // DNS-like labels (SPIFFE also allows '_'), each 1-63 characters, no empty labels.
@@ -182,12 +181,8 @@ export const trustUpdateSchema = z
 
 export const reasonSchema = z.object({ reason: z.string().trim().min(3, "give a reason (3+ characters)").max(1000) });
 
-export const trustListSchema = listQuery.extend({
-  kind: z.enum(["spiffe", "oidc"]).optional(),
-  status: z.enum(["enabled", "disabled"]).optional(),
-  sort: z.enum(["name", "kind", "createdAt", "updatedAt"]).default("name"),
-});
-
 export type TrustCreate = z.infer<typeof trustCreateSchema>;
 export type TrustUpdate = z.infer<typeof trustUpdateSchema>;
-export type TrustListQuery = z.infer<typeof trustListSchema>;
+
+// The list shape and the JWK set live in lib/domain/trust (the data layer and the browser need them).
+export { trustListSchema, type Jwks, type TrustListQuery } from "@/lib/domain/trust/schemas";

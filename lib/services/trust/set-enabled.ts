@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { ApiError, notFound } from "@/lib/api/errors";
+import { DomainError, notFound } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 import { getTrustConfig } from "@/lib/db/queries/trust";
 import { trustConfigs } from "@/lib/db/schema";
@@ -14,7 +14,7 @@ export async function setTrustEnabled(db: Db, caller: Caller, id: string, enable
   return db.transaction(async (tx) => {
     const [before] = await tx.select().from(trustConfigs).where(eq(trustConfigs.id, id)).for("update");
     if (!before) throw notFound("Trust config");
-    if (before.enabled === enabled) throw new ApiError("conflict", `This trust config is already ${enabled ? "enabled" : "disabled"}`);
+    if (before.enabled === enabled) throw new DomainError("conflict", `This trust config is already ${enabled ? "enabled" : "disabled"}`);
     await tx.update(trustConfigs).set({ enabled, updatedAt: new Date() }).where(eq(trustConfigs.id, id));
     await recordAudit(tx, {
       ...auditMeta(caller),

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { ApiError, mapDbError, notFound } from "@/lib/api/errors";
+import { DomainError, mapDbError, notFound } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 import { getTrustConfig } from "@/lib/db/queries/trust";
 import { trustConfigs } from "@/lib/db/schema";
@@ -37,7 +37,7 @@ export async function updateTrustConfig(db: Db, caller: Caller, id: string, patc
         algorithms: pick("algorithms")!,
       });
       const issues = trustShapeIssues(next);
-      if (issues.length > 0) throw new ApiError("validation_failed", `${issues[0].path}: ${issues[0].message}`, issues);
+      if (issues.length > 0) throw new DomainError("validation_failed", `${issues[0].path}: ${issues[0].message}`, issues);
 
       const changed = FIELDS.filter((f) => canonicalJson(before[f] ?? null) !== canonicalJson(next[f] ?? null));
       if (changed.length === 0) return (await getTrustConfig(tx, id))!;

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { rows, type Db } from "@/lib/db/client";
 import type { ChangeFeed, Change } from "@/lib/realtime/hub";
-import { BACKOFF_SECONDS, MAX_ATTEMPTS } from "./constants";
+import { BACKOFF_SECONDS, MAX_ATTEMPTS } from "@/lib/domain/webhooks/constants";
 import { decryptSecret, getWebhookKey } from "./crypto";
 import { recordOutcome, type DeliveryRef, type Outcome } from "./outcome";
 import { postSigned, type FetchLike } from "./send";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
-import { invalid, mapDbError, notFound } from "@/lib/api/errors";
+import { invalid, mapDbError, notFound } from "@/lib/errors";
 import type { Db, Tx } from "@/lib/db/client";
 import { getWebhook, publicWebhookColumns, type PublicWebhook } from "@/lib/db/queries/webhooks";
 import { escalations, webhookDeliveries, webhooks } from "@/lib/db/schema";
@@ -9,7 +9,7 @@ import { auditMeta, type Caller } from "../context";
 import { decryptSecret, encryptSecret, getWebhookKey, newWebhookSecret, secretHint } from "./crypto";
 import { recordOutcome } from "./outcome";
 import { postSigned, type FetchLike, type SendResult } from "./send";
-import type { WebhookCreate, WebhookUpdate } from "./schemas";
+import type { WebhookCreate, WebhookUpdate } from "@/lib/domain/webhooks/schemas";
 
 const UNIQUE = { webhooks_name_key: "name" };
 const WHAT = "Webhook";

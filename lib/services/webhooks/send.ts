@@ -1,4 +1,4 @@
-import { DELIVERY_TIMEOUT_MS } from "./constants";
+import { DELIVERY_TIMEOUT_MS } from "@/lib/domain/webhooks/constants";
 import { sign } from "./crypto";
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;

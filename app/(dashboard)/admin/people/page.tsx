@@ -3,7 +3,7 @@ import { requirePagePerson } from "@/lib/auth/current";
 import { asJson, searchKey } from "@/lib/client/list-keys";
 import { getDb } from "@/lib/runtime";
 import { listUsers } from "@/lib/db/queries/users";
-import { personListSchema } from "@/lib/services/people/schemas";
+import { personListSchema } from "@/lib/domain/people/schemas";
 import { PeopleClient } from "./client";
 
 export const metadata = { title: "People · Warden" };

@@ -12,7 +12,7 @@ import { Card, CardAction, CardContent, CardHeader, CardTitle } from "@/componen
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { isUuid } from "@/lib/api/with-person";
 import { requirePagePerson } from "@/lib/auth/current";
-import { can } from "@/lib/auth/roles";
+import { can } from "@/lib/policy/roles";
 import { getDb } from "@/lib/runtime";
 import { getConnectorDetail } from "@/lib/db/queries/connectors";
 

@@ -9,7 +9,7 @@ import { Time } from "@/components/time";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { isUuid } from "@/lib/api/with-person";
 import { requirePagePerson } from "@/lib/auth/current";
-import { can } from "@/lib/auth/roles";
+import { can } from "@/lib/policy/roles";
 import { getDb } from "@/lib/runtime";
 import { getCredentialDetail } from "@/lib/db/queries/credentials";
 

@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import type { EscalationView } from "@/components/escalations/types";
-import { ApiError } from "@/lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import { isUuid } from "@/lib/api/with-person";
 import { requirePagePerson } from "@/lib/auth/current";
 import { asJson } from "@/lib/client/list-keys";
@@ -19,7 +19,7 @@ export default async function EscalationPage({ params }: { params: Promise<{ id:
   try {
     initial = asJson(await getEscalationForPerson(await getDb(), person, id));
   } catch (err) {
-    if (err instanceof ApiError && err.code === "not_found") notFound();
+    if (err instanceof DomainError && err.code === "not_found") notFound();
     throw err;
   }
   return <EscalationDetail id={id} initial={initial} />;

@@ -5,7 +5,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { isUuid } from "@/lib/api/with-person";
 import { requirePagePerson } from "@/lib/auth/current";
-import { can } from "@/lib/auth/roles";
+import { can } from "@/lib/policy/roles";
 import { asJson } from "@/lib/client/list-keys";
 import { getDb } from "@/lib/runtime";
 import { getPolicyDetail } from "@/lib/db/queries/policies";

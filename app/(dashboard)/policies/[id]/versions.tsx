@@ -10,8 +10,8 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { api } from "@/lib/client/api";
 import type { PolicyVersionRow } from "@/lib/db/queries/policies";
-import { summarizeEffects } from "@/lib/services/policies/effects";
-import { summarizeDiff } from "@/lib/services/policies/line-diff";
+import { summarizeEffects } from "@/lib/domain/policies/effects";
+import { summarizeDiff } from "@/lib/domain/policies/line-diff";
 import { DiffView, EffectBadges } from "../code-view";
 import { ChangeWarnings } from "./policy-actions";
 

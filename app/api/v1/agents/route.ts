@@ -3,7 +3,7 @@ import { json, withPerson } from "@/lib/api/with-person";
 import { getDb } from "@/lib/runtime";
 import { listAgents } from "@/lib/db/queries/agents";
 import { createAgent } from "@/lib/services/agents/create";
-import { agentCreateSchema, agentListSchema } from "@/lib/services/agents/schemas";
+import { agentCreateSchema, agentListSchema } from "@/lib/domain/agents/schemas";
 import { personCaller } from "@/lib/services/context";
 
 export const GET = withPerson(

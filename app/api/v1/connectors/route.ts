@@ -3,7 +3,7 @@ import { json, withPerson } from "@/lib/api/with-person";
 import { getDb } from "@/lib/runtime";
 import { listConnectors } from "@/lib/db/queries/connectors";
 import { createConnector } from "@/lib/services/connectors/create";
-import { connectorCreateSchema, connectorListSchema } from "@/lib/services/connectors/schemas";
+import { connectorCreateSchema, connectorListSchema } from "@/lib/domain/connectors/schemas";
 import { personCaller } from "@/lib/services/context";
 
 export const GET = withPerson(

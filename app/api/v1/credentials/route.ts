@@ -8,7 +8,7 @@ import { personCaller } from "@/lib/services/context";
 import { issueJitCredential } from "@/lib/services/credentials/issue-jit";
 import { issueJitSchema } from "@/lib/services/credentials/jit-schemas";
 import { recordStandingCredential } from "@/lib/services/credentials/record";
-import { credentialListSchema, credentialRecordSchema } from "@/lib/services/credentials/schemas";
+import { credentialListSchema, credentialRecordSchema } from "@/lib/domain/credentials/schemas";
 
 export const GET = withPerson(
   async ({ req }) => listCredentials(await getDb(), readQuery(req, credentialListSchema)),

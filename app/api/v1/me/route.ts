@@ -1,6 +1,6 @@
-import { notFound } from "@/lib/api/errors";
+import { notFound } from "@/lib/errors";
 import { withPerson } from "@/lib/api/with-person";
-import { CAN, can, type Capability } from "@/lib/auth/roles";
+import { CAN, can, type Capability } from "@/lib/policy/roles";
 import { getDb } from "@/lib/runtime";
 import { getUserById } from "@/lib/db/queries/users";
 

@@ -4,7 +4,7 @@ import { getDb } from "@/lib/runtime";
 import { listPolicies } from "@/lib/db/queries/policies";
 import { personCaller } from "@/lib/services/context";
 import { createPolicy } from "@/lib/services/policies/create";
-import { policyCreateSchema, policyListSchema } from "@/lib/services/policies/schemas";
+import { policyCreateSchema, policyListSchema } from "@/lib/domain/policies/schemas";
 
 export const GET = withPerson(
   async ({ req }) => listPolicies(await getDb(), readQuery(req, policyListSchema)),

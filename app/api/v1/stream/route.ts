@@ -1,5 +1,5 @@
 import { withPerson, isUuid } from "@/lib/api/with-person";
-import { ApiError } from "@/lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import type { Change } from "@/lib/realtime/hub";
 import { getRuntime } from "@/lib/runtime";
 
@@ -21,7 +21,7 @@ export const GET = withPerson(
     const params = new URL(req.url).searchParams;
     const session = params.get("session");
     const agent = params.get("agent");
-    if ((session && !isUuid(session)) || (agent && !isUuid(agent))) throw new ApiError("bad_request", "session and agent must be ids");
+    if ((session && !isUuid(session)) || (agent && !isUuid(agent))) throw new DomainError("bad_request", "session and agent must be ids");
     const wants = (c: Change) => c.truncated || ((!session || c.sessions.includes(session)) && (!agent || c.agents.includes(agent)));
 
     const enc = new TextEncoder();

@@ -3,7 +3,7 @@ import { json, withPerson } from "@/lib/api/with-person";
 import { getDb } from "@/lib/runtime";
 import { listUsers } from "@/lib/db/queries/users";
 import { createPerson } from "@/lib/services/people/create";
-import { personCreateSchema, personListSchema } from "@/lib/services/people/schemas";
+import { personCreateSchema, personListSchema } from "@/lib/domain/people/schemas";
 import { personCaller } from "@/lib/services/context";
 
 export const GET = withPerson(

@@ -4,7 +4,7 @@ import { getDb } from "@/lib/runtime";
 import { listWebhooks } from "@/lib/db/queries/webhooks";
 import { personCaller } from "@/lib/services/context";
 import { createWebhook } from "@/lib/services/webhooks/manage";
-import { webhookCreateSchema } from "@/lib/services/webhooks/schemas";
+import { webhookCreateSchema } from "@/lib/domain/webhooks/schemas";
 
 // Secrets never appear in the list: only their last four characters (secretHint).
 export const GET = withPerson(async () => listWebhooks(await getDb()), { can: "manageWebhooks" });

@@ -1,9 +1,9 @@
-import { notFound } from "@/lib/api/errors";
+import { notFound } from "@/lib/errors";
 import { readJson } from "@/lib/api/body";
 import { idParam, withPerson } from "@/lib/api/with-person";
 import { getDb } from "@/lib/runtime";
 import { getAgentDetail } from "@/lib/db/queries/agents";
-import { agentUpdateSchema } from "@/lib/services/agents/schemas";
+import { agentUpdateSchema } from "@/lib/domain/agents/schemas";
 import { updateAgent } from "@/lib/services/agents/update";
 import { personCaller } from "@/lib/services/context";
 

@@ -1,9 +1,9 @@
-import { notFound } from "@/lib/api/errors";
+import { notFound } from "@/lib/errors";
 import { readJson } from "@/lib/api/body";
 import { idParam, withPerson } from "@/lib/api/with-person";
 import { getDb } from "@/lib/runtime";
 import { getConnectorDetail } from "@/lib/db/queries/connectors";
-import { connectorUpdateSchema } from "@/lib/services/connectors/schemas";
+import { connectorUpdateSchema } from "@/lib/domain/connectors/schemas";
 import { updateConnector } from "@/lib/services/connectors/update";
 import { personCaller } from "@/lib/services/context";
 

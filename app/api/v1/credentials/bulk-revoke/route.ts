@@ -3,7 +3,7 @@ import { withPerson } from "@/lib/api/with-person";
 import { getDb } from "@/lib/runtime";
 import { personCaller } from "@/lib/services/context";
 import { bulkRevokeCredentials } from "@/lib/services/credentials/bulk-revoke";
-import { bulkRevokeSchema } from "@/lib/services/credentials/schemas";
+import { bulkRevokeSchema } from "@/lib/domain/credentials/schemas";
 
 // Bulk revocation by people: { ids: [...up to 500], reason }. All or nothing on unknown ids.
 export const POST = withPerson(

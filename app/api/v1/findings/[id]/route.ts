@@ -1,5 +1,5 @@
 import { readJson } from "@/lib/api/body";
-import { notFound } from "@/lib/api/errors";
+import { notFound } from "@/lib/errors";
 import { idParam, withPerson } from "@/lib/api/with-person";
 import { getDb } from "@/lib/runtime";
 import { getFinding } from "@/lib/db/queries/findings";

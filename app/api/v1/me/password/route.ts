@@ -2,7 +2,7 @@ import { readJson } from "@/lib/api/body";
 import { withPerson } from "@/lib/api/with-person";
 import { getDb } from "@/lib/runtime";
 import { changeOwnPassword } from "@/lib/services/people/change-password";
-import { passwordChangeSchema } from "@/lib/services/people/schemas";
+import { passwordChangeSchema } from "@/lib/domain/people/schemas";
 import { personCaller } from "@/lib/services/context";
 
 // Ends every browser session of this person, the caller's own included: the UI signs in again.

@@ -1,4 +1,4 @@
-import { notFound } from "@/lib/api/errors";
+import { notFound } from "@/lib/errors";
 import { idParam, withPerson } from "@/lib/api/with-person";
 import { getDb } from "@/lib/runtime";
 import { getPolicyDetail } from "@/lib/db/queries/policies";

@@ -2,7 +2,7 @@ import { readJson } from "@/lib/api/body";
 import { withPerson } from "@/lib/api/with-person";
 import { validatePolicyText } from "@/lib/policy/cedar/engine";
 import { WARDEN_SCHEMA } from "@/lib/policy/cedar/schema";
-import { policyValidateSchema } from "@/lib/services/policies/schemas";
+import { policyValidateSchema } from "@/lib/domain/policies/schemas";
 
 /**
  * For the editor: syntax and schema problems of one policy text, with 1-based line and column.

@@ -1,10 +1,10 @@
-import { notFound } from "@/lib/api/errors";
+import { notFound } from "@/lib/errors";
 import { readJson } from "@/lib/api/body";
 import { idParam, withPerson } from "@/lib/api/with-person";
 import { getDb } from "@/lib/runtime";
 import { listTokensForUser } from "@/lib/db/queries/tokens";
 import { getUserById } from "@/lib/db/queries/users";
-import { personUpdateSchema } from "@/lib/services/people/schemas";
+import { personUpdateSchema } from "@/lib/domain/people/schemas";
 import { updatePerson } from "@/lib/services/people/update";
 import { personCaller } from "@/lib/services/context";
 

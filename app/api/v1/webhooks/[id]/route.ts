@@ -1,11 +1,11 @@
-import { notFound } from "@/lib/api/errors";
+import { notFound } from "@/lib/errors";
 import { readJson } from "@/lib/api/body";
 import { idParam, withPerson } from "@/lib/api/with-person";
 import { getDb } from "@/lib/runtime";
 import { getWebhook } from "@/lib/db/queries/webhooks";
 import { personCaller } from "@/lib/services/context";
 import { updateWebhook } from "@/lib/services/webhooks/manage";
-import { webhookUpdateSchema } from "@/lib/services/webhooks/schemas";
+import { webhookUpdateSchema } from "@/lib/domain/webhooks/schemas";
 
 type P = { id: string };
 const WHAT = "Webhook";

@@ -2,7 +2,7 @@ import { readJson } from "@/lib/api/body";
 import { idParam, json, withPerson } from "@/lib/api/with-person";
 import { getDb } from "@/lib/runtime";
 import { issueAgentKey } from "@/lib/services/agents/keys";
-import { issueKeySchema } from "@/lib/services/agents/schemas";
+import { issueKeySchema } from "@/lib/domain/agents/schemas";
 import { personCaller } from "@/lib/services/context";
 
 // The response is the only place the key's plaintext ever appears.

@@ -1,7 +1,7 @@
 import { readJson } from "@/lib/api/body";
 import { idParam, json, withPerson } from "@/lib/api/with-person";
 import { getDb } from "@/lib/runtime";
-import { toolCreateSchema } from "@/lib/services/connectors/schemas";
+import { toolCreateSchema } from "@/lib/domain/connectors/schemas";
 import { addTool } from "@/lib/services/connectors/tools";
 import { personCaller } from "@/lib/services/context";
 

@@ -1,7 +1,7 @@
 import { readJson } from "@/lib/api/body";
 import { idParam, withPerson } from "@/lib/api/with-person";
 import { getDb } from "@/lib/runtime";
-import { reasonSchema } from "@/lib/services/agents/schemas";
+import { reasonSchema } from "@/lib/domain/agents/schemas";
 import { personCaller } from "@/lib/services/context";
 import { revokeCredential } from "@/lib/services/credentials/revoke";
 

@@ -1,5 +1,5 @@
 import { readJson } from "@/lib/api/body";
-import { ApiError } from "@/lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import { withAgent } from "@/lib/api/with-agent";
 import { getDb } from "@/lib/runtime";
 import { exportRequestSchema } from "@/lib/services/telemetry/otlp";
@@ -13,10 +13,10 @@ const MAX_OTLP_BODY = 1024 * 1024;
 export const POST = withAgent(async ({ req, agent, meta }) => {
   const type = req.headers.get("content-type") ?? "";
   if (/^application\/(x-)?protobuf\b/i.test(type)) {
-    throw new ApiError("unsupported_media_type", "OTLP protobuf is not supported: export with the JSON encoding (OTEL_EXPORTER_OTLP_PROTOCOL=http/json, Content-Type: application/json)");
+    throw new DomainError("unsupported_media_type", "OTLP protobuf is not supported: export with the JSON encoding (OTEL_EXPORTER_OTLP_PROTOCOL=http/json, Content-Type: application/json)");
   }
   const encoding = (req.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
-  if (encoding !== "identity") throw new ApiError("unsupported_media_type", "Compressed bodies are not supported: export without compression (OTEL_EXPORTER_OTLP_COMPRESSION=none)");
+  if (encoding !== "identity") throw new DomainError("unsupported_media_type", "Compressed bodies are not supported: export without compression (OTEL_EXPORTER_OTLP_COMPRESSION=none)");
   const body = await readJson(req, exportRequestSchema, MAX_OTLP_BODY);
   const r = await ingestTraces(await getDb(), agent, body, meta);
   return r.rejected ? { partialSuccess: { rejectedSpans: r.rejected, errorMessage: r.errors.slice(0, 5).join("; ") } } : {};

@@ -3,7 +3,7 @@ import { idParam, withPerson } from "@/lib/api/with-person";
 import { getDb } from "@/lib/runtime";
 import { personCaller } from "@/lib/services/context";
 import { activatePolicyVersion } from "@/lib/services/policies/activate";
-import { policyActivateSchema } from "@/lib/services/policies/schemas";
+import { policyActivateSchema } from "@/lib/domain/policies/schemas";
 
 export const POST = withPerson<{ id: string }>(
   async ({ req, person, params, meta }) => {

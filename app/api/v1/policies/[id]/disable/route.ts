@@ -2,7 +2,7 @@ import { readJson } from "@/lib/api/body";
 import { idParam, withPerson } from "@/lib/api/with-person";
 import { getDb } from "@/lib/runtime";
 import { personCaller } from "@/lib/services/context";
-import { policyReasonSchema } from "@/lib/services/policies/schemas";
+import { policyReasonSchema } from "@/lib/domain/policies/schemas";
 import { setPolicyEnabled } from "@/lib/services/policies/set-enabled";
 
 export const POST = withPerson<{ id: string }>(

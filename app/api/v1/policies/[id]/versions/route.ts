@@ -3,7 +3,7 @@ import { idParam, json, withPerson } from "@/lib/api/with-person";
 import { getDb } from "@/lib/runtime";
 import { personCaller } from "@/lib/services/context";
 import { addPolicyVersion } from "@/lib/services/policies/add-version";
-import { policyVersionSchema } from "@/lib/services/policies/schemas";
+import { policyVersionSchema } from "@/lib/domain/policies/schemas";
 
 /** A new version; it is not in force until POST /api/v1/policies/{id}/activate. */
 export const POST = withPerson<{ id: string }>(

@@ -1,4 +1,4 @@
-import { ApiError } from "@/lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import { withPerson } from "@/lib/api/with-person";
 import { getDb } from "@/lib/runtime";
 import { EXPORT_FORMATS, isExportFormat } from "@/lib/reports/export";
@@ -18,7 +18,7 @@ export const GET = withPerson<{ framework: string }>(
     const query = new URL(req.url).searchParams;
     const format = query.get("format");
     if (!isExportFormat(format)) {
-      throw new ApiError("validation_failed", `format: must be one of ${EXPORT_FORMATS.join(", ")}`, [{ path: "format", message: `must be one of ${EXPORT_FORMATS.join(", ")}` }]);
+      throw new DomainError("validation_failed", `format: must be one of ${EXPORT_FORMATS.join(", ")}`, [{ path: "format", message: `must be one of ${EXPORT_FORMATS.join(", ")}` }]);
     }
     const period = parseReportPeriod(query);
     const db = await getDb();

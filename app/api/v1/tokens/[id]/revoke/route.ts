@@ -1,6 +1,6 @@
 import { readJson } from "@/lib/api/body";
 import { idParam, withPerson } from "@/lib/api/with-person";
-import { can } from "@/lib/auth/roles";
+import { can } from "@/lib/policy/roles";
 import { getDb } from "@/lib/runtime";
 import { personCaller } from "@/lib/services/context";
 import { revokeToken } from "@/lib/services/tokens/revoke";

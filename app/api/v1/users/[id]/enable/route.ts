@@ -1,7 +1,7 @@
 import { readJson } from "@/lib/api/body";
 import { idParam, withPerson } from "@/lib/api/with-person";
 import { getDb } from "@/lib/runtime";
-import { reasonSchema } from "@/lib/services/people/schemas";
+import { reasonSchema } from "@/lib/domain/people/schemas";
 import { setPersonDisabled } from "@/lib/services/people/set-disabled";
 import { personCaller } from "@/lib/services/context";
 

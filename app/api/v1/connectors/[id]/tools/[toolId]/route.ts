@@ -1,7 +1,7 @@
 import { readJson } from "@/lib/api/body";
 import { idParam, withPerson } from "@/lib/api/with-person";
 import { getDb } from "@/lib/runtime";
-import { toolRemoveSchema, toolUpdateSchema } from "@/lib/services/connectors/schemas";
+import { toolRemoveSchema, toolUpdateSchema } from "@/lib/domain/connectors/schemas";
 import { removeTool, updateTool } from "@/lib/services/connectors/tools";
 import { personCaller } from "@/lib/services/context";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { webhookCreateSchema, webhookUpdateSchema } from "./schemas";
+import { webhookCreateSchema, webhookUpdateSchema } from "@/lib/domain/webhooks/schemas";
 
 const parse = (url: string) => webhookCreateSchema.safeParse({ name: "x", url });
 

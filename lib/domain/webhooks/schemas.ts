@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { riskTierEnum } from "@/lib/db/schema/enums";
-import { RISKS } from "./constants";
+import { RISKS } from "@/lib/domain/webhooks/constants";
 
 // Compile-time guard: the option list must stay equal to the database enum (and its order).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { dateRange, listQuery } from "@/lib/db/queries/list";
+import { dateRange, listQuery } from "@/lib/domain/list-query";
 import type { credentialKindEnum } from "@/lib/db/schema/enums";
 import { actionPatternError } from "@/lib/policy/patterns";
-import { reasonSchema } from "../agents/schemas";
-import { BULK_REVOKE_MAX, CREDENTIAL_KINDS, CREDENTIAL_STATUSES, STANDING_KINDS } from "./constants";
+import { reasonSchema } from "@/lib/domain/agents/schemas";
+import { BULK_REVOKE_MAX, CREDENTIAL_KINDS, CREDENTIAL_STATUSES, STANDING_KINDS } from "@/lib/domain/credentials/constants";
 
 // Compile-time guard: the option list must stay equal to the database enum.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GUARDRAILS } from "@/lib/policy/cedar/guardrails";
-import { effectLabel, summarizeEffects } from "./effects";
+import { effectLabel, summarizeEffects } from "@/lib/domain/policies/effects";
 import { diffLines, summarizeDiff } from "./line-diff";
 
 describe("summarizeEffects", () => {

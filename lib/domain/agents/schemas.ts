@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { actionPatternError } from "@/lib/policy/patterns";
 import { SENSITIVITIES } from "@/lib/policy/sensitivity";
-import { listQuery } from "@/lib/db/queries/list";
+import { listQuery } from "@/lib/domain/list-query";
 
 export const NAME_RE = /^[a-z0-9][a-z0-9._-]{1,62}$/;
 const nameMsg = "use 2-63 lower-case letters, digits, '.', '-' or '_', starting with a letter or digit";

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { listQuery } from "@/lib/db/queries/list";
+import { listQuery } from "@/lib/domain/list-query";
 import type { connectorKindEnum, sensitivityEnum } from "@/lib/db/schema/enums";
 import type { ToolOperation } from "@/lib/db/schema/connectors";
-import { NAME_RE, reasonSchema } from "../agents/schemas";
-import { CONNECTOR_KINDS, SENSITIVITY_LEVELS, TOOL_ACCESS } from "./constants";
+import { NAME_RE, reasonSchema } from "@/lib/domain/agents/schemas";
+import { CONNECTOR_KINDS, SENSITIVITY_LEVELS, TOOL_ACCESS } from "@/lib/domain/connectors/constants";
 
 // Compile-time guard: the option lists must stay equal to the database enums.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;

@@ -1,7 +1,7 @@
 import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { signInWithPassword } from "@/lib/services/people/sign-in";
-import { getAuthSecret, useSecureCookies } from "./secret";
+import { getAuthSecret, useSecureCookies } from "@/lib/auth/secret";
 
 export const SESSION_MAX_AGE = 8 * 60 * 60; // a working day; re-sign-in after
 

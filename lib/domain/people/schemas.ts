@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
-import { ROLES } from "@/lib/auth/roles";
-import { listQuery } from "@/lib/db/queries/list";
+import { ROLES } from "@/lib/policy/roles";
+import { listQuery } from "@/lib/domain/list-query";
 
+// The password rule is part of the person schema; lib/auth/password.ts hashes and re-exports it.
+export const MIN_PASSWORD_LENGTH = 12;
 // Long enough for any passphrase, short enough that scrypt input stays bounded.
 const MAX_PASSWORD_LENGTH = 256;
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { listQuery } from "@/lib/db/queries/list";
+import { listQuery } from "@/lib/domain/list-query";
 
 // The name is the policy's id inside Cedar decisions (reasons say `forbidden by policy "<name>"`),
 // so it is a readable slug, fixed once created.
