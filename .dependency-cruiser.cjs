@@ -41,6 +41,15 @@ module.exports = {
       to: { circular: true },
     },
     {
+      name: "runtime-at-the-top",
+      severity: "error",
+      comment:
+        "lib/runtime.ts composes the process (database, writer, caches, feed, clock): only the callers' layer " +
+        "(lib/api, lib/server, lib/startup.ts, app) takes it and hands services the parts they use (docs/architecture.md).",
+      from: { pathNot: ["^lib/api/", "^lib/server/", "^lib/startup\\.ts$", "^lib/runtime\\.ts$", "^app/", "\\.test\\.ts$"] },
+      to: { path: "^lib/runtime\\.ts$" },
+    },
+    {
       name: "policy-is-pure",
       severity: "error",
       comment: "lib/policy is the decision logic: pure functions, unit-tested without a database, a network or a clock. " +

@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 
 // Only redirects: pages without a session cookie go to sign-in. It decides nothing about
-// access; every page and handler checks the person itself (lib/auth/current.ts) and fails
+// access; every page and handler checks the person itself (lib/api/current-person.ts) and fails
 // closed.
 export function proxy(req: NextRequest) {
   const hasSession = req.cookies.has("next-auth.session-token") || req.cookies.has("__Secure-next-auth.session-token");

@@ -35,6 +35,11 @@ const FIXTURE: Record<string, string> = {
   "lib/audit/z.ts": "export const z = 1;\n",
   // a browser component importing the data layer (type-only still counts)
   "components/c.tsx": 'import type { Q } from "../lib/db/queries/q";\nexport const C = (p: { q: Q }) => p.q;\n',
+  // a service reaching for the process's runtime instead of taking what it needs
+  "lib/runtime.ts": "export const getDb = () => ({});\n",
+  "lib/services/r.ts": 'import { getDb } from "../runtime";\nexport const r = getDb;\n',
+  // the caller's layer may take it
+  "lib/api/w.ts": 'import { getDb } from "../runtime";\nexport const w = getDb;\n',
   // a route handler building SQL from the table definitions
   "app/r/route.ts": 'import type { Row } from "../../lib/db/schema/t";\nexport const GET = (r: Row) => r;\n',
 };
@@ -87,6 +92,7 @@ describe("layer rules (.dependency-cruiser.cjs)", () => {
     expect(found("domain-is-pure")).toEqual(["lib/domain/d.ts -> lib/db/client.ts"]);
     expect(found("browser-code-no-server-layers")).toEqual(["components/c.tsx -> lib/db/queries/q.ts"]);
     expect(found("routes-read-through-queries")).toEqual(["app/r/route.ts -> lib/db/schema/t.ts"]);
+    expect(found("runtime-at-the-top")).toEqual(["lib/services/r.ts -> lib/runtime.ts"]);
   });
 
   it("allows what the layering allows: policy and domain may read table row types", () => {

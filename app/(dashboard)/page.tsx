@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { PageHeader } from "@/components/page-header";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import { requirePagePerson } from "@/lib/auth/current";
+import { requirePagePerson } from "@/lib/api/current-person";
 import { getDb } from "@/lib/runtime";
 import { OverviewCharts } from "@/components/overview/charts";
 import { getOverviewCharts, getOverviewStats, OVERVIEW_RANGES, type OverviewRange } from "@/lib/db/queries/overview";

@@ -1,5 +1,5 @@
 import type { NextRequest } from "next/server";
-import { personFromApiToken, personFromSessionCookie, type Person } from "@/lib/auth/current";
+import { personFromApiToken, personFromSessionCookie, type Person } from "@/lib/api/current-person";
 import { can, type Capability } from "@/lib/policy/roles";
 import { sessionCookieName } from "@/lib/auth/secret";
 import { DomainError, isDomainError } from "@/lib/errors";

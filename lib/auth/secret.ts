@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { getRuntime } from "@/lib/runtime";
+import type { Db } from "@/lib/db/client";
 import { settings } from "@/lib/db/schema";
 
 /**
@@ -8,19 +8,29 @@ import { settings } from "@/lib/db/schema";
  * generated once and kept in the database so every app instance on it agrees and sessions
  * survive restarts.
  */
-export async function getAuthSecret(): Promise<string> {
+export function getAuthSecret(db: Db): Promise<string> {
   const fromEnv = process.env.NEXTAUTH_SECRET ?? process.env.AUTH_SECRET;
-  if (fromEnv) return fromEnv;
-  const rt = await getRuntime();
-  return rt.memo("auth_secret", async () => {
-    const db = rt.db;
-    await db
-      .insert(settings)
-      .values({ key: "auth_secret", value: randomBytes(32).toString("base64url") })
-      .onConflictDoNothing();
-    const [row] = await db.select().from(settings).where(eq(settings.key, "auth_secret"));
-    return row.value;
-  });
+  if (fromEnv) return Promise.resolve(fromEnv);
+  // Remembered per database: the value is the database's, so a second copy of this module
+  // (Next loads lib/ more than once) that reads it again gets the same one.
+  let p = known.get(db);
+  if (!p) {
+    p = readOrCreate(db);
+    p.catch(() => known.delete(db));
+    known.set(db, p);
+  }
+  return p;
+}
+
+const known = new WeakMap<Db, Promise<string>>();
+
+async function readOrCreate(db: Db): Promise<string> {
+  await db
+    .insert(settings)
+    .values({ key: "auth_secret", value: randomBytes(32).toString("base64url") })
+    .onConflictDoNothing();
+  const [row] = await db.select().from(settings).where(eq(settings.key, "auth_secret"));
+  return row.value;
 }
 
 export function useSecureCookies(): boolean {

@@ -1,6 +1,6 @@
 import type { RequestMeta } from "@/lib/domain/request";
 import type { Actor } from "@/lib/audit/record";
-import type { Person } from "@/lib/auth/current";
+import type { Person } from "@/lib/domain/person";
 
 /** Who is acting and on which request: every service verb takes one, every audit row uses it. */
 export type Caller = { actor: Actor; requestId?: string | null; ip?: string | null };

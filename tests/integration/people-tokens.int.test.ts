@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DomainError } from "@/lib/errors";
-import { personFromApiToken } from "../../lib/auth/current";
+import { personFromApiToken } from "../../lib/api/current-person";
 import { verifyPassword } from "../../lib/auth/password";
 import type { DatabaseHandle } from "../../lib/db/client";
 import { listTokensForUser } from "../../lib/db/queries/tokens";

@@ -1,5 +1,5 @@
 import { redirect } from "next/navigation";
-import { currentPerson } from "@/lib/auth/current";
+import { currentPerson } from "@/lib/api/current-person";
 import { SignInForm } from "./sign-in-form";
 
 export const metadata = { title: "Sign in · Warden" };

@@ -1,5 +1,5 @@
 import { PageHeader } from "@/components/page-header";
-import { requirePagePerson } from "@/lib/auth/current";
+import { requirePagePerson } from "@/lib/api/current-person";
 import { asJson, searchKey } from "@/lib/client/list-keys";
 import { getDb } from "@/lib/runtime";
 import { escalationListSchema, listEscalations } from "@/lib/db/queries/escalations";

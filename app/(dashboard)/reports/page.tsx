@@ -1,6 +1,6 @@
 import { PageHeader } from "@/components/page-header";
 import { DomainError } from "@/lib/errors";
-import { requirePagePerson } from "@/lib/auth/current";
+import { requirePagePerson } from "@/lib/api/current-person";
 import { asJson } from "@/lib/client/list-keys";
 import { getDb } from "@/lib/runtime";
 import { FRAMEWORKS } from "@/lib/frameworks/catalog";

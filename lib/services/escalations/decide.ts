@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { DomainError, conflict, invalid, notFound } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit/record";
-import type { Person } from "@/lib/auth/current";
+import type { Person } from "@/lib/domain/person";
 import { verifyPassword } from "@/lib/auth/password";
 import { clearFailures, isLockedOut, noteFailure } from "@/lib/auth/rate-limit";
 import type { Db, Tx } from "@/lib/db/client";

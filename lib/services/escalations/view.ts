@@ -1,6 +1,6 @@
 import { desc, eq } from "drizzle-orm";
 import { notFound } from "@/lib/errors";
-import type { Person } from "@/lib/auth/current";
+import type { Person } from "@/lib/domain/person";
 import type { Db } from "@/lib/db/client";
 import { agents, decisions, escalations, escalationVotes, grants, sessions, users } from "@/lib/db/schema";
 import { allowedScopes, decisionBlocker, escalationFacts, isHighRisk } from "@/lib/policy/separation-of-duties";

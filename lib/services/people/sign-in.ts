@@ -1,8 +1,8 @@
+import type { Db } from "@/lib/db/client";
 import { eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
 import { clearFailures, isLockedOut, noteFailure } from "@/lib/auth/rate-limit";
 import { dummyHash, verifyPassword } from "@/lib/auth/password";
-import { getDb } from "@/lib/runtime";
 import { getUserCredentialsByEmail } from "@/lib/db/queries/users";
 import { users } from "@/lib/db/schema";
 
@@ -12,10 +12,9 @@ export type SignInResult = { id: string; email: string; name: string; role: stri
  * Checks an email + password. A wrong email, a wrong password and a disabled account all
  * look the same to the caller and take the same time. Every outcome is audited.
  */
-export async function signInWithPassword(email: string, password: string, ip: string | null): Promise<SignInResult> {
+export async function signInWithPassword(db: Db, email: string, password: string, ip: string | null): Promise<SignInResult> {
   const normalized = String(email ?? "").trim().toLowerCase().slice(0, 320);
   const keys = [`email:${normalized}`, ...(ip ? [`ip:${ip}`] : [])];
-  const db = await getDb();
   if (!normalized || !password || isLockedOut(keys)) {
     await recordAudit(db, {
       actor: { kind: "system", label: "sign-in" },

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
 import { getAuthSecret } from "@/lib/auth/secret";
+import type { Db } from "@/lib/db/client";
 
 // A webhook's signing secret has to be usable (HMAC needs the plaintext), so unlike API keys it
 // cannot be stored as a hash. It is encrypted with AES-256-GCM under a key derived from the app
@@ -25,8 +26,8 @@ export function deriveWebhookKey(appSecret: string): Buffer {
 let cached: { appSecret: string; key: Buffer } | undefined;
 
 /** The key for this process's app secret (cached; the derivation is cheap but not free). */
-export async function getWebhookKey(): Promise<Buffer> {
-  const appSecret = await getAuthSecret();
+export async function getWebhookKey(db: Db): Promise<Buffer> {
+  const appSecret = await getAuthSecret(db);
   if (cached?.appSecret !== appSecret) cached = { appSecret, key: deriveWebhookKey(appSecret) };
   return cached.key;
 }

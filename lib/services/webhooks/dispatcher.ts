@@ -104,7 +104,7 @@ export async function deliverDue(db: Db, fetchImpl: FetchLike = fetch): Promise<
                 w.name, w.url, w.secret_enc, w.enabled, e.agent_id, e.session_id`),
   );
   if (claimed.length === 0) return { claimed: 0, sent: 0, failed: 0 };
-  const key = await getWebhookKey();
+  const key = await getWebhookKey(db);
   const outcomes = await Promise.all(claimed.map((d) => attempt(db, fetchImpl, key, d)));
   return {
     claimed: claimed.length,

@@ -40,7 +40,7 @@ export type WebhookWithSecret = { webhook: PublicWebhook; secret: string };
 /** Adds a webhook. The signing secret is in this answer and nowhere else, ever. */
 export async function createWebhook(db: Db, caller: Caller, input: WebhookCreate): Promise<WebhookWithSecret> {
   const secret = newWebhookSecret();
-  const secretEnc = encryptSecret(secret, await getWebhookKey());
+  const secretEnc = encryptSecret(secret, await getWebhookKey(db));
   try {
     return await db.transaction(async (tx) => {
       const [w] = await tx
@@ -138,7 +138,7 @@ async function giveUpPending(tx: Tx, w: PublicWebhook) {
 /** A new signing secret, in this answer only. The old one stops at once, retries included. */
 export async function rotateWebhookSecret(db: Db, caller: Caller, id: string): Promise<WebhookWithSecret> {
   const secret = newWebhookSecret();
-  const secretEnc = encryptSecret(secret, await getWebhookKey());
+  const secretEnc = encryptSecret(secret, await getWebhookKey(db));
   return db.transaction(async (tx) => {
     const before = await lock(tx, id);
     const [w] = await tx
@@ -169,7 +169,7 @@ export async function sendTestPing(db: Db, caller: Caller, id: string, fetchImpl
   const body = JSON.stringify({ event: "ping", deliveryId, occurredAt: new Date().toISOString(), webhook: { id: w.id, name: w.name } });
   let result: SendResult;
   try {
-    const secret = decryptSecret(w.secretEnc, await getWebhookKey());
+    const secret = decryptSecret(w.secretEnc, await getWebhookKey(db));
     result = await postSigned(fetchImpl, { url: w.url, secret, event: "ping", deliveryId, body });
   } catch {
     result = { ok: false, statusCode: null, error: "the signing secret cannot be decrypted (did the app secret change?): rotate it", durationMs: 0 };

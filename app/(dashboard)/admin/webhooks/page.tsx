@@ -1,6 +1,6 @@
 import { PageHeader } from "@/components/page-header";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import { requirePagePerson } from "@/lib/auth/current";
+import { requirePagePerson } from "@/lib/api/current-person";
 import { asJson } from "@/lib/client/list-keys";
 import { getDb } from "@/lib/runtime";
 import { listTeams } from "@/lib/db/queries/agents";

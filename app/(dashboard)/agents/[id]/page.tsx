@@ -13,7 +13,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { isUuid } from "@/lib/api/with-person";
-import { requirePagePerson } from "@/lib/auth/current";
+import { requirePagePerson } from "@/lib/api/current-person";
 import { can } from "@/lib/policy/roles";
 import { getDb } from "@/lib/runtime";
 import { getAgentDetail } from "@/lib/db/queries/agents";

@@ -1,6 +1,6 @@
 import { ConnectorForm } from "@/components/connectors/connector-form";
 import { PageHeader } from "@/components/page-header";
-import { requirePagePerson } from "@/lib/auth/current";
+import { requirePagePerson } from "@/lib/api/current-person";
 import { getDb } from "@/lib/runtime";
 import { listOwnerOptions } from "@/lib/db/queries/people-options";
 

@@ -8,7 +8,7 @@ import { PatternBadges } from "@/components/pattern-badges";
 import { Time } from "@/components/time";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { isUuid } from "@/lib/api/with-person";
-import { requirePagePerson } from "@/lib/auth/current";
+import { requirePagePerson } from "@/lib/api/current-person";
 import { can } from "@/lib/policy/roles";
 import { getDb } from "@/lib/runtime";
 import { getCredentialDetail } from "@/lib/db/queries/credentials";

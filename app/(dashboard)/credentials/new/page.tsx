@@ -1,7 +1,7 @@
 import { CredentialForm } from "@/components/credentials/credential-form";
 import { PageHeader } from "@/components/page-header";
 import { isUuid } from "@/lib/api/with-person";
-import { requirePagePerson } from "@/lib/auth/current";
+import { requirePagePerson } from "@/lib/api/current-person";
 import { getDb } from "@/lib/runtime";
 import { connectorOptions } from "@/lib/db/queries/connectors";
 import { agentPickerOptions } from "@/lib/db/queries/credentials";

@@ -2,7 +2,7 @@ import { notFound } from "next/navigation";
 import type { EscalationView } from "@/components/escalations/types";
 import { DomainError } from "@/lib/errors";
 import { isUuid } from "@/lib/api/with-person";
-import { requirePagePerson } from "@/lib/auth/current";
+import { requirePagePerson } from "@/lib/api/current-person";
 import { asJson } from "@/lib/client/list-keys";
 import { getDb } from "@/lib/runtime";
 import { getEscalationForPerson } from "@/lib/services/escalations/view";

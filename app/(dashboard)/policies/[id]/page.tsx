@@ -4,7 +4,7 @@ import { Time } from "@/components/time";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { isUuid } from "@/lib/api/with-person";
-import { requirePagePerson } from "@/lib/auth/current";
+import { requirePagePerson } from "@/lib/api/current-person";
 import { can } from "@/lib/policy/roles";
 import { asJson } from "@/lib/client/list-keys";
 import { getDb } from "@/lib/runtime";

@@ -1,5 +1,5 @@
 import { PageHeader } from "@/components/page-header";
-import { requirePagePerson } from "@/lib/auth/current";
+import { requirePagePerson } from "@/lib/api/current-person";
 import { NewPolicyForm } from "./new-policy-form";
 
 export const metadata = { title: "New policy · Warden" };

@@ -1,5 +1,5 @@
 import { PageHeader } from "@/components/page-header";
-import { requirePagePerson } from "@/lib/auth/current";
+import { requirePagePerson } from "@/lib/api/current-person";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 import { getDb } from "@/lib/runtime";
 import { getUserById } from "@/lib/db/queries/users";

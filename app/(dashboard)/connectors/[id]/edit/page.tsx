@@ -2,7 +2,7 @@ import { notFound } from "next/navigation";
 import { ConnectorForm } from "@/components/connectors/connector-form";
 import { PageHeader } from "@/components/page-header";
 import { isUuid } from "@/lib/api/with-person";
-import { requirePagePerson } from "@/lib/auth/current";
+import { requirePagePerson } from "@/lib/api/current-person";
 import { getDb } from "@/lib/runtime";
 import { getConnector } from "@/lib/db/queries/connectors";
 import { listOwnerOptions } from "@/lib/db/queries/people-options";

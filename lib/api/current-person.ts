@@ -5,26 +5,19 @@ import { notFound, redirect } from "next/navigation";
 import { getDb } from "@/lib/runtime";
 import { getUserById } from "@/lib/db/queries/users";
 import { apiTokens } from "@/lib/db/schema";
-import { hashSecret, looksLikeSecret } from "./secrets";
-import { can, type Capability, type Role } from "@/lib/policy/roles";
-import { getAuthSecret, sessionCookieName } from "./secret";
+import { hashSecret, looksLikeSecret } from "@/lib/auth/secrets";
+import { can, type Capability } from "@/lib/policy/roles";
+import { getAuthSecret, sessionCookieName } from "@/lib/auth/secret";
+import type { Person } from "@/lib/domain/person";
 
-export type Person = {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  via: "session" | "token";
-  tokenId?: string;
-  mustChangePassword?: boolean;
-};
+export type { Person };
 
 /** Resolves a browser-session cookie value to a live, enabled person (or null). */
 export async function personFromSessionCookie(value: string | undefined): Promise<Person | null> {
   if (!value) return null;
   let token: Awaited<ReturnType<typeof decode>>;
   try {
-    token = await decode({ token: value, secret: await getAuthSecret() });
+    token = await decode({ token: value, secret: await getAuthSecret(await getDb()) });
   } catch {
     return null;
   }
