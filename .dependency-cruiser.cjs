@@ -32,11 +32,11 @@ module.exports = {
     },
     {
       name: "no-service-folder-cycles",
-      severity: "warn",
+      severity: "error",
       scope: "folder",
       comment:
-        "Verbs of one service area calling another's in a circle (credentials, machine, decisions, escalations, " +
-        "telemetry today). Reported, not yet failing: the decision path is being rewritten (issue 27).",
+        "Service areas (lib/services/<area>) call each other in one direction only: an area whose verbs call " +
+        "another's, and are called back by it, has no owner for what lies between them.",
       from: { path: "^lib/services/[^/]+" },
       to: { circular: true },
     },

@@ -40,6 +40,10 @@ const FIXTURE: Record<string, string> = {
   "lib/services/r.ts": 'import { getDb } from "../runtime";\nexport const r = getDb;\n',
   // the caller's layer may take it
   "lib/api/w.ts": 'import { getDb } from "../runtime";\nexport const w = getDb;\n',
+  // two service areas calling each other (no module cycle)
+  "lib/services/one/a.ts": 'import { b } from "../two/b";\nexport const a = b;\n',
+  "lib/services/two/b.ts": 'import { c } from "../one/c";\nexport const b = c;\n',
+  "lib/services/one/c.ts": "export const c = 1;\n",
   // a route handler building SQL from the table definitions
   "app/r/route.ts": 'import type { Row } from "../../lib/db/schema/t";\nexport const GET = (r: Row) => r;\n',
 };
@@ -82,6 +86,10 @@ describe("layer rules (.dependency-cruiser.cjs)", () => {
 
   it("reports a cycle between lib folders even when no module cycle closes it", () => {
     expect(found("no-folder-cycles").some((v) => v.includes("lib/audit") && v.includes("lib/auth"))).toBe(true);
+  });
+
+  it("reports a cycle between two service areas", () => {
+    expect(found("no-service-folder-cycles").some((v) => v.includes("lib/services/one") && v.includes("lib/services/two"))).toBe(true);
   });
 
   it("reports each upward or sideways import, once, under its rule", () => {

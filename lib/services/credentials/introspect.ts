@@ -3,7 +3,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { hashSecret, looksLikeSecret } from "@/lib/auth/secrets";
 import type { Db } from "@/lib/db/client";
 import { agents, connectors, credentials, sessions } from "@/lib/db/schema";
-import { noteIfNeverIssued } from "./never-issued";
+import { noteIfNeverIssued } from "../machine/never-issued";
 import type { AgentCaller } from "../machine/authenticate";
 
 export type Introspection =

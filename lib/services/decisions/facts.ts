@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { connectors, connectorTools, sessions } from "@/lib/db/schema";
 import { systemClock, type Clock } from "@/lib/clock";
-import { TtlCache } from "./ttl-cache";
+import { TtlCache } from "@/lib/cache/ttl-cache";
 
 // Reads of the decision path, cached briefly. Safe only because the group writer
 // re-checks agent, session (status, expiry, intent version) and credential inside the commit;

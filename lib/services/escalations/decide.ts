@@ -8,7 +8,6 @@ import type { Db, Tx } from "@/lib/db/client";
 import { agents, escalations, escalationVotes, grants, sessions, users } from "@/lib/db/schema";
 import type { ActionShape } from "@/lib/db/schema/decisions";
 import { allowedScopes, decisionBlocker, escalationFacts, isHighRisk, narrowestScope, type GrantScope } from "@/lib/policy/separation-of-duties";
-import type { WithFacts } from "../decisions/facts";
 import { onceGrantTtlMs } from "./config";
 import { amendIntent, applyIntentChange, openPendingSession, settleUnapproved } from "./effects";
 
@@ -29,7 +28,10 @@ export type DecideResult = {
  * vote, so a forged request is refused just like a button that was never shown. Every vote,
  * outcome and side effect is audited in the same transaction.
  */
-export async function decideEscalation({ db, facts }: WithFacts, person: Person, id: string, input: DecideInput, meta: Meta): Promise<DecideResult> {
+/** The runtime's parts an approval needs: the database, and the cached session facts it drops. */
+export type DecideDeps = { db: Db; facts: { forget(sessionId: string): void } };
+
+export async function decideEscalation({ db, facts }: DecideDeps, person: Person, id: string, input: DecideInput, meta: Meta): Promise<DecideResult> {
   const reason = input.reason.trim();
   if (reason.length < 3) throw invalid("reason", "Say why, in a few words (at least 3 characters)");
   if (input.vote === "approve") await reauthenticateIfHighRisk(db, person, id, input.password, meta);

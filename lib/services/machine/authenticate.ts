@@ -3,9 +3,9 @@ import { hashSecret, looksLikeSecret } from "@/lib/auth/secrets";
 import type { Db } from "@/lib/db/client";
 import { agents, credentials, findings, trustConfigs } from "@/lib/db/schema";
 import { verifyWorkloadToken, type TrustConfig } from "@/lib/identity/workload-token";
-import { noteIfNeverIssued } from "../credentials/never-issued";
+import { noteIfNeverIssued } from "./never-issued";
 import { systemClock, type Clock } from "@/lib/clock";
-import { TtlCache } from "../decisions/ttl-cache";
+import { TtlCache } from "@/lib/cache/ttl-cache";
 
 export type AgentCaller = {
   id: string;
