@@ -1,4 +1,4 @@
-// The layering of lib/, checked in `npm test` (npm run lint:layers). docs/layers.md says what each
+// The layering of lib/, checked in `npm test` (npm run lint:layers). docs/architecture.md says what each
 // layer holds; each rule's comment says why it exists. Run through scripts/depcruise-ts.cjs, since
 // dependency-cruiser needs a TypeScript with a JS API (the project's TypeScript 7 has none).
 
@@ -25,7 +25,7 @@ module.exports = {
       severity: "error",
       scope: "folder",
       comment:
-        "The lib/ folders are layers (docs/layers.md): if two reach each other, neither is below the other. " +
+        "The lib/ folders are layers (docs/architecture.md): if two reach each other, neither is below the other. " +
         "A folder here includes its sub-folders, so lib/services/* are covered too.",
       from: { path: "^lib/", pathNot: "^lib/services/[^/]+" },
       to: { circular: true },
