@@ -20,6 +20,7 @@ import { api } from "@/lib/client/api";
 import { useListQuery, type InitialPage } from "@/lib/client/use-list-query";
 import type { AuditPage, AuditRow } from "@/lib/db/queries/audit";
 import { shortId } from "@/lib/utils";
+import { formatCount, formatDuration } from "@/lib/format";
 
 // Filters that arrive by link (or from the verify result) rather than from the filter bar; an
 // actor or agent the pickers already show is not repeated here.
@@ -35,8 +36,6 @@ const PROBLEMS: Record<string, string> = {
   hash_mismatch: "its contents no longer match its hash: the event was changed after it was written",
   prev_hash_mismatch: "it does not link to the event before it: an event was removed, inserted or reordered",
 };
-// Fixed locale: server and browser must format counts identically.
-const count = new Intl.NumberFormat("en-US");
 
 export function AuditClient({ initial, people, agents }: { initial: InitialPage<AuditRow>; people: Option[]; agents: Option[] }) {
   const q = useListQuery<AuditRow>("audit", initial);
@@ -214,9 +213,9 @@ function CappedPager({ atLeast, rows }: { atLeast: number; rows: AuditRow[] }) {
   return (
     <nav aria-label="Pagination" className="flex flex-wrap items-center justify-between gap-3 py-2">
       <p role="status" className="tabular text-sm text-muted-foreground">
-        Showing <span className="font-medium text-foreground">{count.format(from)}</span>–
-        <span className="font-medium text-foreground">{count.format(from + rows.length - 1)}</span> of{" "}
-        <span className="font-medium text-foreground">{count.format(atLeast)}+</span>
+        Showing <span className="font-medium text-foreground">{formatCount(from)}</span>–
+        <span className="font-medium text-foreground">{formatCount(from + rows.length - 1)}</span> of{" "}
+        <span className="font-medium text-foreground">{formatCount(atLeast)}+</span>
       </p>
       <div className="flex flex-wrap items-center gap-3">
         <PageSizeSelect pageSize={pageSize} />
@@ -262,7 +261,7 @@ function VerifyPanel({ onBroken }: { onBroken: (seq: number | null) => void }) {
           {verify.isPending
             ? `Recomputing the hash of every event, oldest first… ${elapsed} s`
             : r
-              ? `Checked in ${formatMs(r.durationMs)}.`
+              ? `Checked in ${formatDuration(r.durationMs)}.`
               : "Recomputes every event's hash from the first one and stops at the first broken link."}
         </p>
       </div>
@@ -274,7 +273,7 @@ function VerifyPanel({ onBroken }: { onBroken: (seq: number | null) => void }) {
       ) : r?.ok ? (
         <Alert variant="success">
           <AlertTitle>
-            Chain intact — {count.format(r.events)} events, head <span className="font-mono text-xs break-all">{r.head}</span>
+            Chain intact — {formatCount(r.events)} events, head <span className="font-mono text-xs break-all">{r.head}</span>
           </AlertTitle>
           <AlertDescription>Every event matches its hash and links to the event before it.</AlertDescription>
         </Alert>
@@ -366,8 +365,4 @@ function useElapsed(running: boolean) {
     return () => clearInterval(timer);
   }, [running]);
   return seconds;
-}
-
-function formatMs(ms: number) {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }

@@ -17,6 +17,7 @@ import { requirePagePerson } from "@/lib/auth/current";
 import { can } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
 import { getAgentDetail } from "@/lib/db/queries/agents";
+import { formatCount } from "@/lib/format";
 
 export default async function AgentPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -192,8 +193,8 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
                   {connectorsUsed.map((u) => (
                     <TableRow key={u.connector}>
                       <TableCell className="font-mono text-xs">{u.connector}</TableCell>
-                      <TableCell className="text-right tabular-nums">{u.calls.toLocaleString()}</TableCell>
-                      <TableCell className="text-right tabular-nums">{u.denied.toLocaleString()}</TableCell>
+                      <TableCell className="text-right tabular-nums">{formatCount(u.calls)}</TableCell>
+                      <TableCell className="text-right tabular-nums">{formatCount(u.denied)}</TableCell>
                       <TableCell>
                         <Time value={u.lastUsedAt} />
                       </TableCell>

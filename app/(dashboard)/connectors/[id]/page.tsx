@@ -15,6 +15,7 @@ import { requirePagePerson } from "@/lib/auth/current";
 import { can } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
 import { getConnectorDetail } from "@/lib/db/queries/connectors";
+import { formatCount } from "@/lib/format";
 
 const muted = <span className="text-muted-foreground">—</span>;
 
@@ -229,9 +230,9 @@ export default async function ConnectorPage({ params }: { params: Promise<{ id: 
                           {u.agentName}
                         </Link>
                       </TableCell>
-                      <TableCell className="text-right tabular-nums">{u.calls.toLocaleString("en-US")}</TableCell>
-                      <TableCell className="text-right tabular-nums">{u.denied.toLocaleString("en-US")}</TableCell>
-                      <TableCell className="text-right tabular-nums">{u.escalated.toLocaleString("en-US")}</TableCell>
+                      <TableCell className="text-right tabular-nums">{formatCount(u.calls)}</TableCell>
+                      <TableCell className="text-right tabular-nums">{formatCount(u.denied)}</TableCell>
+                      <TableCell className="text-right tabular-nums">{formatCount(u.escalated)}</TableCell>
                       <TableCell>
                         <Time value={u.lastUsedAt} />
                       </TableCell>
