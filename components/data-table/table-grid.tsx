@@ -5,7 +5,6 @@ import { flexRender, type Header, type Table as TanStackTable } from "@tanstack/
 
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { cn } from "@/lib/utils";
-import "./columns";
 import type { RowProps } from "./columns";
 
 export type TableGridProps<Row> = {
