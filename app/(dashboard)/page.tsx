@@ -5,6 +5,7 @@ import { requirePagePerson } from "@/lib/api/current-person";
 import { getDb } from "@/lib/runtime";
 import { OverviewCharts } from "@/components/overview/charts";
 import { getOverviewCharts, getOverviewStats, OVERVIEW_RANGES, type OverviewRange } from "@/lib/db/queries/overview";
+import { formatCount } from "@/lib/format";
 
 export const metadata = { title: "Overview · Warden" };
 
@@ -13,7 +14,7 @@ function Stat({ label, value, href, tone }: { label: string; value: number; href
   const body = (
     <>
       <div className="text-xs text-muted-foreground">{label}</div>
-      <div className={`text-2xl font-semibold tabular-nums ${color}`}>{value.toLocaleString("en-US")}</div>
+      <div className={`text-2xl font-semibold tabular-nums ${color}`}>{formatCount(value)}</div>
     </>
   );
   // Figures whose list page has not landed yet are shown without a link rather than a dead one.

@@ -8,9 +8,8 @@ import { NativeSelect } from "@/components/ui/native-select";
 import { cn } from "@/lib/utils";
 import { DEFAULT_PAGE_SIZE, PAGE_PARAM, PAGE_SIZE_OPTIONS, PAGE_SIZE_PARAM, readPaging } from "./list-params";
 import { useUrlState } from "./use-url-state";
+import { formatCount } from "@/lib/format";
 
-// Fixed locale: the server and the browser must format counts identically or hydration fails.
-const count = new Intl.NumberFormat("en-US");
 
 export type PaginationProps = {
   /** Total rows matching the current filters (from the server). */
@@ -39,9 +38,9 @@ export function Pagination({ total, defaultPageSize = DEFAULT_PAGE_SIZE, classNa
           "No results"
         ) : (
           <>
-            Showing <span className="font-medium text-foreground">{count.format(from)}</span>–
-            <span className="font-medium text-foreground">{count.format(to)}</span> of{" "}
-            <span className="font-medium text-foreground">{count.format(total)}</span>
+            Showing <span className="font-medium text-foreground">{formatCount(from)}</span>–
+            <span className="font-medium text-foreground">{formatCount(to)}</span> of{" "}
+            <span className="font-medium text-foreground">{formatCount(total)}</span>
           </>
         )}
       </p>
@@ -50,7 +49,7 @@ export function Pagination({ total, defaultPageSize = DEFAULT_PAGE_SIZE, classNa
         <PageSizeSelect pageSize={pageSize} defaultPageSize={defaultPageSize} />
 
         <span className="tabular text-sm text-muted-foreground">
-          Page {count.format(page)} of {count.format(lastPage)}
+          Page {formatCount(page)} of {formatCount(lastPage)}
         </span>
 
         <div className="flex items-center gap-1">

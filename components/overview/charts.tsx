@@ -7,6 +7,7 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import type { OverviewCharts as Data } from "@/lib/domain/overview";
 import { useLiveChanges } from "@/lib/client/use-live";
+import { formatCount, formatLocalClock, formatLocalDateTime, formatLocalDay } from "@/lib/format";
 
 const COLORS = { allow: "var(--success)", deny: "var(--destructive)", escalate: "var(--warning)" };
 const SEVERITY_COLORS: Record<string, string> = { critical: "var(--destructive)", high: "var(--destructive)", medium: "var(--warning)", low: "var(--muted-foreground)", info: "var(--muted-foreground)" };
@@ -52,7 +53,7 @@ function FigureTable({ head, rows }: { head: string[]; rows: (string | number)[]
           <tr key={i}>
             {r.map((c, j) => (
               <td key={j} className={typeof c === "number" ? "tabular-nums" : undefined}>
-                {typeof c === "number" ? c.toLocaleString("en-US") : c}
+                {typeof c === "number" ? formatCount(c) : c}
               </td>
             ))}
           </tr>
@@ -64,7 +65,7 @@ function FigureTable({ head, rows }: { head: string[]; rows: (string | number)[]
 
 const tick = (range: Data["range"]) => (iso: string) => {
   const d = new Date(iso);
-  return range === "24h" ? d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" }) : d.toLocaleDateString(undefined, { month: "short", day: "numeric" });
+  return range === "24h" ? formatLocalClock(d) : formatLocalDay(d);
 };
 
 /** The overview's charts; each links to the list behind it. Refreshes when decisions arrive. */
@@ -90,14 +91,14 @@ export function OverviewCharts({ data, hygiene }: { data: Data; hygiene: { jit: 
         title="Decisions over time"
         href="/sessions?hasDenials=true"
         linkLabel="Sessions with denials"
-        table={<FigureTable head={["From", "Allowed", "Denied", "Escalated"]} rows={data.timeline.map((b) => [new Date(b.bucket).toLocaleString(), b.allow, b.deny, b.escalate])} />}
+        table={<FigureTable head={["From", "Allowed", "Denied", "Escalated"]} rows={data.timeline.map((b) => [formatLocalDateTime(new Date(b.bucket)), b.allow, b.deny, b.escalate])} />}
       >
         <ResponsiveContainer>
           <BarChart data={data.timeline}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="bucket" tickFormatter={fmt} ticks={dayTicks} fontSize={11} />
             <YAxis fontSize={11} width={48} />
-            <Tooltip labelFormatter={(v) => new Date(String(v)).toLocaleString()} />
+            <Tooltip labelFormatter={(v) => formatLocalDateTime(new Date(String(v)))} />
             <Legend />
             <Bar dataKey="allow" name="Allowed" stackId="o" fill={COLORS.allow} />
             <Bar dataKey="escalate" name="Escalated" stackId="o" fill={COLORS.escalate} />

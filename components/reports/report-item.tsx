@@ -2,6 +2,7 @@ import Link from "next/link";
 import { CircleCheck, CircleDashed, CircleX } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import type { ReportItem } from "@/lib/reports/types";
+import { formatCount } from "@/lib/format";
 
 const STATUS: Record<ReportItem["status"], { label: string; variant: "success" | "warning" | "destructive" }> = {
   covered: { label: "Covered", variant: "success" },
@@ -59,7 +60,7 @@ export function ReportItemCard({ item }: { item: ReportItem }) {
             <ul className="mt-1 space-y-0.5 text-sm">
               {item.evidence.map((e) => (
                 <li key={e.label} className="flex gap-2">
-                  <span className="w-14 shrink-0 text-right tabular-nums">{e.count.toLocaleString("en-US")}</span>
+                  <span className="w-14 shrink-0 text-right tabular-nums">{formatCount(e.count)}</span>
                   {e.href ? (
                     <Link className="hover:underline" href={e.href}>
                       {e.label}

@@ -4,11 +4,12 @@ import Link from "next/link";
 import { Bar, BarChart, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import type { Report } from "@/lib/reports/types";
+import { formatCount } from "@/lib/format";
 
 const COLORS = { covered: "var(--success)", partial: "var(--warning)", gap: "var(--destructive)", allow: "var(--success)", deny: "var(--destructive)", escalate: "var(--warning)" };
 
 function Stat({ label, value, detail, href }: { label: string; value: string | number; detail?: React.ReactNode; href?: string }) {
-  const v = typeof value === "number" ? value.toLocaleString("en-US") : value;
+  const v = typeof value === "number" ? formatCount(value) : value;
   return (
     <Card className="gap-1 py-4">
       <CardHeader className="px-4">
@@ -60,7 +61,7 @@ export function ReportSummary({ report, itemNoun }: { report: Report; itemNoun: 
     <div className="space-y-4">
       <div className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6">
         <Stat label={`Covered ${itemNoun}`} value={`${s.covered} / ${s.items}`} detail={`${s.partial} partial · ${s.gaps} gaps`} />
-        <Stat label="Decisions" value={s.decisions} detail={`${s.allowed.toLocaleString("en-US")} allowed · ${s.denied.toLocaleString("en-US")} denied · ${s.escalated.toLocaleString("en-US")} escalated`} href={`/audit?action=decision.&${range}`} />
+        <Stat label="Decisions" value={s.decisions} detail={`${formatCount(s.allowed)} allowed · ${formatCount(s.denied)} denied · ${formatCount(s.escalated)} escalated`} href={`/audit?action=decision.&${range}`} />
         <Stat label="Escalations decided" value={s.escalationsApproved + s.escalationsDenied} detail={`${s.escalationsApproved} approved · ${s.escalationsDenied} denied · ${s.escalationsExpired} expired`} href="/escalations?status=all" />
         <Stat label="Credentials revoked" value={s.credentialsRevoked} href="/credentials?status=revoked" />
         <Stat label="Findings raised" value={s.findingsRaised} href="/findings?status=all" />
@@ -84,7 +85,7 @@ export function ReportSummary({ report, itemNoun }: { report: Report; itemNoun: 
             { key: "escalate", name: "Escalated", value: s.escalated },
             { key: "deny", name: "Denied", value: s.denied },
           ]}
-          caption={`${s.allowed.toLocaleString("en-US")} allowed, ${s.escalated.toLocaleString("en-US")} escalated, ${s.denied.toLocaleString("en-US")} denied.`}
+          caption={`${formatCount(s.allowed)} allowed, ${formatCount(s.escalated)} escalated, ${formatCount(s.denied)} denied.`}
         />
       </div>
     </div>

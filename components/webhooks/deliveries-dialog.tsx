@@ -4,12 +4,12 @@ import * as React from "react";
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { RefreshCw, Send } from "lucide-react";
-import { ListView } from "@/components/data-table/list-view";
+import type { Columns } from "@/components/data-table/columns";
+import { DataTable } from "@/components/data-table/data-table";
 import { Time } from "@/components/time";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { api } from "@/lib/client/api";
 import type { DeliveryRow } from "@/lib/domain/webhooks/views";
 
@@ -43,6 +43,38 @@ export function DeliveriesDialog({ webhookId, name }: { webhookId: string; name:
   );
 }
 
+const COLUMNS: Columns<DeliveryRow> = [
+  {
+    id: "escalation",
+    header: "Escalation",
+    cell: ({ row: { original: d } }) => (
+      <>
+        <Link href={`/escalations/${d.escalation.id}`} className="underline-offset-2 hover:underline">
+          {d.escalation.agentName}
+        </Link>
+        <span className="ml-1.5 text-xs text-muted-foreground">
+          {d.escalation.kind.replace("_", " ")} · {d.escalation.risk}
+        </span>
+      </>
+    ),
+  },
+  { id: "status", header: "Status", cell: ({ row: { original: d } }) => <DeliveryStatus status={d.status} attempts={d.attempts} /> },
+  { id: "attempts", header: "Attempts", meta: { align: "right", className: "tabular" }, cell: ({ row }) => row.original.attempts },
+  {
+    id: "lastAnswer",
+    header: "Last answer",
+    meta: { className: "max-w-[16rem] truncate font-mono text-xs", cellProps: (d) => ({ title: d.lastError ?? undefined }) },
+    cell: ({ row: { original: d } }) => d.lastError ?? (d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : "—"),
+  },
+  { id: "createdAt", header: "Queued", cell: ({ row }) => <Time value={row.original.createdAt} show="relative" /> },
+  {
+    id: "delivered",
+    header: "Delivered / next try",
+    cell: ({ row: { original: d } }) =>
+      d.deliveredAt ? <Time value={d.deliveredAt} show="relative" /> : d.status === "pending" ? <Time value={d.nextAttemptAt} show="relative" /> : "—",
+  },
+];
+
 function Deliveries({ webhookId }: { webhookId: string }) {
   const q = useQuery({
     queryKey: ["webhook-deliveries", webhookId],
@@ -58,53 +90,18 @@ function Deliveries({ webhookId }: { webhookId: string }) {
           Refresh
         </Button>
       </div>
-      <ListView
+      <DataTable
         query={q}
-        columns={["Escalation", "Status", "Attempts", "Last answer", "Queued", "Delivered / next try"]}
+        columns={COLUMNS}
+        label="Recent deliveries"
         errorMessage="The deliveries could not be loaded."
-        emptyIcon={<Send />}
-        emptyTitle="No deliveries yet"
-        emptyDescription="A notification is queued within seconds of a matching escalation. Use Send test to check the receiver now."
+        empty={{
+          icon: <Send />,
+          title: "No deliveries yet",
+          description: "A notification is queued within seconds of a matching escalation. Use Send test to check the receiver now.",
+        }}
         markBusy={false}
-      >
-        {(data) => (
-          <Table aria-label="Recent deliveries">
-            <TableHeader>
-              <TableRow>
-                <TableHead>Escalation</TableHead>
-                <TableHead>Status</TableHead>
-                <TableHead className="text-right">Attempts</TableHead>
-                <TableHead>Last answer</TableHead>
-                <TableHead>Queued</TableHead>
-                <TableHead>Delivered / next try</TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {data.items.map((d) => (
-                <TableRow key={d.id}>
-                  <TableCell>
-                    <Link href={`/escalations/${d.escalation.id}`} className="underline-offset-2 hover:underline">
-                      {d.escalation.agentName}
-                    </Link>
-                    <span className="ml-1.5 text-xs text-muted-foreground">
-                      {d.escalation.kind.replace("_", " ")} · {d.escalation.risk}
-                    </span>
-                  </TableCell>
-                  <TableCell><DeliveryStatus status={d.status} attempts={d.attempts} /></TableCell>
-                  <TableCell className="tabular text-right">{d.attempts}</TableCell>
-                  <TableCell className="max-w-[16rem] truncate font-mono text-xs" title={d.lastError ?? undefined}>
-                    {d.lastError ?? (d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : "—")}
-                  </TableCell>
-                  <TableCell><Time value={d.createdAt} show="relative" /></TableCell>
-                  <TableCell>
-                    {d.deliveredAt ? <Time value={d.deliveredAt} show="relative" /> : d.status === "pending" ? <Time value={d.nextAttemptAt} show="relative" /> : "—"}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        )}
-      </ListView>
+      />
     </div>
   );
 }

@@ -3,23 +3,24 @@
 import { useMutation } from "@tanstack/react-query";
 import { ChevronLeft, ChevronRight, ChevronsLeft, Download, LoaderCircle, ShieldCheck, X } from "lucide-react";
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { AuditFilters, RANGE_PARAM, type Option } from "@/components/audit/audit-filters";
 import { PAGE_PARAM, PAGE_SIZE_PARAM, readPaging } from "@/components/data-table/list-params";
-import { ListView } from "@/components/data-table/list-view";
-import { PageButton, PageSizeSelect } from "@/components/data-table/pagination";
+import type { Columns } from "@/components/data-table/columns";
+import { DataTable } from "@/components/data-table/data-table";
+import { PageButton, PageSizeSelect, Pagination } from "@/components/data-table/pagination";
 import { useUrlState } from "@/components/data-table/use-url-state";
 import { Time } from "@/components/time";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import type { VerifyResponse } from "@/app/api/v1/audit/verify/route";
 import { api } from "@/lib/client/api";
 import { useListQuery, type InitialPage } from "@/lib/client/use-list-query";
 import type { AuditPage, AuditRow } from "@/lib/db/queries/audit";
 import { shortId } from "@/lib/utils";
+import { formatCount, formatDuration } from "@/lib/format";
 
 // Filters that arrive by link (or from the verify result) rather than from the filter bar; an
 // actor or agent the pickers already show is not repeated here.
@@ -35,76 +36,65 @@ const PROBLEMS: Record<string, string> = {
   hash_mismatch: "its contents no longer match its hash: the event was changed after it was written",
   prev_hash_mismatch: "it does not link to the event before it: an event was removed, inserted or reordered",
 };
-// Fixed locale: server and browser must format counts identically.
-const count = new Intl.NumberFormat("en-US");
 
 export function AuditClient({ initial, people, agents }: { initial: InitialPage<AuditRow>; people: Option[]; agents: Option[] }) {
   const q = useListQuery<AuditRow>("audit", initial);
-  const data = q.data as AuditPage | undefined;
   const [open, setOpen] = useState<AuditRow | null>(null);
   const [brokenSeq, setBrokenSeq] = useState<number | null>(null);
   const { setParams } = useUrlState();
-  // A capped count is not a page count: ListView's pager is swapped for one that says "10,000+".
-  const listQuery = { ...q, data: data?.totalCapped ? { ...data, total: undefined } : data };
+  const columns = useMemo<Columns<AuditRow>>(
+    () => [
+      {
+        id: "event",
+        header: "Event",
+        meta: { className: "whitespace-nowrap" },
+        cell: ({ row: { original: e } }) => (
+          <>
+            <Button variant="link" size="sm" className="font-mono tabular-nums" onClick={() => setOpen(e)}>
+              <span className="sr-only">Details of event </span>#{e.seq}
+            </Button>
+            {e.seq === brokenSeq ? (
+              <Badge variant="destructive" className="ml-2">
+                broken
+              </Badge>
+            ) : null}
+          </>
+        ),
+      },
+      { id: "time", header: "Time", cell: ({ row }) => <Time value={row.original.occurredAt} /> },
+      {
+        id: "actor",
+        header: "Actor",
+        meta: { className: "max-w-[18rem]" },
+        cell: ({ row }) => <Actor row={row.original} onFilter={(actorId) => setParams({ actorId })} />,
+      },
+      { id: "action", header: "Action", meta: { className: "font-mono text-xs whitespace-nowrap" }, cell: ({ row }) => row.original.action },
+      { id: "target", header: "Target", cell: ({ row }) => <Target kind={row.original.targetKind} id={row.original.targetId} /> },
+      { id: "hash", header: "Hash", meta: { className: "font-mono text-xs", cellProps: (e) => ({ title: e.hash }) }, cell: ({ row }) => row.original.hash.slice(0, 12) },
+    ],
+    [brokenSeq, setParams],
+  );
 
   return (
     <div className="space-y-3">
-      <VerifyPanel onBroken={setBrokenSeq} />
-      <AuditFilters people={people} agents={agents} />
-      <ScopeChips shown={{ actorId: people, agentId: agents }} />
-      <ExportLinks />
-      <ListView
-        query={listQuery}
-        columns={["Event", "Time", "Actor", "Action", "Target", "Hash"]}
+      <DataTable<AuditRow, AuditPage>
+        query={q as typeof q & { data: AuditPage | undefined }}
+        columns={columns}
+        getRowId={(e) => String(e.seq)}
+        rowProps={(e) => (e.seq === brokenSeq ? { "data-state": "selected", className: "bg-destructive/10" } : {})}
         errorMessage="The audit trail could not be loaded."
-        emptyTitle="No events match"
-        emptyDescription="Every decision and every change people make is recorded here; none match these filters."
-      >
-        {(page) => (
-          <Table>
-            <TableHeader>
-              <TableRow>
-                <TableHead>Event</TableHead>
-                <TableHead>Time</TableHead>
-                <TableHead>Actor</TableHead>
-                <TableHead>Action</TableHead>
-                <TableHead>Target</TableHead>
-                <TableHead>Hash</TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {page.items.map((e) => (
-                <TableRow key={e.seq} data-state={e.seq === brokenSeq ? "selected" : undefined} className={e.seq === brokenSeq ? "bg-destructive/10" : undefined}>
-                  <TableCell className="whitespace-nowrap">
-                    <Button variant="link" size="sm" className="font-mono tabular-nums" onClick={() => setOpen(e)}>
-                      <span className="sr-only">Details of event </span>#{e.seq}
-                    </Button>
-                    {e.seq === brokenSeq ? (
-                      <Badge variant="destructive" className="ml-2">
-                        broken
-                      </Badge>
-                    ) : null}
-                  </TableCell>
-                  <TableCell>
-                    <Time value={e.occurredAt} />
-                  </TableCell>
-                  <TableCell className="max-w-[18rem]">
-                    <Actor row={e} onFilter={(actorId) => setParams({ actorId })} />
-                  </TableCell>
-                  <TableCell className="font-mono text-xs whitespace-nowrap">{e.action}</TableCell>
-                  <TableCell>
-                    <Target kind={e.targetKind} id={e.targetId} />
-                  </TableCell>
-                  <TableCell className="font-mono text-xs" title={e.hash}>
-                    {e.hash.slice(0, 12)}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        )}
-      </ListView>
-      {data?.totalCapped && data.items.length > 0 ? <CappedPager atLeast={data.total} rows={data.items} /> : null}
+        empty={{ title: "No events match", description: "Every decision and every change people make is recorded here; none match these filters." }}
+        // A capped count is not a page count: past the cap the pager says "10,000+" and seeks by seq.
+        pager={(page) => (page.totalCapped ? <CappedPager atLeast={page.total} rows={page.items} /> : <Pagination total={page.total} />)}
+        toolbar={
+          <>
+            <VerifyPanel onBroken={setBrokenSeq} />
+            <AuditFilters people={people} agents={agents} />
+            <ScopeChips shown={{ actorId: people, agentId: agents }} />
+            <ExportLinks />
+          </>
+        }
+      />
       <EventDialog row={open} onClose={() => setOpen(null)} />
     </div>
   );
@@ -214,9 +204,9 @@ function CappedPager({ atLeast, rows }: { atLeast: number; rows: AuditRow[] }) {
   return (
     <nav aria-label="Pagination" className="flex flex-wrap items-center justify-between gap-3 py-2">
       <p role="status" className="tabular text-sm text-muted-foreground">
-        Showing <span className="font-medium text-foreground">{count.format(from)}</span>–
-        <span className="font-medium text-foreground">{count.format(from + rows.length - 1)}</span> of{" "}
-        <span className="font-medium text-foreground">{count.format(atLeast)}+</span>
+        Showing <span className="font-medium text-foreground">{formatCount(from)}</span>–
+        <span className="font-medium text-foreground">{formatCount(from + rows.length - 1)}</span> of{" "}
+        <span className="font-medium text-foreground">{formatCount(atLeast)}+</span>
       </p>
       <div className="flex flex-wrap items-center gap-3">
         <PageSizeSelect pageSize={pageSize} />
@@ -262,7 +252,7 @@ function VerifyPanel({ onBroken }: { onBroken: (seq: number | null) => void }) {
           {verify.isPending
             ? `Recomputing the hash of every event, oldest first… ${elapsed} s`
             : r
-              ? `Checked in ${formatMs(r.durationMs)}.`
+              ? `Checked in ${formatDuration(r.durationMs)}.`
               : "Recomputes every event's hash from the first one and stops at the first broken link."}
         </p>
       </div>
@@ -274,7 +264,7 @@ function VerifyPanel({ onBroken }: { onBroken: (seq: number | null) => void }) {
       ) : r?.ok ? (
         <Alert variant="success">
           <AlertTitle>
-            Chain intact — {count.format(r.events)} events, head <span className="font-mono text-xs break-all">{r.head}</span>
+            Chain intact — {formatCount(r.events)} events, head <span className="font-mono text-xs break-all">{r.head}</span>
           </AlertTitle>
           <AlertDescription>Every event matches its hash and links to the event before it.</AlertDescription>
         </Alert>
@@ -366,8 +356,4 @@ function useElapsed(running: boolean) {
     return () => clearInterval(timer);
   }, [running]);
   return seconds;
-}
-
-function formatMs(ms: number) {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }

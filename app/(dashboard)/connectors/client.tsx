@@ -2,12 +2,11 @@
 
 import Link from "next/link";
 import { connectorKindLabel, ManagedBadge, SensitivityBadge } from "@/components/connectors/badges";
+import type { Columns } from "@/components/data-table/columns";
+import { DataTable } from "@/components/data-table/data-table";
 import { FilterBar, optionsOf } from "@/components/data-table/filter-bar";
-import { ListView } from "@/components/data-table/list-view";
-import { SortableHead } from "@/components/data-table/sortable-head";
 import { Time } from "@/components/time";
 import { Button } from "@/components/ui/button";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useListQuery, type InitialPage } from "@/lib/client/use-list-query";
 import type { ConnectorRow } from "@/lib/db/queries/connectors";
 import { CONNECTOR_KINDS, SENSITIVITY_LEVELS } from "@/lib/domain/connectors/constants";
@@ -18,6 +17,31 @@ const SENSITIVITY = optionsOf(SENSITIVITY_LEVELS, capitalize);
 const MANAGED = [
   { value: "true", label: "Managed" },
   { value: "false", label: "Unmanaged" },
+];
+
+const COLUMNS: Columns<ConnectorRow> = [
+  {
+    id: "name",
+    header: "Name",
+    meta: { sortKey: "name", defaultDir: "asc", className: "font-mono text-xs font-medium" },
+    cell: ({ row: { original: c } }) => (
+      <Link className="hover:underline" href={`/connectors/${c.id}`}>
+        {c.name}
+      </Link>
+    ),
+  },
+  {
+    id: "displayName",
+    header: "Display name",
+    meta: { className: "max-w-[18rem] truncate", cellProps: (c) => ({ title: c.displayName }) },
+    cell: ({ row }) => row.original.displayName,
+  },
+  { id: "kind", header: "Kind", meta: { sortKey: "kind" }, cell: ({ row }) => connectorKindLabel(row.original.kind) },
+  { id: "sensitivity", header: "Sensitivity", meta: { sortKey: "sensitivity", firstDir: "desc" }, cell: ({ row }) => <SensitivityBadge level={row.original.sensitivity} /> },
+  { id: "managed", header: "Registration", cell: ({ row }) => <ManagedBadge managed={row.original.managed} /> },
+  { id: "environment", header: "Environment", cell: ({ row }) => row.original.environment },
+  { id: "tools", header: "Tools", meta: { align: "right", className: "tabular-nums" }, cell: ({ row }) => row.original.toolCount },
+  { id: "lastSeenAt", header: "Last seen", meta: { sortKey: "lastSeenAt", firstDir: "desc" }, cell: ({ row }) => <Time value={row.original.lastSeenAt} /> },
 ];
 
 export function ConnectorsClient({
@@ -32,73 +56,31 @@ export function ConnectorsClient({
   const q = useListQuery<ConnectorRow>("connectors", initial);
   return (
     <div className="space-y-3">
-      <FilterBar
-        searchLabel="Search connectors"
-        searchPlaceholder="Name or display name"
-        filters={[
-          { param: "managed", label: "Registration", options: MANAGED },
-          { param: "kind", label: "Kind", options: KINDS },
-          { param: "sensitivity", label: "Sensitivity", options: SENSITIVITY },
-          { param: "environment", label: "Environment", options: optionsOf(environments) },
-        ]}
-        actions={
-          canManage ? (
-            <Button asChild size="sm">
-              <Link href="/connectors/new">Register connector</Link>
-            </Button>
-          ) : null
+      <DataTable
+        query={q}
+        columns={COLUMNS}
+        errorMessage="The connector list could not be loaded."
+        empty={{ title: "No connectors match", description: "Change the filters or register a connector." }}
+        toolbar={
+          <FilterBar
+            searchLabel="Search connectors"
+            searchPlaceholder="Name or display name"
+            filters={[
+              { param: "managed", label: "Registration", options: MANAGED },
+              { param: "kind", label: "Kind", options: KINDS },
+              { param: "sensitivity", label: "Sensitivity", options: SENSITIVITY },
+              { param: "environment", label: "Environment", options: optionsOf(environments) },
+            ]}
+            actions={
+              canManage ? (
+                <Button asChild size="sm">
+                  <Link href="/connectors/new">Register connector</Link>
+                </Button>
+              ) : null
+            }
+          />
         }
       />
-      <ListView
-        query={q}
-        columns={8}
-        errorMessage="The connector list could not be loaded."
-        emptyTitle="No connectors match"
-        emptyDescription="Change the filters or register a connector."
-      >
-        {(data) => (
-          <Table>
-            <TableHeader>
-              <TableRow>
-                <SortableHead column="name" isDefault defaultDir="asc">Name</SortableHead>
-                <TableHead>Display name</TableHead>
-                <SortableHead column="kind">Kind</SortableHead>
-                <SortableHead column="sensitivity" firstDir="desc">Sensitivity</SortableHead>
-                <TableHead>Registration</TableHead>
-                <TableHead>Environment</TableHead>
-                <TableHead className="text-right">Tools</TableHead>
-                <SortableHead column="lastSeenAt" firstDir="desc">Last seen</SortableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {data.items.map((c) => (
-                <TableRow key={c.id}>
-                  <TableCell className="font-mono text-xs font-medium">
-                    <Link className="hover:underline" href={`/connectors/${c.id}`}>
-                      {c.name}
-                    </Link>
-                  </TableCell>
-                  <TableCell className="max-w-[18rem] truncate" title={c.displayName}>
-                    {c.displayName}
-                  </TableCell>
-                  <TableCell>{connectorKindLabel(c.kind)}</TableCell>
-                  <TableCell>
-                    <SensitivityBadge level={c.sensitivity} />
-                  </TableCell>
-                  <TableCell>
-                    <ManagedBadge managed={c.managed} />
-                  </TableCell>
-                  <TableCell>{c.environment}</TableCell>
-                  <TableCell className="text-right tabular-nums">{c.toolCount}</TableCell>
-                  <TableCell>
-                    <Time value={c.lastSeenAt} />
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        )}
-      </ListView>
     </div>
   );
 }

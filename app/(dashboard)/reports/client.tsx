@@ -7,6 +7,7 @@ import { ErrorState } from "@/components/data-table/error-state";
 import { useUrlState } from "@/components/data-table/use-url-state";
 import { ReportItemCard, StatusBadge } from "@/components/reports/report-item";
 import { ReportSummary } from "@/components/reports/report-summary";
+import { Time } from "@/components/time";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -102,7 +103,7 @@ export function ReportsClient({ initial, initialError, frameworks }: { initial: 
             <a className="hover:underline" href={report.framework.sourceUrl} target="_blank" rel="noreferrer">
               Source
             </a>
-            . Period {new Date(report.period.from).toLocaleString()} – {new Date(report.period.to).toLocaleString()}.
+            . Period <Time value={report.period.from} show="absolute" /> – <Time value={report.period.to} show="absolute" />.
           </p>
           <ReportSummary report={report} itemNoun={report.framework.id === "nist-ai-rmf-1.0" ? "subcategories" : "items"} />
           <ReportItems report={report} status={view.status} onStatus={(s) => setParams({ status: s === "all" ? null : s })} />

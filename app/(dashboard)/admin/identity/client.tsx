@@ -4,14 +4,13 @@ import * as React from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { Plus } from "lucide-react";
 import { ConfirmDialog } from "@/components/confirm-dialog";
+import type { Columns } from "@/components/data-table/columns";
+import { DataTable } from "@/components/data-table/data-table";
 import { FilterBar } from "@/components/data-table/filter-bar";
-import { ListView } from "@/components/data-table/list-view";
-import { SortableHead } from "@/components/data-table/sortable-head";
 import { Time } from "@/components/time";
 import { TrustFormDialog, type TrustFormOptions } from "@/components/trust/trust-form";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { api } from "@/lib/client/api";
 import { useListQuery, type InitialPage } from "@/lib/client/use-list-query";
 import type { TrustRow } from "@/lib/db/queries/trust";
@@ -30,82 +29,79 @@ export function IdentityTrustClient({ initial, options }: { initial: InitialPage
   const qc = useQueryClient();
   const refresh = React.useCallback(() => qc.invalidateQueries({ queryKey: ["trust-configs"] }), [qc]);
 
+  const columns = React.useMemo<Columns<TrustRow>>(
+    () => [
+      { id: "name", header: "Name", meta: { sortKey: "name", defaultDir: "asc", className: "font-medium" }, cell: ({ row }) => row.original.name },
+      {
+        id: "kind",
+        header: "Kind",
+        meta: { sortKey: "kind" },
+        cell: ({ row: { original: t } }) => <Badge variant={t.kind === "spiffe" ? "info" : "secondary"}>{t.kind === "spiffe" ? "SPIFFE" : "OIDC"}</Badge>,
+      },
+      {
+        id: "source",
+        header: "Issuer / trust domain",
+        meta: { className: "max-w-[18rem] truncate font-mono text-xs", cellProps: (t) => ({ title: t.issuer ?? t.trustDomain ?? undefined }) },
+        cell: ({ row: { original: t } }) => (t.kind === "spiffe" ? `spiffe://${t.trustDomain}` : t.issuer),
+      },
+      {
+        id: "keys",
+        header: "Keys",
+        meta: { className: "max-w-[14rem] truncate text-xs", cellProps: (t) => ({ title: t.jwksUrl ?? undefined }) },
+        cell: ({ row: { original: t } }) =>
+          t.inlineKeyCount !== null ? `inline (${t.inlineKeyCount} ${t.inlineKeyCount === 1 ? "key" : "keys"})` : <span className="font-mono">{t.jwksUrl}</span>,
+      },
+      { id: "audience", header: "Audience", meta: { className: "font-mono text-xs" }, cell: ({ row }) => row.original.audience },
+      { id: "algorithms", header: "Algorithms", meta: { className: "max-w-[12rem] font-mono text-xs" }, cell: ({ row }) => row.original.algorithms.join(", ") },
+      {
+        id: "status",
+        header: "Status",
+        cell: ({ row }) => (row.original.enabled ? <Badge variant="success">Enabled</Badge> : <Badge variant="muted">Disabled</Badge>),
+      },
+      { id: "updatedAt", header: "Updated", meta: { sortKey: "updatedAt", firstDir: "desc" }, cell: ({ row }) => <Time value={row.original.updatedAt} /> },
+      {
+        id: "actions",
+        header: () => <span className="sr-only">Actions</span>,
+        cell: ({ row }) => <RowActions trust={row.original} options={options} onChanged={refresh} />,
+      },
+    ],
+    [options, refresh],
+  );
+
   return (
     <div className="space-y-3">
-      <FilterBar
-        searchLabel="Search trust configs"
-        searchPlaceholder="Name, issuer or trust domain"
-        filters={[
-          { param: "kind", label: "Kind", options: KIND_OPTIONS },
-          { param: "status", label: "Status", options: STATUS_OPTIONS },
-        ]}
-        actions={
-          <TrustFormDialog
-            options={options}
-            onSaved={refresh}
-            trigger={
-              <Button size="sm">
-                <Plus aria-hidden="true" />
-                Add trust config
-              </Button>
+      <DataTable
+        query={q}
+        columns={columns}
+        label="Trust configs"
+        errorMessage="The trust configs could not be loaded."
+        empty={{
+          title: "No trust configs",
+          description: "Agents can still use bootstrap keys. Add a SPIFFE trust domain or an OIDC issuer to accept workload tokens.",
+        }}
+        toolbar={
+          <FilterBar
+            searchLabel="Search trust configs"
+            searchPlaceholder="Name, issuer or trust domain"
+            filters={[
+              { param: "kind", label: "Kind", options: KIND_OPTIONS },
+              { param: "status", label: "Status", options: STATUS_OPTIONS },
+            ]}
+            actions={
+              <TrustFormDialog
+                options={options}
+                onSaved={refresh}
+                trigger={
+                  <Button size="sm">
+                    <Plus aria-hidden="true" />
+                    Add trust config
+                  </Button>
+                }
+              />
             }
           />
         }
       />
-      <ListView
-        query={q}
-        columns={["Name", "Kind", "Issuer / trust domain", "Keys", "Audience", "Algorithms", "Status", "Updated", ""]}
-        errorMessage="The trust configs could not be loaded."
-        emptyTitle="No trust configs"
-        emptyDescription="Agents can still use bootstrap keys. Add a SPIFFE trust domain or an OIDC issuer to accept workload tokens."
-      >
-        {(data) => (
-          <Table aria-label="Trust configs">
-            <TableHeader>
-              <TableRow>
-                <SortableHead column="name" isDefault defaultDir="asc">Name</SortableHead>
-                <SortableHead column="kind">Kind</SortableHead>
-                <TableHead>Issuer / trust domain</TableHead>
-                <TableHead>Keys</TableHead>
-                <TableHead>Audience</TableHead>
-                <TableHead>Algorithms</TableHead>
-                <TableHead>Status</TableHead>
-                <SortableHead column="updatedAt" firstDir="desc">Updated</SortableHead>
-                <TableHead><span className="sr-only">Actions</span></TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {data.items.map((t) => (
-                <TableRow key={t.id}>
-                  <TableCell className="font-medium">{t.name}</TableCell>
-                  <TableCell>
-                    <Badge variant={t.kind === "spiffe" ? "info" : "secondary"}>{t.kind === "spiffe" ? "SPIFFE" : "OIDC"}</Badge>
-                  </TableCell>
-                  <TableCell className="max-w-[18rem] truncate font-mono text-xs" title={t.issuer ?? t.trustDomain ?? undefined}>
-                    {t.kind === "spiffe" ? `spiffe://${t.trustDomain}` : t.issuer}
-                  </TableCell>
-                  <TableCell className="max-w-[14rem] truncate text-xs" title={t.jwksUrl ?? undefined}>
-                    {t.inlineKeyCount !== null ? (
-                      `inline (${t.inlineKeyCount} ${t.inlineKeyCount === 1 ? "key" : "keys"})`
-                    ) : (
-                      <span className="font-mono">{t.jwksUrl}</span>
-                    )}
-                  </TableCell>
-                  <TableCell className="font-mono text-xs">{t.audience}</TableCell>
-                  <TableCell className="max-w-[12rem] font-mono text-xs">{t.algorithms.join(", ")}</TableCell>
-                  <TableCell>
-                    {t.enabled ? <Badge variant="success">Enabled</Badge> : <Badge variant="muted">Disabled</Badge>}
-                  </TableCell>
-                  <TableCell><Time value={t.updatedAt} /></TableCell>
-                  <TableCell>
-                    <RowActions trust={t} options={options} onChanged={refresh} />
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        )}
-      </ListView>
     </div>
   );
 }

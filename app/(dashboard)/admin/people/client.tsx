@@ -4,9 +4,9 @@ import * as React from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { UserPlus } from "lucide-react";
 import { ConfirmDialog } from "@/components/confirm-dialog";
+import type { Columns } from "@/components/data-table/columns";
+import { DataTable } from "@/components/data-table/data-table";
 import { FilterBar } from "@/components/data-table/filter-bar";
-import { ListView } from "@/components/data-table/list-view";
-import { SortableHead } from "@/components/data-table/sortable-head";
 import { FormAlert, SubmitButton } from "@/components/form-parts";
 import { OneTimeSecret } from "@/components/one-time-secret";
 import { ROLE_LABELS, ROLES, type Role } from "@/components/shell/nav-items";
@@ -17,7 +17,6 @@ import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, D
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { api } from "@/lib/client/api";
 import { useApiForm } from "@/lib/client/use-api-form";
 import { useListQuery, type InitialPage } from "@/lib/client/use-list-query";
@@ -39,77 +38,79 @@ export function PeopleClient({ initial, selfId }: { initial: InitialPage<Person>
   const [reveal, setReveal] = React.useState<Reveal | null>(null);
   const refresh = React.useCallback(() => qc.invalidateQueries({ queryKey: ["users"] }), [qc]);
 
+  const columns = React.useMemo<Columns<Person>>(
+    () => [
+      {
+        id: "name",
+        header: "Name",
+        meta: { sortKey: "name", defaultDir: "asc", className: "font-medium" },
+        cell: ({ row: { original: p } }) => (
+          <>
+            {p.name}
+            {p.id === selfId && <span className="ml-1.5 text-xs text-muted-foreground">(you)</span>}
+          </>
+        ),
+      },
+      { id: "email", header: "Email", meta: { sortKey: "email", className: "font-mono text-xs" }, cell: ({ row }) => row.original.email },
+      {
+        id: "role",
+        header: "Role",
+        meta: { sortKey: "role" },
+        cell: ({ row: { original: p } }) => <Badge variant={ROLE_BADGE[p.role]}>{ROLE_LABELS[p.role]}</Badge>,
+      },
+      { id: "status", header: "Status", cell: ({ row }) => <PersonStatus person={row.original} /> },
+      { id: "lastSignInAt", header: "Last sign-in", meta: { sortKey: "lastSignInAt", firstDir: "desc" }, cell: ({ row }) => <Time value={row.original.lastSignInAt} /> },
+      { id: "createdAt", header: "Added", meta: { sortKey: "createdAt", firstDir: "desc" }, cell: ({ row }) => <Time value={row.original.createdAt} show="absolute" /> },
+      {
+        id: "actions",
+        header: () => <span className="sr-only">Actions</span>,
+        cell: ({ row: { original: p } }) => <RowActions person={p} isSelf={p.id === selfId} onChanged={refresh} onReveal={setReveal} />,
+      },
+    ],
+    [selfId, refresh],
+  );
+
   return (
     <div className="space-y-3">
-      <FilterBar
-        searchLabel="Search people"
-        searchPlaceholder="Name or email"
-        filters={[
-          { param: "role", label: "Role", options: ROLE_OPTIONS },
-          { param: "status", label: "Status", options: STATUS_OPTIONS },
-        ]}
-        actions={
-          <AddPersonDialog
-            onCreated={(r) => {
-              refresh();
-              if (r) setReveal(r);
-            }}
+      <DataTable
+        query={q}
+        columns={columns}
+        label="People"
+        errorMessage="The list of people could not be loaded."
+        empty={{ title: "No people match", description: "Change the filters, or add a person." }}
+        toolbar={
+          <FilterBar
+            searchLabel="Search people"
+            searchPlaceholder="Name or email"
+            filters={[
+              { param: "role", label: "Role", options: ROLE_OPTIONS },
+              { param: "status", label: "Status", options: STATUS_OPTIONS },
+            ]}
+            actions={
+              <AddPersonDialog
+                onCreated={(r) => {
+                  refresh();
+                  if (r) setReveal(r);
+                }}
+              />
+            }
           />
         }
       />
-      <ListView
-        query={q}
-        columns={["Name", "Email", "Role", "Status", "Last sign-in", "Added", ""]}
-        errorMessage="The list of people could not be loaded."
-        emptyTitle="No people match"
-        emptyDescription="Change the filters, or add a person."
-      >
-        {(data) => (
-          <Table aria-label="People">
-            <TableHeader>
-              <TableRow>
-                <SortableHead column="name" isDefault defaultDir="asc">Name</SortableHead>
-                <SortableHead column="email">Email</SortableHead>
-                <SortableHead column="role">Role</SortableHead>
-                <TableHead>Status</TableHead>
-                <SortableHead column="lastSignInAt" firstDir="desc">Last sign-in</SortableHead>
-                <SortableHead column="createdAt" firstDir="desc">Added</SortableHead>
-                <TableHead><span className="sr-only">Actions</span></TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {data.items.map((p) => (
-                <TableRow key={p.id}>
-                  <TableCell className="font-medium">
-                    {p.name}
-                    {p.id === selfId && <span className="ml-1.5 text-xs text-muted-foreground">(you)</span>}
-                  </TableCell>
-                  <TableCell className="font-mono text-xs">{p.email}</TableCell>
-                  <TableCell>
-                    <Badge variant={ROLE_BADGE[p.role]}>{ROLE_LABELS[p.role]}</Badge>
-                  </TableCell>
-                  <TableCell>
-                    <div className="flex flex-wrap gap-1">
-                      {p.disabledAt ? (
-                        <Badge variant="destructive" title={p.disabledReason ?? undefined}>Disabled</Badge>
-                      ) : (
-                        <Badge variant="success">Active</Badge>
-                      )}
-                      {p.mustChangePassword && <Badge variant="muted">Must change password</Badge>}
-                    </div>
-                  </TableCell>
-                  <TableCell><Time value={p.lastSignInAt} /></TableCell>
-                  <TableCell><Time value={p.createdAt} show="absolute" /></TableCell>
-                  <TableCell>
-                    <RowActions person={p} isSelf={p.id === selfId} onChanged={refresh} onReveal={setReveal} />
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        )}
-      </ListView>
       <OneTimePasswordDialog reveal={reveal} onClose={() => setReveal(null)} />
+    </div>
+  );
+}
+
+function PersonStatus({ person: p }: { person: Person }) {
+  return (
+    <div className="flex flex-wrap gap-1">
+      {p.disabledAt ? (
+        <Badge variant="destructive" title={p.disabledReason ?? undefined}>Disabled</Badge>
+      ) : (
+        <Badge variant="success">Active</Badge>
+      )}
+      {p.mustChangePassword && <Badge variant="muted">Must change password</Badge>}
     </div>
   );
 }

@@ -4,13 +4,13 @@ import * as React from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Plus, Webhook } from "lucide-react";
 import { ConfirmDialog } from "@/components/confirm-dialog";
-import { ListView } from "@/components/data-table/list-view";
+import type { Columns } from "@/components/data-table/columns";
+import { DataTable } from "@/components/data-table/data-table";
 import { OneTimeSecret } from "@/components/one-time-secret";
 import { Time } from "@/components/time";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { DeliveriesDialog, DeliveryStatus } from "@/components/webhooks/deliveries-dialog";
 import { RISK_LABELS, WebhookFormDialog, type Created } from "@/components/webhooks/webhook-form";
 import { api, ApiClientError } from "@/lib/client/api";
@@ -28,6 +28,36 @@ export function WebhooksClient({ initial, teams }: { initial: List; teams: strin
   });
   const [reveal, setReveal] = React.useState<Reveal | null>(null);
   const refresh = React.useCallback(() => qc.invalidateQueries({ queryKey: ["webhooks"] }), [qc]);
+  const columns = React.useMemo<Columns<WebhookRow>>(
+    () => [
+      { id: "name", header: "Name", meta: { className: "font-medium" }, cell: ({ row }) => row.original.name },
+      { id: "url", header: "URL", meta: { className: "max-w-[18rem] truncate font-mono text-xs", cellProps: (w) => ({ title: w.url }) }, cell: ({ row }) => row.original.url },
+      { id: "team", header: "Team", cell: ({ row }) => row.original.team ?? <span className="text-muted-foreground">Every team</span> },
+      {
+        id: "minRisk",
+        header: "Min risk",
+        cell: ({ row: { original: w } }) => (w.minRisk ? RISK_LABELS[w.minRisk] : <span className="text-muted-foreground">Any</span>),
+      },
+      {
+        id: "status",
+        header: "Status",
+        cell: ({ row }) => (row.original.enabled ? <Badge variant="success">Enabled</Badge> : <Badge variant="muted">Disabled</Badge>),
+      },
+      {
+        id: "secret",
+        header: "Secret",
+        meta: { className: "font-mono text-xs", cellProps: () => ({ title: "The last four characters of the signing secret" }) },
+        cell: ({ row }) => `…${row.original.secretHint}`,
+      },
+      { id: "lastDelivery", header: "Last delivery", cell: ({ row }) => <LastDelivery webhook={row.original} /> },
+      {
+        id: "actions",
+        header: () => <span className="sr-only">Actions</span>,
+        cell: ({ row }) => <RowActions webhook={row.original} teams={teams} onChanged={refresh} onReveal={setReveal} />,
+      },
+    ],
+    [teams, refresh],
+  );
 
   return (
     <div className="space-y-3">
@@ -46,60 +76,29 @@ export function WebhooksClient({ initial, teams }: { initial: List; teams: strin
           }
         />
       </div>
-      <ListView
+      <DataTable
         query={q}
-        columns={["Name", "URL", "Team", "Min risk", "Status", "Secret", "Last delivery", ""]}
+        columns={columns}
+        label="Webhooks"
         errorMessage="The webhooks could not be loaded."
-        emptyIcon={<Webhook />}
-        emptyTitle="No webhooks"
-        emptyDescription="Escalations wait in the queue until someone looks. Add a webhook to tell a team's chat or pager the moment one is raised."
-      >
-        {(data) => (
-          <Table aria-label="Webhooks">
-            <TableHeader>
-              <TableRow>
-                <TableHead>Name</TableHead>
-                <TableHead>URL</TableHead>
-                <TableHead>Team</TableHead>
-                <TableHead>Min risk</TableHead>
-                <TableHead>Status</TableHead>
-                <TableHead>Secret</TableHead>
-                <TableHead>Last delivery</TableHead>
-                <TableHead><span className="sr-only">Actions</span></TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {data.items.map((w) => (
-                <TableRow key={w.id}>
-                  <TableCell className="font-medium">{w.name}</TableCell>
-                  <TableCell className="max-w-[18rem] truncate font-mono text-xs" title={w.url}>{w.url}</TableCell>
-                  <TableCell>{w.team ?? <span className="text-muted-foreground">Every team</span>}</TableCell>
-                  <TableCell>{w.minRisk ? RISK_LABELS[w.minRisk] : <span className="text-muted-foreground">Any</span>}</TableCell>
-                  <TableCell>{w.enabled ? <Badge variant="success">Enabled</Badge> : <Badge variant="muted">Disabled</Badge>}</TableCell>
-                  <TableCell className="font-mono text-xs" title="The last four characters of the signing secret">
-                    …{w.secretHint}
-                  </TableCell>
-                  <TableCell>
-                    {w.lastDelivery ? (
-                      <div className="flex flex-wrap items-center gap-1.5">
-                        <DeliveryStatus status={w.lastDelivery.status} attempts={w.lastDelivery.attempts} />
-                        {w.lastDelivery.lastStatusCode ? <span className="font-mono text-xs">{w.lastDelivery.lastStatusCode}</span> : null}
-                        <Time value={w.lastDelivery.at} show="relative" className="text-xs text-muted-foreground" />
-                      </div>
-                    ) : (
-                      <span className="text-muted-foreground">None yet</span>
-                    )}
-                  </TableCell>
-                  <TableCell>
-                    <RowActions webhook={w} teams={teams} onChanged={refresh} onReveal={setReveal} />
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        )}
-      </ListView>
+        empty={{
+          icon: <Webhook />,
+          title: "No webhooks",
+          description: "Escalations wait in the queue until someone looks. Add a webhook to tell a team's chat or pager the moment one is raised.",
+        }}
+      />
       <RevealSecretDialog reveal={reveal} onClose={() => setReveal(null)} />
+    </div>
+  );
+}
+
+function LastDelivery({ webhook: w }: { webhook: WebhookRow }) {
+  if (!w.lastDelivery) return <span className="text-muted-foreground">None yet</span>;
+  return (
+    <div className="flex flex-wrap items-center gap-1.5">
+      <DeliveryStatus status={w.lastDelivery.status} attempts={w.lastDelivery.attempts} />
+      {w.lastDelivery.lastStatusCode ? <span className="font-mono text-xs">{w.lastDelivery.lastStatusCode}</span> : null}
+      <Time value={w.lastDelivery.at} show="relative" className="text-xs text-muted-foreground" />
     </div>
   );
 }

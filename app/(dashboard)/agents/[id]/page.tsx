@@ -4,6 +4,8 @@ import { AgentStatusActions, RevokeCredentialButton } from "@/components/agents/
 import { RiskBadge, StatusBadge } from "@/components/agents/badges";
 import { IssueKeyDialog } from "@/components/agents/issue-key-dialog";
 import { RevokeAllButton } from "@/components/credentials/revoke-all-button";
+import type { Columns } from "@/components/data-table/columns";
+import { StaticTable } from "@/components/data-table/static-table";
 import { DetailList } from "@/components/detail-list";
 import { PageHeader } from "@/components/page-header";
 import { PatternBadges } from "@/components/pattern-badges";
@@ -17,6 +19,42 @@ import { requirePagePerson } from "@/lib/api/current-person";
 import { can } from "@/lib/policy/roles";
 import { getDb } from "@/lib/runtime";
 import { getAgentDetail } from "@/lib/db/queries/agents";
+import { formatCount } from "@/lib/format";
+
+type Detail = NonNullable<Awaited<ReturnType<typeof getAgentDetail>>>;
+
+const CONNECTOR_USAGE: Columns<Detail["connectorsUsed"][number]> = [
+  { id: "connector", header: "Connector", meta: { className: "font-mono text-xs" }, cell: ({ row }) => row.original.connector },
+  { id: "calls", header: "Calls", meta: { align: "right", className: "tabular-nums" }, cell: ({ row }) => formatCount(row.original.calls) },
+  { id: "denied", header: "Denied", meta: { align: "right", className: "tabular-nums" }, cell: ({ row }) => formatCount(row.original.denied) },
+  { id: "lastUsedAt", header: "Last call", cell: ({ row }) => <Time value={row.original.lastUsedAt} /> },
+];
+
+const RECENT_SESSIONS: Columns<Detail["recentSessions"][number]> = [
+  {
+    id: "goal",
+    header: "Goal",
+    meta: { className: "max-w-[16rem] truncate", cellProps: (s) => ({ title: s.goal }) },
+    cell: ({ row: { original: s } }) => (
+      <Link className="hover:underline" href={`/sessions/${s.id}`}>
+        {s.goal}
+      </Link>
+    ),
+  },
+  { id: "status", header: "Status", cell: ({ row: { original: s } }) => <Badge variant={s.status === "active" ? "success" : "muted"}>{s.status}</Badge> },
+  {
+    id: "calls",
+    header: "Calls",
+    meta: { align: "right", className: "tabular-nums" },
+    cell: ({ row: { original: s } }) => (
+      <>
+        {s.decisionCount}
+        {s.denyCount ? <span className="text-destructive"> / {s.denyCount} denied</span> : null}
+      </>
+    ),
+  },
+  { id: "startedAt", header: "Started", cell: ({ row }) => <Time value={row.original.startedAt} /> },
+];
 
 export default async function AgentPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -176,32 +214,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
             <CardTitle>Connectors used</CardTitle>
           </CardHeader>
           <CardContent>
-            {connectorsUsed.length === 0 ? (
-              <p className="text-sm text-muted-foreground">No tool calls recorded yet.</p>
-            ) : (
-              <Table>
-                <TableHeader>
-                  <TableRow>
-                    <TableHead>Connector</TableHead>
-                    <TableHead className="text-right">Calls</TableHead>
-                    <TableHead className="text-right">Denied</TableHead>
-                    <TableHead>Last call</TableHead>
-                  </TableRow>
-                </TableHeader>
-                <TableBody>
-                  {connectorsUsed.map((u) => (
-                    <TableRow key={u.connector}>
-                      <TableCell className="font-mono text-xs">{u.connector}</TableCell>
-                      <TableCell className="text-right tabular-nums">{u.calls.toLocaleString()}</TableCell>
-                      <TableCell className="text-right tabular-nums">{u.denied.toLocaleString()}</TableCell>
-                      <TableCell>
-                        <Time value={u.lastUsedAt} />
-                      </TableCell>
-                    </TableRow>
-                  ))}
-                </TableBody>
-              </Table>
-            )}
+            <StaticTable columns={CONNECTOR_USAGE} rows={connectorsUsed} getRowId={(u) => u.connector} empty="No tool calls recorded yet." />
           </CardContent>
         </Card>
         <Card>
@@ -209,41 +222,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
             <CardTitle>Recent sessions</CardTitle>
           </CardHeader>
           <CardContent>
-            {recentSessions.length === 0 ? (
-              <p className="text-sm text-muted-foreground">No sessions yet.</p>
-            ) : (
-              <Table>
-                <TableHeader>
-                  <TableRow>
-                    <TableHead>Goal</TableHead>
-                    <TableHead>Status</TableHead>
-                    <TableHead className="text-right">Calls</TableHead>
-                    <TableHead>Started</TableHead>
-                  </TableRow>
-                </TableHeader>
-                <TableBody>
-                  {recentSessions.map((s) => (
-                    <TableRow key={s.id}>
-                      <TableCell className="max-w-[16rem] truncate" title={s.goal}>
-                        <Link className="hover:underline" href={`/sessions/${s.id}`}>
-                          {s.goal}
-                        </Link>
-                      </TableCell>
-                      <TableCell>
-                        <Badge variant={s.status === "active" ? "success" : "muted"}>{s.status}</Badge>
-                      </TableCell>
-                      <TableCell className="text-right tabular-nums">
-                        {s.decisionCount}
-                        {s.denyCount ? <span className="text-destructive"> / {s.denyCount} denied</span> : null}
-                      </TableCell>
-                      <TableCell>
-                        <Time value={s.startedAt} />
-                      </TableCell>
-                    </TableRow>
-                  ))}
-                </TableBody>
-              </Table>
-            )}
+            <StaticTable columns={RECENT_SESSIONS} rows={recentSessions} getRowId={(r) => r.id} empty="No sessions yet." />
           </CardContent>
         </Card>
       </div>

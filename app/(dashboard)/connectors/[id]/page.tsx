@@ -4,6 +4,8 @@ import { connectorKindLabel, ManagedBadge, OperationBadge, SensitivityBadge } fr
 import { RemoveToolButton, ToolDialog } from "@/components/connectors/tool-dialog";
 import { credentialKindLabel, CredentialStatusBadge, JitBadge } from "@/components/credentials/badges";
 import { RevokeAllButton } from "@/components/credentials/revoke-all-button";
+import type { Columns } from "@/components/data-table/columns";
+import { StaticTable } from "@/components/data-table/static-table";
 import { DetailList } from "@/components/detail-list";
 import { PageHeader } from "@/components/page-header";
 import { Time } from "@/components/time";
@@ -15,6 +17,25 @@ import { requirePagePerson } from "@/lib/api/current-person";
 import { can } from "@/lib/policy/roles";
 import { getDb } from "@/lib/runtime";
 import { getConnectorDetail } from "@/lib/db/queries/connectors";
+import { formatCount } from "@/lib/format";
+
+type Detail = NonNullable<Awaited<ReturnType<typeof getConnectorDetail>>>;
+
+const AGENT_USAGE: Columns<Detail["agentsUsed"][number]> = [
+  {
+    id: "agent",
+    header: "Agent",
+    cell: ({ row: { original: u } }) => (
+      <Link className="hover:underline" href={`/agents/${u.agentId}`}>
+        {u.agentName}
+      </Link>
+    ),
+  },
+  { id: "calls", header: "Calls", meta: { align: "right", className: "tabular-nums" }, cell: ({ row }) => formatCount(row.original.calls) },
+  { id: "denied", header: "Denied", meta: { align: "right", className: "tabular-nums" }, cell: ({ row }) => formatCount(row.original.denied) },
+  { id: "escalated", header: "Escalated", meta: { align: "right", className: "tabular-nums" }, cell: ({ row }) => formatCount(row.original.escalated) },
+  { id: "lastUsedAt", header: "Last call", cell: ({ row }) => <Time value={row.original.lastUsedAt} /> },
+];
 
 const muted = <span className="text-muted-foreground">—</span>;
 
@@ -208,38 +229,13 @@ export default async function ConnectorPage({ params }: { params: Promise<{ id: 
             <CardTitle as="h2">Agents that used it</CardTitle>
           </CardHeader>
           <CardContent>
-            {agentsUsed.length === 0 ? (
-              <p className="text-sm text-muted-foreground">No tool calls to this connector recorded yet.</p>
-            ) : (
-              <Table aria-label="Agents that used this connector">
-                <TableHeader>
-                  <TableRow>
-                    <TableHead>Agent</TableHead>
-                    <TableHead className="text-right">Calls</TableHead>
-                    <TableHead className="text-right">Denied</TableHead>
-                    <TableHead className="text-right">Escalated</TableHead>
-                    <TableHead>Last call</TableHead>
-                  </TableRow>
-                </TableHeader>
-                <TableBody>
-                  {agentsUsed.map((u) => (
-                    <TableRow key={u.agentId}>
-                      <TableCell>
-                        <Link className="hover:underline" href={`/agents/${u.agentId}`}>
-                          {u.agentName}
-                        </Link>
-                      </TableCell>
-                      <TableCell className="text-right tabular-nums">{u.calls.toLocaleString("en-US")}</TableCell>
-                      <TableCell className="text-right tabular-nums">{u.denied.toLocaleString("en-US")}</TableCell>
-                      <TableCell className="text-right tabular-nums">{u.escalated.toLocaleString("en-US")}</TableCell>
-                      <TableCell>
-                        <Time value={u.lastUsedAt} />
-                      </TableCell>
-                    </TableRow>
-                  ))}
-                </TableBody>
-              </Table>
-            )}
+            <StaticTable
+              columns={AGENT_USAGE}
+              rows={agentsUsed}
+              getRowId={(u) => u.agentId}
+              label="Agents that used this connector"
+              empty="No tool calls to this connector recorded yet."
+            />
           </CardContent>
         </Card>
       </div>

@@ -23,6 +23,7 @@ import { getDb } from "@/lib/runtime";
 import { getSessionDetail } from "@/lib/db/queries/sessions";
 import { sessionTimeline, TIMELINE_PAGE } from "@/lib/db/queries/timeline";
 import { sessionSpans } from "@/lib/db/queries/traces";
+import { formatCount } from "@/lib/format";
 
 export default async function SessionPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -252,7 +253,7 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
       </Card>
       <Card>
         <CardHeader>
-          <CardTitle>Tool calls ({s.decisionCount.toLocaleString("en-US")})</CardTitle>
+          <CardTitle>Tool calls ({formatCount(s.decisionCount)})</CardTitle>
         </CardHeader>
         <CardContent>
           <SessionTimeline

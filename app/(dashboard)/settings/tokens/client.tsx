@@ -4,7 +4,8 @@ import * as React from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { KeySquare } from "lucide-react";
 import { ConfirmDialog } from "@/components/confirm-dialog";
-import { ListView } from "@/components/data-table/list-view";
+import type { Columns } from "@/components/data-table/columns";
+import { DataTable } from "@/components/data-table/data-table";
 import { FormAlert, SubmitButton } from "@/components/form-parts";
 import { OneTimeSecret } from "@/components/one-time-secret";
 import { Time } from "@/components/time";
@@ -16,7 +17,6 @@ import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } f
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { api } from "@/lib/client/api";
 import { useApiForm } from "@/lib/client/use-api-form";
 import type { PublicToken } from "@/lib/db/queries/tokens";
@@ -43,6 +43,36 @@ export function TokensClient({ initial }: { initial: TokenList }) {
   const refresh = () => qc.invalidateQueries({ queryKey: ["tokens"] });
   const active = q.data?.items.filter((t) => t.status === "active").length ?? 0;
   const max = q.data?.maxActive ?? initial.maxActive;
+  const columns: Columns<PublicToken> = [
+    { id: "name", header: "Name", meta: { className: "font-medium" }, cell: ({ row }) => row.original.name },
+    { id: "token", header: "Token", meta: { className: "font-mono text-xs" }, cell: ({ row }) => `${row.original.prefix}…` },
+    { id: "createdAt", header: "Created", cell: ({ row }) => <Time value={row.original.createdAt} show="absolute" /> },
+    {
+      id: "expiresAt",
+      header: "Expires",
+      cell: ({ row: { original: t } }) => (t.expiresAt ? <Time value={t.expiresAt} /> : <span className="text-muted-foreground">Never</span>),
+    },
+    { id: "lastUsedAt", header: "Last used", cell: ({ row }) => <Time value={row.original.lastUsedAt} show="relative" /> },
+    { id: "status", header: "Status", cell: ({ row }) => <TokenStatus token={row.original} /> },
+    {
+      id: "actions",
+      header: () => <span className="sr-only">Actions</span>,
+      meta: { className: "text-right" },
+      cell: ({ row: { original: t } }) =>
+        t.status !== "revoked" && (
+          <ConfirmDialog
+            title={`Revoke “${t.name}”?`}
+            description="Anything using this token gets 401 from its next request, on every Warden instance. This cannot be undone."
+            confirmLabel="Revoke"
+            trigger={<Button size="sm" variant="ghost" className="text-destructive">Revoke<span className="sr-only"> {t.name}</span></Button>}
+            onConfirm={async (reason) => {
+              await api(`/api/v1/tokens/${t.id}/revoke`, { body: { reason } });
+              await refresh();
+            }}
+          />
+        ),
+    },
+  ];
 
   return (
     <div className="grid gap-4">
@@ -59,56 +89,13 @@ export function TokensClient({ initial }: { initial: TokenList }) {
           <h2 id="tokens-heading" className="text-sm font-semibold">Your tokens</h2>
           <p className="tabular text-xs text-muted-foreground">{active} of {max} active</p>
         </div>
-        <ListView
+        <DataTable
           query={q}
-          columns={["Name", "Token", "Created", "Expires", "Last used", "Status", ""]}
+          columns={columns}
+          label="Your API tokens"
           errorMessage="Your tokens could not be loaded."
-          emptyIcon={<KeySquare />}
-          emptyTitle="No tokens yet"
-          emptyDescription="Create one above to call the API from scripts or CI."
-        >
-          {(data) => (
-            <Table aria-label="Your API tokens">
-              <TableHeader>
-                <TableRow>
-                  <TableHead>Name</TableHead>
-                  <TableHead>Token</TableHead>
-                  <TableHead>Created</TableHead>
-                  <TableHead>Expires</TableHead>
-                  <TableHead>Last used</TableHead>
-                  <TableHead>Status</TableHead>
-                  <TableHead><span className="sr-only">Actions</span></TableHead>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {data.items.map((t) => (
-                  <TableRow key={t.id}>
-                    <TableCell className="font-medium">{t.name}</TableCell>
-                    <TableCell className="font-mono text-xs">{t.prefix}…</TableCell>
-                    <TableCell><Time value={t.createdAt} show="absolute" /></TableCell>
-                    <TableCell>{t.expiresAt ? <Time value={t.expiresAt} /> : <span className="text-muted-foreground">Never</span>}</TableCell>
-                    <TableCell><Time value={t.lastUsedAt} show="relative" /></TableCell>
-                    <TableCell><TokenStatus token={t} /></TableCell>
-                    <TableCell className="text-right">
-                      {t.status !== "revoked" && (
-                        <ConfirmDialog
-                          title={`Revoke “${t.name}”?`}
-                          description="Anything using this token gets 401 from its next request, on every Warden instance. This cannot be undone."
-                          confirmLabel="Revoke"
-                          trigger={<Button size="sm" variant="ghost" className="text-destructive">Revoke<span className="sr-only"> {t.name}</span></Button>}
-                          onConfirm={async (reason) => {
-                            await api(`/api/v1/tokens/${t.id}/revoke`, { body: { reason } });
-                            await refresh();
-                          }}
-                        />
-                      )}
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          )}
-        </ListView>
+          empty={{ icon: <KeySquare />, title: "No tokens yet", description: "Create one above to call the API from scripts or CI." }}
+        />
       </section>
       <RevealTokenDialog created={created} onClose={() => setCreated(null)} />
     </div>
