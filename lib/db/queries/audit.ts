@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Executor } from "@/lib/db/client";
 import { auditEvents } from "@/lib/db/schema";
 import { listQuery, offsetOf, searchAny, type Page } from "./list";
+import { formatCount } from "@/lib/format";
 
 /** Counting stops here: an exact count of millions of events costs a full scan for a number nobody reads. */
 export const AUDIT_COUNT_CAP = 10_000;
@@ -39,7 +40,7 @@ export const auditListSchema = listQuery
   // Deep OFFSETs scan everything they skip; beyond the counted window, seek with toSeq or from/to.
   .refine((q) => offsetOf(q.page, q.pageSize) < AUDIT_COUNT_CAP, {
     path: ["page"],
-    message: `Pages reach back ${AUDIT_COUNT_CAP.toLocaleString("en-US")} events; narrow with filters, from/to or toSeq`,
+    message: `Pages reach back ${formatCount(AUDIT_COUNT_CAP)} events; narrow with filters, from/to or toSeq`,
   });
 export type AuditListQuery = z.infer<typeof auditListSchema>;
 /** The filtering part of a list query (no paging): what an export applies. */

@@ -1,6 +1,7 @@
 import PDFDocument from "pdfkit";
 import type { Report, ReportItem } from "../types";
 import { loadLogoMark, type LogoMark } from "./logo";
+import { formatCount } from "@/lib/format";
 
 // The report as an audit document: title page, scope and period, summary, one section per item,
 // then every gap. Only the standard PDF fonts (Helvetica, Courier): nothing to embed, and text
@@ -212,7 +213,7 @@ function summarySection(doc: Doc, r: Report) {
       ["All items", String(s.items), "100%"],
     ],
   );
-  const n = (x: number) => x.toLocaleString("en-US");
+  const n = formatCount;
   table(
     doc,
     [{ header: "Activity in the period", width: 3 }, { header: "Count", width: 1, align: "right" }],
@@ -256,7 +257,7 @@ function itemBlock(doc: Doc, item: ReportItem) {
     para(doc, "No Warden control addresses this item.", { size: 9, color: MUTED });
   }
   if (item.evidence.length) {
-    table(doc, [{ header: "Evidence in the period", width: 8 }, { header: "Count", width: 2, align: "right" }], item.evidence.map((e) => [e.label, e.count.toLocaleString("en-US")]));
+    table(doc, [{ header: "Evidence in the period", width: 8 }, { header: "Count", width: 2, align: "right" }], item.evidence.map((e) => [e.label, formatCount(e.count)]));
   }
   doc.moveTo(MARGIN, doc.y).lineTo(MARGIN + width(doc), doc.y).lineWidth(0.5).strokeColor(RULE).stroke();
   doc.moveDown(0.4);
