@@ -34,7 +34,7 @@ export async function readDbLog(client: pg.Client): Promise<DbLog> {
   if (!(await tableExists(client, "audit_events"))) throw new BadInput("the database has no audit_events table: not a Warden database");
   const checkpoints: SignedCheckpoint[] = [];
   if (await tableExists(client, "audit_checkpoints")) {
-    const r = await client.query<{ size: string; note: string }>("select size::text, note from audit_checkpoints order by size");
+    const r = await client.query<{ size: string; note: string }>("select size::text, note from audit_checkpoints order by audit_checkpoints.size");
     for (const row of r.rows) {
       const c = readCheckpoint(row.note, `audit_checkpoints (size ${row.size})`, "database");
       if (String(c.size) !== row.size) throw new BadInput(`garbled checkpoint in audit_checkpoints: the row of size ${row.size} holds a note of size ${c.size}`);
@@ -70,7 +70,7 @@ export async function streamDbEvents(client: pg.Client, rootSizes: number[], pro
     const r = await client.query<Row>(
       `select seq::text, id::text, occurred_at, actor_kind::text, actor_id, actor_label, action, target_kind, target_id,
               agent_id::text, session_id::text, detail, request_id, ip, prev_hash, hash
-         from audit_events where seq > $1::bigint order by seq limit ${BATCH}`,
+         from audit_events where seq > $1::bigint order by audit_events.seq limit ${BATCH}`,
       [last],
     );
     for (const row of r.rows) {

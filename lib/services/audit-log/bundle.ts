@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lte, max, min } from "drizzle-orm";
+import { and, asc, eq, gt, gte, lt, lte, max, min } from "drizzle-orm";
 import { z } from "zod";
 import { newestCheckpoint, type AuditLog } from "@/lib/audit/log/checkpointer";
 import { consistencyProof, type Hash } from "@/lib/audit/log/merkle";
@@ -51,18 +51,24 @@ export async function startEvidenceBundle(log: AuditLog, opts: BundleOptions) {
   if (!newest) throw conflict("The audit log has no checkpoint yet: nothing to prove a bundle against");
   const treeSize = newest.size;
   const lastSeqInTree = await seqOfLeaf(db, treeSize - 1);
+  // The range runs between the period's neighbours outside it (the last event before `from`, the
+  // first after `to`), not its first and last events: events deleted at either edge then stay
+  // inside the range, and the verifier sees them missing.
   const [r] = await db
-    .select({ lo: min(auditEvents.seq), hi: max(auditEvents.seq) })
+    .select({ before: max(auditEvents.seq) })
     .from(auditEvents)
-    .where(and(gte(auditEvents.occurredAt, new Date(period.from)), lte(auditEvents.occurredAt, new Date(period.to)), lte(auditEvents.seq, lastSeqInTree)));
-  let firstLeaf = treeSize;
-  let endLeaf = treeSize;
-  if (r?.lo != null && r.hi != null) {
-    const a = await leafIndexOf(db, Number(r.lo));
-    const b = await leafIndexOf(db, Number(r.hi));
-    if (a === null || b === null) throw invalid("from", "the period's events are not in the tree yet");
-    [firstLeaf, endLeaf] = [a, b + 1];
-  }
+    .where(and(lt(auditEvents.occurredAt, new Date(period.from)), lte(auditEvents.seq, lastSeqInTree)));
+  const [s] = await db
+    .select({ after: min(auditEvents.seq) })
+    .from(auditEvents)
+    .where(and(gt(auditEvents.occurredAt, new Date(period.to)), lte(auditEvents.seq, lastSeqInTree)));
+  const leafOf = async (seq: number) => {
+    const at = await leafIndexOf(db, seq);
+    if (at === null) throw invalid("from", "the period's events are not in the tree yet");
+    return at;
+  };
+  const firstLeaf = r?.before != null ? (await leafOf(Number(r.before))) + 1 : 0;
+  const endLeaf = Math.max(firstLeaf, s?.after != null ? await leafOf(Number(s.after)) : treeSize);
   const all = await db.select().from(auditCheckpoints).orderBy(asc(auditCheckpoints.size));
   const startAt = Math.max(0, all.findLastIndex((c) => c.size <= firstLeaf));
   const cps = all.slice(startAt).filter((c) => c.size <= treeSize);
@@ -97,11 +103,12 @@ export async function startEvidenceBundle(log: AuditLog, opts: BundleOptions) {
             stage = "events";
             return;
           }
-          if (stage === "events" && last < upper) {
+          // A pull must enqueue something or the stream stalls: an empty read goes on to the end.
+          while (stage === "events" && last < upper) {
             const rows = await db.select().from(auditEvents).where(and(gte(auditEvents.seq, last + 1), lte(auditEvents.seq, upper))).orderBy(asc(auditEvents.seq)).limit(CHUNK);
             last = rows.length ? rows[rows.length - 1].seq : upper;
-            const text = rows.map((e) => JSON.stringify({ event: { ...e, occurredAt: e.occurredAt.toISOString(), leaf: leaf++ } })).join("\n");
-            if (text) controller.enqueue(enc.encode(text + "\n"));
+            if (rows.length === 0) break;
+            controller.enqueue(enc.encode(rows.map((e) => JSON.stringify({ event: { ...e, occurredAt: e.occurredAt.toISOString(), leaf: leaf++ } })).join("\n") + "\n"));
             return;
           }
           // Recorded before the last line goes out: every complete bundle has its event in the trail.
