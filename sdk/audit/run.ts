@@ -76,7 +76,9 @@ export async function verifyBundle(path: string, o: VerifyOptions): Promise<Outc
     }
     const whole = h.firstLeaf === 0;
     const sizes = uniqueSizes([...cps, ...witness.checkpoints]);
-    const ev = new EventCheck(h.firstLeaf, { prevHash: whole ? GENESIS_HASH : null, rootSizes: whole ? sizes : [], keepRange: true });
+    // A bundle of the whole tree needs no range re-hash: the incremental tree's root is the root.
+    const everything = whole && h.endLeaf === h.treeSize;
+    const ev = new EventCheck(h.firstLeaf, { prevHash: whole ? GENESIS_HASH : null, rootSizes: whole ? [...sizes, h.endLeaf] : [], keepRange: !everything });
     const progress = new Progress("verifying", h.endLeaf - h.firstLeaf, o.quiet);
     for await (const e of b.events()) {
       ev.add(e);
@@ -92,7 +94,8 @@ export async function verifyBundle(path: string, o: VerifyOptions): Promise<Outc
     } else {
       let root;
       try {
-        root = rootFromRange(ev.range!.hash, h.firstLeaf, h.endLeaf, h.treeSize, range.proof);
+        if (everything && range.proof.length) throw new Error("the range proof of the whole tree has hashes left over");
+        root = everything ? ev.tree!.root() : rootFromRange(ev.range!.hash, h.firstLeaf, h.endLeaf, h.treeSize, range.proof);
       } catch (err) {
         throw new BadInput(`the bundle is malformed: ${err instanceof Error ? err.message : String(err)}`);
       }
