@@ -221,6 +221,11 @@ describe.each(DB_KINDS)("warden-audit verify on %s", (kind) => {
     expect(r.out).toMatch(/not signed by a trusted key/);
   });
 
+  it("a bad period is refused before anything streams", async () => {
+    await expect(startEvidenceBundle(log, { from: "yesterday", person })).rejects.toMatchObject({ code: "validation_failed" });
+    await expect(startEvidenceBundle(log, { from: "2026-02-01T00:00:00Z", to: "2026-01-01T00:00:00Z", person })).rejects.toMatchObject({ code: "validation_failed" });
+  });
+
   it("bad input: one clear line, a non-zero exit, no stack trace, never intact", async () => {
     const good = fs.readFileSync(await bundleFile("good"), "utf8");
     const write = (name: string, text: string) => {
