@@ -16,18 +16,14 @@ export async function checkpointNow(log: AuditLog): Promise<CheckpointResult> {
   await runSequencer(log.db, now, { wait: true });
   const r = await checkpoint(log);
   if (r.kind === "rolled_back") {
-    await raiseFinding(
-      log.db,
-      {
-        kind: "audit_log_rolled_back",
-        severity: "critical",
-        title: `The audit log was rolled back or rewritten: ${r.problem}`,
-        key: `audit-log:rolled-back:${r.reference.size}`,
-        detail: { treeSize: r.treeSize, checkpointSize: r.reference.size, checkpointSource: r.reference.source, problem: r.problem },
-      },
-      now,
-      BY,
-    );
+    const finding = {
+      kind: "audit_log_rolled_back",
+      severity: "critical" as const,
+      title: `The audit log was rolled back or rewritten: ${r.problem}`,
+      key: `audit-log:rolled-back:${r.reference.size}`,
+      detail: { treeSize: r.treeSize, checkpointSize: r.reference.size, checkpointSource: r.reference.source, problem: r.problem },
+    };
+    await log.db.transaction((tx) => raiseFinding(tx, finding, now, BY));
   } else if (r.kind === "signed" && r.witnessError) {
     await log.db.transaction(async (tx) => {
       await recordAudit(tx, {

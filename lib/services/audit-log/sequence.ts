@@ -17,18 +17,15 @@ export async function runSequencer(db: Db, now: Date, opts: { maxPasses?: number
   }
   if (!r.busy && r.broken) {
     const b = r.broken;
-    await raiseFinding(
-      db,
-      {
-        kind: "audit_log_broken",
-        severity: "critical",
-        title: `The audit chain is broken at event ${b.seq}: it does not link to the event before it`,
-        key: `audit-log:broken:${b.seq}`,
-        detail: { seq: b.seq, eventId: b.id, expectedPrevHash: b.expected, foundPrevHash: b.found, treeSize: r.size },
-      },
-      now,
-      "audit log sequencer",
-    );
+    const finding = {
+      kind: "audit_log_broken",
+      severity: "critical" as const,
+      title: `The audit chain is broken at event ${b.seq}: it does not link to the event before it`,
+      key: `audit-log:broken:${b.seq}`,
+      detail: { seq: b.seq, eventId: b.id, expectedPrevHash: b.expected, foundPrevHash: b.found, treeSize: r.size },
+    };
+    // One transaction: the finding and its finding.raised event commit together.
+    await db.transaction((tx) => raiseFinding(tx, finding, now, "audit log sequencer"));
   }
   return r;
 }
