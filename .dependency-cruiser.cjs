@@ -1,4 +1,7 @@
-// The layering of lib/, checked in `npm test` (npm run lint:layers). docs/architecture.md says what each
+// The layering of lib/, checked in `npm test` (npm run lint:layers). The offline verifier
+// (sdk/audit) is cruised in a second run of its own: lib/demo drives the agent client in sdk/, so
+// one run over both would see the folders lib and sdk reach each other, a cycle no module has.
+// docs/architecture.md says what each
 // layer holds; each rule's comment says why it exists. Run through scripts/depcruise-ts.cjs, since
 // dependency-cruiser needs a TypeScript with a JS API (the project's TypeScript 7 has none).
 
@@ -8,6 +11,8 @@ const ABOVE_DATA = "^lib/(services|api|server|audit|auth|realtime|reports|identi
 const IO = "^lib/(db|services|api|server|audit|auth|realtime|reports|identity|demo|client)/|^lib/startup\\.ts$";
 // The same minus the table definitions, whose row types pure code may read.
 const IO_BUT_TABLE_TYPES = IO.replace("^lib/(db|", "^lib/db/(?!schema/)|^lib/(");
+// What the offline verifier may build on: hashing, notes, range proofs, the chain (docs/audit-log.md).
+const VERIFIER_PURE = "^lib/audit/log/(merkle|note|range)\\.ts$|^lib/audit/chain\\.ts$";
 const NODE_IO = "^(node:)?(fs|fs/promises|net|http|https|http2|child_process|dgram|dns|tls|worker_threads|cluster)$";
 
 /** @type {import("dependency-cruiser").IConfiguration} */
@@ -123,6 +128,17 @@ module.exports = {
         "SQL themselves (no table definitions, no drizzle-orm, no pg).",
       from: { path: "^app/" },
       to: { path: ["^lib/db/(schema|raw)", "^node_modules/(drizzle-orm|pg)/"] },
+    },
+    {
+      name: "verifier-stands-alone",
+      severity: "error",
+      comment:
+        "The offline verifier (sdk/audit, `npx warden-audit`) is run by people who do not trust the server: it must " +
+        "recompute everything from the pure hashing and note modules and read the database only through `pg`, never " +
+        "through the server's runtime, client, services or stored tiles. The pure modules it uses stay pure for the same reason.",
+      from: { path: ["^sdk/audit/", VERIFIER_PURE] },
+      // node's own modules (crypto, fs, readline) are fine: the rule is about whose code the verifier trusts.
+      to: { pathNot: ["^sdk/audit/", VERIFIER_PURE, "^lib/canonical-json\\.ts$", "^node_modules/pg/"], dependencyTypesNot: ["core"] },
     },
   ],
   options: {

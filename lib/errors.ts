@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   "not_found",
   "method_not_allowed",
   "conflict",
+  // an audit event not yet covered by a signed checkpoint (its proof comes within seconds)
+  "not_yet_checkpointed",
   "payload_too_large",
   "unsupported_media_type",
   "rate_limited",

@@ -46,6 +46,10 @@ const FIXTURE: Record<string, string> = {
   "lib/services/one/c.ts": "export const c = 1;\n",
   // a route handler building SQL from the table definitions
   "app/r/route.ts": 'import type { Row } from "../../lib/db/schema/t";\nexport const GET = (r: Row) => r;\n',
+  // the offline verifier on the pure chain and node's own modules: allowed; on the database client: not
+  "lib/audit/chain.ts": "export const GENESIS_HASH = '0';\n",
+  "sdk/audit/ok.ts": 'import { readFileSync } from "node:fs";\nimport { GENESIS_HASH } from "../../lib/audit/chain";\nexport const ok = [readFileSync, GENESIS_HASH];\n',
+  "sdk/audit/bad.ts": 'import { db } from "../../lib/db/client";\nexport const bad = db;\n',
 };
 
 let dir = "";
@@ -58,20 +62,23 @@ beforeAll(() => {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
   }
-  const run = spawnSync(
-    process.execPath,
-    [
-      "--require", join(repo, "scripts/depcruise-ts.cjs"),
-      join(repo, "node_modules/dependency-cruiser/bin/dependency-cruise.mjs"),
-      "--config", join(repo, ".dependency-cruiser.cjs"),
-      "--output-type", "json",
-      "lib", "app", "components",
-    ],
-    { cwd: dir, encoding: "utf8", timeout: 50_000 },
-  );
-  if (!run.stdout) throw new Error(`dependency-cruiser failed: ${run.stderr}`);
-  violations = JSON.parse(run.stdout).summary.violations;
-}, 60_000);
+  // The two runs of `npm run lint:layers`: lib app components, then the verifier on its own.
+  for (const roots of [["lib", "app", "components"], ["sdk/audit"]]) {
+    const run = spawnSync(
+      process.execPath,
+      [
+        "--require", join(repo, "scripts/depcruise-ts.cjs"),
+        join(repo, "node_modules/dependency-cruiser/bin/dependency-cruise.mjs"),
+        "--config", join(repo, ".dependency-cruiser.cjs"),
+        "--output-type", "json",
+        ...roots,
+      ],
+      { cwd: dir, encoding: "utf8", timeout: 50_000 },
+    );
+    if (!run.stdout) throw new Error(`dependency-cruiser failed: ${run.stderr}`);
+    violations.push(...JSON.parse(run.stdout).summary.violations);
+  }
+}, 100_000);
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -101,6 +108,7 @@ describe("layer rules (.dependency-cruiser.cjs)", () => {
     expect(found("browser-code-no-server-layers")).toEqual(["components/c.tsx -> lib/db/queries/q.ts"]);
     expect(found("routes-read-through-queries")).toEqual(["app/r/route.ts -> lib/db/schema/t.ts"]);
     expect(found("runtime-at-the-top")).toEqual(["lib/services/r.ts -> lib/runtime.ts"]);
+    expect(found("verifier-stands-alone")).toEqual(["sdk/audit/bad.ts -> lib/db/client.ts"]);
   });
 
   it("allows what the layering allows: policy and domain may read table row types", () => {

@@ -1,3 +1,4 @@
+import { auditLogOf } from "@/lib/api/audit-log";
 import { getRuntime, oncePerProcess } from "@/lib/runtime";
 import { ensureFirstAdmin } from "@/lib/services/people/bootstrap";
 import { ensureGuardrails } from "@/lib/services/policies/guardrails";
@@ -24,6 +25,12 @@ export async function startWarden() {
   const { startCredentialSweeper } = await import("@/lib/services/credentials/sweeper");
   rt.runInBackground(startCredentialSweeper(db));
   rt.runInBackground((await import("@/lib/services/webhooks/dispatcher")).startWebhookDispatcher(db, rt.feed));
+  // The verifiable audit log (docs/audit-log.md): events become Merkle leaves in the background,
+  // and the tree is signed every few seconds; nothing of it is on the decision path.
+  const { startSequencer } = await import("@/lib/services/audit-log/sequence");
+  const { startCheckpointer } = await import("@/lib/services/audit-log/checkpoint");
+  rt.runInBackground(startSequencer(db, rt.feed));
+  rt.runInBackground(startCheckpointer(await auditLogOf(rt)));
   if (process.env.WARDEN_DEMO === "1" && process.env.WARDEN_SIMULATOR !== "0") {
     const { startSimulator } = await import("@/lib/demo/simulator");
     // Not awaited: it waits for this server to listen, then keeps running in the background.

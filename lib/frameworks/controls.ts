@@ -9,7 +9,7 @@ export type ControlKind = "preventive" | "detective" | "responsive";
 export type ControlDef = { id: string; name: string; does: string; kind: ControlKind };
 
 /** One sentence per detector: what makes it raise a finding (kinds as in FINDING_REFS). */
-export const DETECTORS: Record<keyof typeof FINDING_REFS, { name: string; how: string; runs: "sweeper" | "hygiene" | "inline" }> = {
+export const DETECTORS: Record<keyof typeof FINDING_REFS, { name: string; how: string; runs: "sweeper" | "hygiene" | "inline" | "audit-log" }> = {
   intent_drift: { name: "Intent drift detector", how: "Raises a finding when a session keeps calling outside its declared intent.", runs: "sweeper" },
   retry_after_deny: { name: "Retry-after-deny detector", how: "Raises a finding when an agent repeats a call soon after it was denied, a sign of probing.", runs: "sweeper" },
   unmanaged_connector: { name: "Unmanaged connector use detector", how: "Raises a finding when a session uses a connector nobody registered.", runs: "sweeper" },
@@ -24,6 +24,9 @@ export const DETECTORS: Record<keyof typeof FINDING_REFS, { name: string; how: s
   goal_change_risk: { name: "Risky goal change detector", how: "Raises a finding when a session's intent is changed towards more sensitive data or wider destinations.", runs: "sweeper" },
   high_risk_low_tier: { name: "High-risk call on low-tier agent detector", how: "Raises a finding when restricted data or a forbidden action reaches an agent whose risk tier says it should not.", runs: "sweeper" },
   activity_burst: { name: "Activity burst detector", how: "Raises a finding when an agent's calls per minute jump far above its usual rate.", runs: "sweeper" },
+  audit_log_broken: { name: "Audit log integrity check", how: "Raises a critical finding when an audit event no longer links to the one before it, so the trail was changed in the database.", runs: "audit-log" },
+  audit_log_rolled_back: { name: "Audit log rollback check", how: "Raises a critical finding and refuses to sign when the log no longer extends its last signed or witnessed checkpoint (a rollback, cut or rewrite).", runs: "audit-log" },
+  audit_witness_unreachable: { name: "Audit witness check", how: "Raises a finding and records a gap in the log when a checkpoint could not be copied to its witness.", runs: "audit-log" },
   unchecked_tool_call: { name: "Unchecked tool call detector", how: "Raises a finding when an agent's own traces (OTLP) show a tool call that never asked Warden for a decision.", runs: "sweeper" },
 };
 

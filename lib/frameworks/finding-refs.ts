@@ -18,4 +18,8 @@ export const FINDING_REFS: Record<string, string[]> = {
   // A tool call seen in the agent's own traces that never asked Warden (OTLP ingest).
   unchecked_tool_call: ["OWASP-ASI02", "OWASP-ASI03", "NIST-AI-RMF:MEASURE-2.4", "CSA-MAESTRO:L7"],
   activity_burst: ["OWASP-ASI10", "OWASP-ASI08", "OWASP-LLM10", "NIST-AI-RMF:MEASURE-2.4"],
+  // The audit log itself (docs/audit-log.md): a broken chain, a rollback, a witness not reached.
+  audit_log_broken: ["NIST-AI-RMF:MEASURE-2.8", "NIST-AI-RMF:MANAGE-4.3", "CSA-MAESTRO:L5"],
+  audit_log_rolled_back: ["NIST-AI-RMF:MEASURE-2.8", "NIST-AI-RMF:MANAGE-4.3", "CSA-MAESTRO:L5"],
+  audit_witness_unreachable: ["NIST-AI-RMF:MEASURE-2.8", "CSA-MAESTRO:L5"],
 };

@@ -41,9 +41,9 @@ function assessControl(id: string, c: Ctx): Assessed {
   if (id.startsWith("detector.")) {
     const kind = id.slice("detector.".length) as keyof typeof DETECTORS;
     const runs = DETECTORS[kind].runs;
-    const active = runs === "inline" ? true : runs === "sweeper" ? c.env.sweepSeconds > 0 : c.env.sweepSeconds > 0 && c.env.hygieneMinutes > 0;
+    const active = runs === "inline" || runs === "audit-log" ? true : runs === "sweeper" ? c.env.sweepSeconds > 0 : c.env.sweepSeconds > 0 && c.env.hygieneMinutes > 0;
     const activeDetail =
-      runs === "inline" ? "Runs on every authentication" : !active ? "Background detectors are switched off (WARDEN_SWEEP_SECONDS / WARDEN_HYGIENE_MINUTES)" : runs === "sweeper" ? `Runs every ${c.env.sweepSeconds} s` : `Runs every ${c.env.hygieneMinutes} min`;
+      runs === "inline" ? "Runs on every authentication" : runs === "audit-log" ? "Runs as the audit log is extended and signed" : !active ? "Background detectors are switched off (WARDEN_SWEEP_SECONDS / WARDEN_HYGIENE_MINUTES)" : runs === "sweeper" ? `Runs every ${c.env.sweepSeconds} s` : `Runs every ${c.env.hygieneMinutes} min`;
     return {
       active,
       activeDetail,

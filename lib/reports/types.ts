@@ -50,6 +50,8 @@ export type ReportItem = {
   note?: string;
 };
 
+export type ReportCheckpoint = { size: number; root: string; keyId: string };
+
 export type Report = {
   framework: { id: ReportFrameworkId; name: string; shortName: string; version: string; publisher: string; sourceUrl: string };
   period: { from: string; to: string };
@@ -57,6 +59,11 @@ export type Report = {
   generatedBy: { id: string; email: string };
   /** The audit chain head when the report was computed: its seq and hash. */
   chainHead: { seq: number; hash: string };
+  /**
+   * The signed audit-log checkpoint made for this export (docs/audit-log.md): the tree's size,
+   * base64 root and signing key id. Covers the chain head; absent when none could be signed.
+   */
+  checkpoint?: ReportCheckpoint;
   summary: { items: number; covered: number; partial: number; gaps: number; decisions: number; allowed: number; denied: number; escalated: number; escalationsApproved: number; escalationsDenied: number; escalationsExpired: number; credentialsRevoked: number; findingsRaised: number };
   items: ReportItem[];
 };

@@ -1,4 +1,5 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { generateSigner, parseNote, signedBy } from "../../lib/audit/log/note";
 import { and, eq, sql } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,6 +25,8 @@ const FORMATS = ["pdf", "csv", "json"] as const;
 const FRAMEWORK = "owasp-asi-2026";
 const path = (q: string) => `/api/v1/reports/${FRAMEWORK}/export?${q}`;
 
+const signer = generateSigner("warden.test/audit", randomBytes(32));
+
 describe.each(DB_KINDS)("report exports on %s", (kind) => {
   let h: DatabaseHandle;
   let auditor: { id: string; email: string; token: string };
@@ -31,6 +34,9 @@ describe.each(DB_KINDS)("report exports on %s", (kind) => {
   let approver: string;
 
   beforeAll(async () => {
+    // The audit log's signing key from the environment: no key file is written by this test.
+    process.env.WARDEN_AUDIT_ORIGIN = "warden.test/audit";
+    process.env.WARDEN_AUDIT_KEY = signer.secretText;
     h = await openTestDatabase(kind);
     auditor = await personWithToken(h.db, "auditor@warden.test", "auditor");
     analyst = (await personWithToken(h.db, "analyst@warden.test", "analyst")).token;
@@ -77,6 +83,8 @@ describe.each(DB_KINDS)("report exports on %s", (kind) => {
       format,
       sha256: digest.toString("hex"),
       chainHead: { seq: Number(seq), hash },
+      // the signed audit-log checkpoint made for the export (checked in the next test)
+      checkpoint: { size: expect.any(Number), root: expect.any(String), keyId: signer.keyId },
       bytes: res.bytes.length,
     });
 
@@ -93,6 +101,23 @@ describe.each(DB_KINDS)("report exports on %s", (kind) => {
       const body = JSON.parse(res.bytes.toString("utf8"));
       expect(body.export).toEqual({ format: "json", chainHead: { seq: Number(seq), hash }, generatedAt: body.generatedAt });
     }
+  });
+
+  it("signs an audit-log checkpoint covering the chain head first, and names it in the export", async () => {
+    const res = await download(H(exportRoute.GET), { token: auditor.token, path: path("format=json&from=2026-10-27&to=2026-11-26"), params: { framework: FRAMEWORK } });
+    expect(res.status).toBe(200);
+    const [size, root, keyId] = res.headers.get("x-warden-checkpoint")!.split(":");
+    expect(keyId).toBe(signer.keyId);
+    const headSeq = Number(res.headers.get("x-warden-chain-head")!.split(":")[0]);
+    const [cp] = rows<{ note: string; root: Buffer | Uint8Array }>(await h.db.execute(sql`select note, root from audit_checkpoints where size = ${Number(size)}`));
+    expect(Buffer.from(cp.root).toString("base64")).toBe(root);
+    expect(signedBy(parseNote(cp.note), signer)).toBe(true);
+    // The checkpoint covers the head the report stops at: every event up to it is a leaf.
+    const [{ n }] = rows<{ n: string }>(await h.db.execute(sql`select count(*) as n from audit_events where seq <= ${headSeq}`));
+    expect(Number(size)).toBeGreaterThanOrEqual(Number(n));
+    expect(JSON.parse(res.bytes.toString()).checkpoint).toEqual({ size: Number(size), root, keyId });
+    const [ev] = await h.db.select({ detail: auditEvents.detail }).from(auditEvents).where(eq(auditEvents.id, res.headers.get("x-warden-audit-event")!));
+    expect(ev.detail.checkpoint).toEqual({ size: Number(size), root, keyId });
   });
 
   it("does not find a hash nobody exported, and refuses what is not a hash", async () => {

@@ -5,6 +5,7 @@ import { ChevronLeft, ChevronRight, ChevronsLeft, Download, LoaderCircle, Shield
 import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import { AuditFilters, RANGE_PARAM, type Option } from "@/components/audit/audit-filters";
+import { EvidenceBundleLink } from "@/components/audit/evidence-bundle-link";
 import { PAGE_PARAM, PAGE_SIZE_PARAM, readPaging } from "@/components/data-table/list-params";
 import type { Columns } from "@/components/data-table/columns";
 import { DataTable } from "@/components/data-table/data-table";
@@ -185,6 +186,7 @@ function ExportLinks() {
           </a>
         </Button>
       ))}
+      <EvidenceBundleLink from={committed.get("from")} to={committed.get("to")} />
       <p className="text-xs text-muted-foreground">
         Every event matching these filters, oldest first, up to the newest event when the export starts. The last line (in JSON, the{" "}
         <code>sha256</code> member) holds a SHA-256 of everything above it; a file without it was cut short.

@@ -8,3 +8,4 @@ export * from "./decisions";
 export * from "./governance";
 export * from "./webhooks";
 export * from "./telemetry";
+export * from "./audit-log";

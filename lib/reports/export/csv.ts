@@ -28,6 +28,7 @@ export function reportToCsv(report: Report): Buffer {
     comment(`period: ${report.period.from} to ${report.period.to}`),
     comment(`generated at: ${report.generatedAt} by ${report.generatedBy.email} (${report.generatedBy.id})`),
     comment(report.chainHead.hash ? `audit chain head: seq ${report.chainHead.seq} hash ${report.chainHead.hash}` : "audit chain head: none (the audit log was empty)"),
+    ...(report.checkpoint ? [comment(`audit log checkpoint: size ${report.checkpoint.size} root ${report.checkpoint.root} key ${report.checkpoint.keyId}`)] : []),
     comment(`items: ${report.summary.items}; covered ${report.summary.covered}; partial ${report.summary.partial}; gaps ${report.summary.gaps}`),
     CSV_COLUMNS.map(csvCell).join(","),
   ];

@@ -1,0 +1,46 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { generateSigner, parseSigner, type Signer } from "./note";
+
+export const DEFAULT_ORIGIN = "warden.local/audit";
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * The checkpoint signing key (docs/audit-log.md): WARDEN_AUDIT_KEY (the PRIVATE+KEY+… text), else
+ * the file WARDEN_AUDIT_KEY_FILE, else `<WARDEN_DATA_DIR or .data>/audit-signing.key`, generated
+ * on first start (mode 0600). Its name is the log's origin. The key lives only in the
+ * environment or that file: it never enters the database.
+ */
+export function loadSigningKey(env: Env = process.env): Signer {
+  const origin = env.WARDEN_AUDIT_ORIGIN || DEFAULT_ORIGIN;
+  const given = env.WARDEN_AUDIT_KEY ?? (env.WARDEN_AUDIT_KEY_FILE ? fs.readFileSync(env.WARDEN_AUDIT_KEY_FILE, "utf8") : undefined);
+  const signer = given !== undefined ? parseSigner(given) : keyFile(defaultKeyPath(env), origin);
+  // A key named otherwise would sign checkpoints for another log: refuse at start, not later.
+  if (signer.name !== origin) throw new Error(`the audit signing key is named "${signer.name}", but the log's origin is "${origin}" (WARDEN_AUDIT_ORIGIN)`);
+  return signer;
+}
+
+export function defaultKeyPath(env: Env): string {
+  const dir = env.WARDEN_DATA_DIR && env.WARDEN_DATA_DIR !== ":memory:" ? env.WARDEN_DATA_DIR : ".data";
+  return path.resolve(dir, "audit-signing.key");
+}
+
+function keyFile(file: string, origin: string): Signer {
+  try {
+    return parseSigner(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const signer = generateSigner(origin, randomBytes(32));
+  try {
+    // "wx": two processes starting together must not each write a key; the loser reads the winner's.
+    fs.writeFileSync(file, `${signer.secretText}\n`, { mode: 0o600, flag: "wx" });
+    return signer;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return parseSigner(fs.readFileSync(file, "utf8"));
+    throw err;
+  }
+}

@@ -1,0 +1,103 @@
+import { nodeHash, type Hash, type Subtrees } from "./merkle";
+
+// The C2SP tlog-tiles layout (height 8) the server stores the tree in, as pure functions: which
+// tile holds a subtree's hash, how a tree grows by appending leaves, and a `Subtrees` over tiles.
+// Tile (level L, idx i) holds the hashes of the complete subtrees of height 8·L numbered
+// 256·i … 256·i+255; a full tile's root is the next entry one level up.
+
+export const TILE_HEIGHT = 8;
+export const TILE_WIDTH = 1 << TILE_HEIGHT;
+
+export type Tile = { level: number; idx: number; hashes: Buffer; firstSeq: number | null; seqs: number[] | null };
+export type TileRef = { level: number; idx: number };
+export const tileKey = (t: TileRef) => `${t.level}/${t.idx}`;
+
+const entry = (tile: Buffer, i: number) => tile.subarray(i * 32, i * 32 + 32);
+
+/** Hashes a run of 2^r entries into the root of their complete subtree. */
+export function fold(hashes: Hash[]): Hash {
+  let row = hashes;
+  while (row.length > 1) {
+    const up: Hash[] = [];
+    for (let i = 0; i < row.length; i += 2) up.push(nodeHash(row[i], row[i + 1]));
+    row = up;
+  }
+  return row[0];
+}
+
+/** Where the subtree at tree level `l`, index `n` lives: a run of 2^(l mod 8) entries of one tile. */
+export function subtreeLocation(l: number, n: number): TileRef & { from: number; count: number } {
+  const level = Math.floor(l / TILE_HEIGHT);
+  const count = 2 ** (l % TILE_HEIGHT);
+  const first = n * count;
+  return { level, idx: Math.floor(first / TILE_WIDTH), from: first % TILE_WIDTH, count };
+}
+
+/** Subtree hashes read from the tiles given (keyed by tileKey), each fold computed once. */
+export function tileTree(tiles: ReadonlyMap<string, Pick<Tile, "hashes">>): Subtrees {
+  const memo = new Map<string, Hash>();
+  return (l, n) => {
+    const k = `${l}/${n}`;
+    let h = memo.get(k);
+    if (h) return h;
+    const at = subtreeLocation(l, n);
+    const tile = tiles.get(tileKey(at));
+    if (!tile || tile.hashes.length < (at.from + at.count) * 32) throw new RangeError(`no complete subtree at level ${l}, index ${n}`);
+    h = fold(Array.from({ length: at.count }, (_, i) => entry(tile.hashes, at.from + i)));
+    memo.set(k, h);
+    return h;
+  };
+}
+
+/**
+ * The tiles a computation over a tree reads. The RFC's recursions depend on sizes and indexes,
+ * never on hash values, so a dry run with placeholder hashes names every tile the real run needs:
+ * they can then be read in one query and the real run stays synchronous.
+ */
+export function tilesRead(compute: (tree: Subtrees) => unknown): TileRef[] {
+  const seen = new Map<string, TileRef>();
+  const zero = Buffer.alloc(32);
+  compute((l, n) => {
+    const at = subtreeLocation(l, n);
+    seen.set(tileKey(at), { level: at.level, idx: at.idx });
+    return zero;
+  });
+  return [...seen.values()];
+}
+
+/** The partial tiles (one per level at most) that appending to a tree of `size` leaves grows. */
+export function openTiles(size: number): TileRef[] {
+  const out: TileRef[] = [];
+  for (let level = 0, entries = size; entries > 0; level++, entries = Math.floor(entries / TILE_WIDTH)) {
+    if (entries % TILE_WIDTH) out.push({ level, idx: Math.floor(entries / TILE_WIDTH) });
+  }
+  return out;
+}
+
+/**
+ * Appends leaf hashes (with their events' seqs) to a tree of `size` leaves whose open tiles are
+ * given; a tile that fills up sends its root one level up. Returns every tile that changed.
+ */
+export function appendLeaves(size: number, open: ReadonlyMap<string, Tile>, leaves: readonly { hash: Hash; seq: number }[]): Tile[] {
+  const work = new Map<string, { level: number; idx: number; hashes: Hash[]; seqs: number[] | null }>();
+  const get = (level: number, idx: number) => {
+    const k = tileKey({ level, idx });
+    let t = work.get(k);
+    if (!t) {
+      const stored = open.get(k);
+      const n = stored ? stored.hashes.length / 32 : 0;
+      t = { level, idx, hashes: Array.from({ length: n }, (_, i) => entry(stored!.hashes, i)), seqs: level === 0 ? [...(stored?.seqs ?? [])] : null };
+      work.set(k, t);
+    }
+    return t;
+  };
+  const push = (level: number, position: number, hash: Hash, seq?: number) => {
+    const t = get(level, Math.floor(position / TILE_WIDTH));
+    if (t.hashes.length !== position % TILE_WIDTH) throw new Error(`tile ${level}/${t.idx} holds ${t.hashes.length} entries, expected ${position % TILE_WIDTH}`);
+    t.hashes.push(hash);
+    if (seq !== undefined) t.seqs!.push(seq);
+    if (t.hashes.length === TILE_WIDTH) push(level + 1, t.idx, fold(t.hashes));
+  };
+  leaves.forEach((leaf, i) => push(0, size + i, leaf.hash, leaf.seq));
+  return [...work.values()].map((t) => ({ level: t.level, idx: t.idx, hashes: Buffer.concat(t.hashes), firstSeq: t.seqs?.[0] ?? null, seqs: t.seqs }));
+}

@@ -1,0 +1,86 @@
+import { chainHash, eventPayload, type ChainedFields } from "../../lib/audit/chain";
+import { leafHash, type Hash } from "../../lib/audit/log/merkle";
+import { IncrementalTree, RangeLeaves } from "./tree";
+
+// The per-event half of verification, fed one event at a time in leaf order: each event's
+// payload hash, its link to the event before it, its place in the order, and its leaf in the
+// tree. Memory is O(log n) (plus 32 bytes per leaf when a bundle's range must be re-hashed).
+
+export type LogEvent = ChainedFields & { seq: number; prevHash: string; hash: string; leaf?: number };
+
+export type BadEvent = { seq: number; id: string; leaf: number; check: "payload hash" | "chain link" | "order"; detail: string };
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+export class EventCheck {
+  readonly bad: BadEvent[] = [];
+  /** Roots of the tree at the sizes asked for (only when the log is read from leaf 0). */
+  readonly roots = new Map<number, Hash>();
+  /** The seq of each leaf the report may name (around the sizes asked for). */
+  readonly seqAt = new Map<number, number>();
+  readonly tree: IncrementalTree | null;
+  readonly range: RangeLeaves | null;
+  count = 0;
+  firstSeq: number | null = null;
+  lastSeq: number | null = null;
+  private prev: string | null;
+  // A link that did not match: if the hash it points to turns up later, two events swapped places.
+  private openLinks = new Map<string, BadEvent>();
+
+  constructor(
+    readonly start: number,
+    opts: { prevHash: string | null; rootSizes?: Iterable<number>; keepRange?: boolean },
+  ) {
+    this.prev = opts.prevHash;
+    this.tree = start === 0 ? new IncrementalTree() : null;
+    this.range = opts.keepRange ? new RangeLeaves(start) : null;
+    this.wanted = new Set(opts.rootSizes ?? []);
+    for (const s of this.wanted) {
+      this.seqAt.set(s, NaN);
+      this.seqAt.set(s - 1, NaN);
+    }
+    if (this.tree && this.wanted.has(0)) this.roots.set(0, this.tree.root());
+  }
+  private readonly wanted: Set<number>;
+
+  add(e: LogEvent) {
+    const leaf = this.start + this.count;
+    const flag = (check: BadEvent["check"], detail: string) => {
+      const b = { seq: e.seq, id: e.id, leaf, check, detail };
+      if (this.bad.length < 20) this.bad.push(b);
+      return b;
+    };
+    if (e.leaf !== undefined && e.leaf !== leaf) flag("order", `it says it is leaf ${e.leaf}, but it is at leaf ${leaf}`);
+    if (this.lastSeq !== null && !(e.seq > this.lastSeq)) flag("order", `its seq does not follow ${this.lastSeq}`);
+    if (!HEX64.test(e.hash)) {
+      flag("payload hash", "its hash is not 64 hex digits");
+    } else if (chainHash(e.prevHash, eventPayload(e)) !== e.hash) {
+      flag("payload hash", "its stored hash does not match its fields: the event was changed");
+    } else if (this.prev !== null && e.prevHash !== this.prev) {
+      // Either an event before it is missing or changed, or it is out of place; which one shows
+      // only later (the event it links to turns up after it: order).
+      const b = flag("chain link", "its prev_hash is not the hash of the event before it: an event before it is missing or was changed");
+      this.openLinks.set(e.prevHash, b);
+    }
+    const moved = this.openLinks.get(e.hash);
+    if (moved && moved.seq !== e.seq) {
+      moved.check = "order";
+      moved.detail = `it links to seq ${e.seq}, which comes after it: events were reordered`;
+      this.openLinks.delete(e.hash);
+    }
+    this.prev = e.hash;
+    if (this.firstSeq === null) this.firstSeq = e.seq;
+    this.lastSeq = e.seq;
+    const lh = leafHash(Buffer.from(HEX64.test(e.hash) ? e.hash : "00".repeat(32), "hex"));
+    this.tree?.push(lh);
+    this.range?.push(lh);
+    this.count++;
+    if (this.seqAt.has(leaf)) this.seqAt.set(leaf, e.seq);
+    if (this.tree && this.wanted.has(this.tree.size)) this.roots.set(this.tree.size, this.tree.root());
+  }
+
+  /** The first bad event, in leaf order. */
+  first(): BadEvent | undefined {
+    return [...this.bad].sort((a, b) => a.leaf - b.leaf)[0];
+  }
+}
