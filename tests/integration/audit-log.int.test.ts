@@ -1,3 +1,4 @@
+import { NextRequest } from "next/server";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -14,6 +15,7 @@ import type { AuditLog } from "../../lib/services/audit-log/open";
 import { checkpointNow } from "../../lib/services/audit-log/checkpoint";
 import { auditLogStatus } from "../../lib/services/audit-log/status";
 import { runSequencer } from "../../lib/services/audit-log/sequence";
+import * as bundleRoute from "../../app/api/v1/audit/bundle/route";
 import * as proofRoute from "../../app/api/v1/audit/[id]/proof/route";
 import * as latestRoute from "../../app/api/v1/audit/checkpoints/latest/route";
 import { rows } from "../../lib/db/client";
@@ -212,4 +214,30 @@ describe.each(DB_KINDS)("the verifiable audit log on %s", (kind) => {
     const again = await runSequencer(h.db, new Date());
     expect(again.busy === false && again.appended).toBe(0);
   });
+
+  it("serves evidence bundles to readers of the audit log only, and refuses a bad period before streaming", async () => {
+    await h.rt.memo("audit-log", async () => log); // the route's audit log is this test's
+    await checkpointNow(log);
+    const auditor = (await personWithToken(h.db, `bundle-auditor-${kind}@warden.test`, "auditor")).token;
+    const approver = (await personWithToken(h.db, `bundle-approver-${kind}@warden.test`, "approver")).token;
+    const raw = async (query: string, token?: string) => {
+      const req = new NextRequest(`http://localhost/api/v1/audit/bundle${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+      return H(bundleRoute.GET)(req, { params: Promise.resolve({}) });
+    };
+    expect((await raw("")).status).toBe(401);
+    expect((await raw("", approver)).status).toBe(403);
+    for (const bad of ["?from=yesterday", "?from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z"]) {
+      const r = await raw(bad, auditor);
+      expect(r.status, bad).toBe(400);
+      expect((await r.json()).error.code).toBe("validation_failed");
+    }
+    const ok = await raw("", auditor);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("content-disposition")).toMatch(/^attachment; filename=".+"$/);
+    const lines = (await ok.text()).trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines[0]).toMatchObject({ format: "warden-audit-bundle/1" });
+    expect(lines.some((l) => "event" in l)).toBe(true);
+    expect(lines[lines.length - 1]).toHaveProperty("range");
+  });
+
 });
