@@ -13,6 +13,17 @@ test.describe("auditor", () => {
     await page.getByRole("button", { name: "Verify chain" }).click();
     await expect(page.getByText(/Chain intact — [\d,]+ events/)).toBeVisible({ timeout: 30_000 });
   });
+
+  test("sees the signed log: a checkpoint signed by this server's key, and that no witness is configured", async ({ page }) => {
+    await page.goto("/audit");
+    const panel = page.getByRole("region", { name: "Signed log" });
+    await expect(panel).toBeVisible();
+    // The checkpointer signs within its first interval after start; the panel refreshes itself.
+    await expect(panel.getByText("signed", { exact: true })).toBeVisible({ timeout: 30_000 });
+    await expect(panel.getByTestId("checkpoint-size")).toHaveText(/^[\d,]+ events, /);
+    await expect(panel.getByText("none configured")).toBeVisible();
+    await expect(panel.getByRole("list", { name: "Not covered" })).toContainText("No witness is configured");
+  });
 });
 
 test.describe("analyst", () => {
