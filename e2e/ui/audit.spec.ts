@@ -23,6 +23,12 @@ test.describe("auditor", () => {
     await expect(panel.getByTestId("checkpoint-size")).toHaveText(/^[\d,]+ events, /);
     await expect(panel.getByText("none configured")).toBeVisible();
     await expect(panel.getByRole("list", { name: "Not covered" })).toContainText("No witness is configured");
+
+    // An early event (long since in a checkpoint) shows its inclusion proof, checked in the browser.
+    await page.goto("/audit?toSeq=100");
+    await page.getByRole("table").locator("tbody tr").first().getByRole("button", { name: /Details of event/ }).click();
+    await page.getByRole("button", { name: "Show inclusion proof" }).click();
+    await expect(page.getByTestId("inclusion-proof").getByRole("status")).toHaveText(/^Verified in this browser: leaf [\d,]+ of the signed checkpoint of [\d,]+ events, \d+ hashes up to its root\.$/);
   });
 });
 

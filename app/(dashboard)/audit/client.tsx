@@ -22,6 +22,7 @@ import { useListQuery, type InitialPage } from "@/lib/client/use-list-query";
 import type { AuditPage, AuditRow } from "@/lib/db/queries/audit";
 import { shortId } from "@/lib/utils";
 import { formatCount, formatDuration } from "@/lib/format";
+import { EventProof } from "./event-proof";
 
 // Filters that arrive by link (or from the verify result) rather than from the filter bar; an
 // actor or agent the pickers already show is not repeated here.
@@ -322,6 +323,7 @@ function EventDialog({ row, onClose }: { row: AuditRow | null; onClose: () => vo
               <h3 className="text-sm font-medium">Detail</h3>
               <pre className="max-h-80 overflow-auto rounded-md border bg-muted/40 p-3 font-mono text-xs">{JSON.stringify(row.detail, null, 2)}</pre>
             </div>
+            <EventProof key={row.id} eventId={row.id} />
           </>
         ) : null}
       </DialogContent>
