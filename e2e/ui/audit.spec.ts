@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { stateFile } from "../helpers";
 
@@ -12,6 +14,23 @@ test.describe("auditor", () => {
     await expect(page).toHaveURL(/actorKind=person/);
     await page.getByRole("button", { name: "Verify chain" }).click();
     await expect(page.getByText(/Chain intact — [\d,]+ events/)).toBeVisible({ timeout: 30_000 });
+  });
+
+  test("downloads an evidence bundle that warden-audit can read: signed checkpoints, events, a range proof", async ({ page }) => {
+    await page.goto("/audit");
+    const link = page.getByRole("link", { name: "Download evidence bundle" });
+    await expect(link).toBeVisible();
+    const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+    const file = await download.path();
+    const lines = fs.readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines[0]).toMatchObject({ format: "warden-audit-bundle/1" });
+    expect(lines.some((l) => typeof l.checkpoint === "string")).toBe(true);
+    expect(lines.filter((l) => l.event).length).toBeGreaterThan(0);
+    expect(lines[lines.length - 1]).toHaveProperty("range");
+    // And the offline verifier, run as a reader would, finds it intact.
+    const verified = spawnSync(process.execPath, ["sdk/audit/warden-audit.mjs", "verify", file, "--quiet"], { encoding: "utf8", timeout: 60_000 });
+    expect(verified.status, verified.stdout + verified.stderr).toBe(0);
+    expect(verified.stdout).toMatch(/intact/);
   });
 
   test("sees the signed log: a checkpoint signed by this server's key, and that no witness is configured", async ({ page }) => {
