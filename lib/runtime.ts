@@ -40,7 +40,7 @@ export class Runtime {
     this.background.push(stop);
   }
 
-  /** A value computed once per runtime (e.g. the session-signing key); a failure is retried. */
+  /** A value computed once per runtime (e.g. the audit log's signing configuration); a failure is retried. */
   memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
     let p = this.memos.get(key) as Promise<T> | undefined;
     if (!p) {
