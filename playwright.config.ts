@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import { defineConfig } from "@playwright/test";
+import { cosignatureVerifier, generateSigner } from "./lib/audit/log/note";
 
 // Run through `npm run test:e2e` (scripts/e2e.mjs), which creates a fresh database, builds if
 // needed and passes E2E_DATABASE_URL here.
@@ -7,6 +9,16 @@ const baseURL = `http://127.0.0.1:${PORT}`;
 // A second instance on the embedded database (PGlite), exactly as `npm run demo` runs it.
 export const EMBEDDED_PORT = PORT + 1;
 const embeddedURL = `http://127.0.0.1:${EMBEDDED_PORT}`;
+
+// The Postgres instance's audit log is witnessed by the embedded one over HTTP
+// (c2sp.org/tlog-witness), as one Warden witnesses another in production. Fixed test-only keys,
+// derived from a label, so every process that loads this file configures the same pair.
+const testKey = (name: string, label: string) => generateSigner(name, createHash("sha256").update(label).digest());
+export const E2E_LOG_KEY = testKey("warden.local/audit", "warden e2e audit log key");
+export const E2E_WITNESS_KEY = testKey("warden.e2e/witness", "warden e2e witness key");
+// Every instance the tests start on the Postgres database signs as one log, with one key.
+process.env.WARDEN_AUDIT_KEY = E2E_LOG_KEY.secretText;
+const EMBEDDED_LOG_KEY = testKey("warden.e2e/embedded-audit", "warden e2e embedded audit log key");
 
 const chromium = {
   browserName: "chromium" as const,
@@ -55,6 +67,8 @@ export default defineConfig({
         WARDEN_SIMULATOR: "0",
         // Detectors and the sweeper every 2 s, so tests see their findings promptly.
         WARDEN_SWEEP_SECONDS: "2",
+        WARDEN_WITNESS_URL: `${embeddedURL}/api/v1/witness`,
+        WARDEN_WITNESS_KEY: cosignatureVerifier(E2E_WITNESS_KEY).text,
         NEXTAUTH_URL: baseURL,
         NODE_ENV: "production",
       },
@@ -71,6 +85,11 @@ export default defineConfig({
         WARDEN_DATA_DIR: process.env.E2E_DATA_DIR ?? ".data-e2e",
         PORT: String(EMBEDDED_PORT),
         WARDEN_DEMO: "1",
+        WARDEN_AUDIT_KEY: EMBEDDED_LOG_KEY.secretText,
+        WARDEN_AUDIT_ORIGIN: EMBEDDED_LOG_KEY.name,
+        WARDEN_WITNESS_NAME: "warden.e2e/witness",
+        WARDEN_WITNESS_SIGNING_KEY: E2E_WITNESS_KEY.secretText,
+        WARDEN_WITNESS_LOG_KEYS: E2E_LOG_KEY.text,
         NEXTAUTH_URL: embeddedURL,
         NODE_ENV: "production",
       },

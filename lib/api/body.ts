@@ -35,7 +35,8 @@ export function parseJsonText<S extends z.ZodType>(text: string, schema: S): z.i
   return parseWith(schema, data);
 }
 
-async function readLimited(req: Request, maxBytes: number): Promise<string> {
+/** Reads a body as UTF-8 text up to `maxBytes`; more is refused (payload_too_large) without reading it all. */
+export async function readLimited(req: Request, maxBytes: number): Promise<string> {
   if (!req.body) return "";
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -26,7 +26,8 @@ export const DETECTORS: Record<keyof typeof FINDING_REFS, { name: string; how: s
   activity_burst: { name: "Activity burst detector", how: "Raises a finding when an agent's calls per minute jump far above its usual rate.", runs: "sweeper" },
   audit_log_broken: { name: "Audit log integrity check", how: "Raises a critical finding when an audit event no longer links to the one before it, so the trail was changed in the database.", runs: "audit-log" },
   audit_log_rolled_back: { name: "Audit log rollback check", how: "Raises a critical finding and refuses to sign when the log no longer extends its last signed or witnessed checkpoint (a rollback, cut or rewrite).", runs: "audit-log" },
-  audit_witness_unreachable: { name: "Audit witness check", how: "Raises a finding and records a gap in the log when a checkpoint could not be copied to its witness.", runs: "audit-log" },
+  audit_witness_unreachable: { name: "Audit witness check", how: "Raises a finding and records a gap in the log when a checkpoint could not be copied to its witness folder or cosigned by its HTTP witness; resolves it when the witness has caught up.", runs: "audit-log" },
+  witnessed_log_inconsistent: { name: "Witnessed log consistency check", how: "As a witness for another log, refuses to cosign and raises a critical finding when that log presents a checkpoint that does not extend the one cosigned before.", runs: "audit-log" },
   unchecked_tool_call: { name: "Unchecked tool call detector", how: "Raises a finding when an agent's own traces (OTLP) show a tool call that never asked Warden for a decision.", runs: "sweeper" },
 };
 

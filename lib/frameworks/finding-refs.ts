@@ -22,4 +22,6 @@ export const FINDING_REFS: Record<string, string[]> = {
   audit_log_broken: ["NIST-AI-RMF:MEASURE-2.8", "NIST-AI-RMF:MANAGE-4.3", "CSA-MAESTRO:L5"],
   audit_log_rolled_back: ["NIST-AI-RMF:MEASURE-2.8", "NIST-AI-RMF:MANAGE-4.3", "CSA-MAESTRO:L5"],
   audit_witness_unreachable: ["NIST-AI-RMF:MEASURE-2.8", "CSA-MAESTRO:L5"],
+  // Seen as a witness for another log: it presented a checkpoint that rewrites what was cosigned.
+  witnessed_log_inconsistent: ["NIST-AI-RMF:MEASURE-2.8", "NIST-AI-RMF:MANAGE-4.3", "CSA-MAESTRO:L5"],
 };

@@ -1,17 +1,19 @@
 import { BadInput } from "./checkpoints";
 import { verifyBundle, verifyDatabase, type VerifyOptions } from "./run";
 
-// `warden-audit verify <bundle> | --database-url <url> [--witness <folder>] [--public-key <file>]…`
+// `warden-audit verify <bundle> | --database-url <url> [--witness <folder>] [--public-key <file>]…
+// [--witness-key <file>]…` (each witness key: its checkpoints' cosignatures must verify, and at
+// least one checkpoint must carry one)
 // Exit 0: intact. 1: the log is not intact (the output names where). 2: the input could not be
 // checked (unreadable, malformed, unreachable) — always one line, never a stack trace.
 
-const USAGE = "usage: warden-audit verify (<bundle-file> | --database-url <url>) [--witness <folder>] [--public-key <file>]... [--quiet]";
+const USAGE = "usage: warden-audit verify (<bundle-file> | --database-url <url>) [--witness <folder>] [--public-key <file>]... [--witness-key <file>]... [--quiet]";
 
 type Args = VerifyOptions & { bundle?: string; databaseUrl?: string };
 
 function parseArgs(argv: string[]): Args {
   if (argv[0] !== "verify") throw new BadInput(USAGE);
-  const a: Args = { publicKeys: [] };
+  const a: Args = { publicKeys: [], witnessKeys: [] };
   for (let i = 1; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -22,6 +24,7 @@ function parseArgs(argv: string[]): Args {
     if (arg === "--database-url") a.databaseUrl = value();
     else if (arg === "--witness") a.witness = value();
     else if (arg === "--public-key") a.publicKeys.push(value());
+    else if (arg === "--witness-key") a.witnessKeys!.push(value());
     else if (arg === "--quiet") a.quiet = true;
     else if (arg.startsWith("--") || a.bundle !== undefined) throw new BadInput(`unexpected argument "${arg}"\n${USAGE}`);
     else a.bundle = arg;

@@ -34,9 +34,13 @@ export async function readDbLog(client: pg.Client): Promise<DbLog> {
   if (!(await tableExists(client, "audit_events"))) throw new BadInput("the database has no audit_events table: not a Warden database");
   const checkpoints: SignedCheckpoint[] = [];
   if (await tableExists(client, "audit_checkpoints")) {
-    const r = await client.query<{ size: string; note: string }>("select size::text, note from audit_checkpoints order by audit_checkpoints.size");
+    // Witness cosignatures kept beside them (audit_witness_cosignatures) join their notes, as in a bundle.
+    const cosigs = (await tableExists(client, "audit_witness_cosignatures"))
+      ? ", coalesce((select string_agg(w.signature || E'\\n', '' order by w.witness) from audit_witness_cosignatures w where w.size = audit_checkpoints.size), '') as cosigs"
+      : ", '' as cosigs";
+    const r = await client.query<{ size: string; note: string; cosigs: string }>(`select size::text, note${cosigs} from audit_checkpoints order by audit_checkpoints.size`);
     for (const row of r.rows) {
-      const c = readCheckpoint(row.note, `audit_checkpoints (size ${row.size})`, "database");
+      const c = readCheckpoint(row.note + row.cosigs, `audit_checkpoints (size ${row.size})`, "database");
       if (String(c.size) !== row.size) throw new BadInput(`garbled checkpoint in audit_checkpoints: the row of size ${row.size} holds a note of size ${c.size}`);
       checkpoints.push(c);
     }

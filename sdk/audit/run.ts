@@ -7,11 +7,12 @@ import { connect, readDbLog, streamDbEvents } from "./database";
 import { EventCheck } from "./events";
 import { describeBad, fmt, judgeCheckpoints, render, span, type Verdict } from "./judge";
 import { Progress } from "./progress";
+import { judgeCosignatures } from "./cosigned";
 
 // The two verifications end to end: read the trusted keys and witness copies, stream the events
 // through the checks, then judge every checkpoint against the tree the events give.
 
-export type VerifyOptions = { witness?: string; publicKeys: string[]; quiet?: boolean };
+export type VerifyOptions = { witness?: string; publicKeys: string[]; witnessKeys?: string[]; quiet?: boolean };
 export type Outcome = { text: string; ok: boolean };
 
 function trustNote(t: Trust, v: Verdict) {
@@ -27,6 +28,7 @@ function eventProblems(ev: EventCheck, v: Verdict) {
 
 export async function verifyDatabase(url: string, o: VerifyOptions): Promise<Outcome> {
   const given = readKeyFiles(o.publicKeys);
+  const witnessKeys = readKeyFiles(o.witnessKeys ?? []);
   const witness = o.witness ? readWitness(o.witness) : { checkpoints: [], keys: [] };
   const client = await connect(url);
   try {
@@ -40,10 +42,11 @@ export async function verifyDatabase(url: string, o: VerifyOptions): Promise<Out
     eventProblems(ev, v);
     const origin = log.checkpoints[0]?.origin ?? witness.checkpoints[0]?.origin ?? null;
     judgeCheckpoints(all, trust, origin, (m) => (m > ev.count ? "missing" : ev.roots.get(m)!), ev, v);
+    const cosigned = judgeCosignatures(log.checkpoints, witnessKeys, v);
     trustNote(trust, v);
     if (all.length === 0) v.notes.push("no checkpoint yet: only the hash chain was checked");
     const seqs = ev.firstSeq === null ? "" : ` (seq ${span(ev.firstSeq, ev.lastSeq!)})`;
-    return render(v, `${fmt(ev.count)} events${seqs}, ${fmt(log.checkpoints.length)} stored and ${fmt(witness.checkpoints.length)} witnessed checkpoints match the tree`);
+    return render(v, [`${fmt(ev.count)} events${seqs}, ${fmt(log.checkpoints.length)} stored and ${fmt(witness.checkpoints.length)} witnessed checkpoints match the tree`, ...cosigned].join("; "));
   } finally {
     await client.end().catch(() => {});
   }
@@ -57,6 +60,7 @@ function rethrow(err: unknown): never {
 
 export async function verifyBundle(path: string, o: VerifyOptions): Promise<Outcome> {
   const given = readKeyFiles(o.publicKeys);
+  const witnessKeys = readKeyFiles(o.witnessKeys ?? []);
   const witness = o.witness ? readWitness(o.witness) : { checkpoints: [], keys: [] };
   const b = await openBundle(path);
   try {
@@ -116,8 +120,9 @@ export async function verifyBundle(path: string, o: VerifyOptions): Promise<Outc
     judgeCheckpoints(cps, trust, h.origin, (m) => rootAt(m), log, v);
     const witnessed = witness.checkpoints;
     judgeCheckpoints(witnessed, trust, h.origin, (m) => rootAt(m, witnessed.find((c) => c.size === m)), log, v);
+    const cosigned = judgeCosignatures(cps, witnessKeys, v);
     trustNote(trust, v);
-    return render(v, `${fmt(ev.count)} events (leaves ${span(h.firstLeaf, Math.max(h.firstLeaf, end - 1))}), ${fmt(cps.length)} checkpoints and ${fmt(witnessed.length)} witness copies consistent with the tree of ${fmt(h.treeSize)}`);
+    return render(v, [`${fmt(ev.count)} events (leaves ${span(h.firstLeaf, Math.max(h.firstLeaf, end - 1))}), ${fmt(cps.length)} checkpoints and ${fmt(witnessed.length)} witness copies consistent with the tree of ${fmt(h.treeSize)}`, ...cosigned].join("; "));
   } finally {
     b.close();
   }

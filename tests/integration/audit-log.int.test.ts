@@ -55,7 +55,7 @@ describe.each(DB_KINDS)("the verifiable audit log on %s", (kind) => {
   beforeAll(async () => {
     h = await openTestDatabase(kind);
     witnessDir = fs.mkdtempSync(path.join(os.tmpdir(), "warden-witness-"));
-    log = { db: h.db, signer: generateSigner("warden.test/audit", randomBytes(32)), witnessDir, clock: h.clock };
+    log = { db: h.db, signer: generateSigner("warden.test/audit", randomBytes(32)), witnessDir, witnesses: [], clock: h.clock };
   });
   afterAll(async () => {
     await h?.close();
@@ -174,6 +174,32 @@ describe.each(DB_KINDS)("the verifiable audit log on %s", (kind) => {
     expect(s.latest).toMatchObject({ size, keyId: other.keyId, trusted: false });
     expect(s.latest!.problem).toMatch(/not signed by a trusted key/);
     expect(s.gaps.join(" ")).toMatch(/not trusted/);
+  });
+
+  it("records a gap while the witness folder cannot be written, keeps signing, and closes it when the folder is back", async () => {
+    // The folder replaced by a plain file (an unmounted volume does much the same): every write fails.
+    const blocked = path.join(witnessDir, "..", `${path.basename(witnessDir)}-blocked`);
+    fs.writeFileSync(blocked, "not a folder");
+    const gapLog = { ...log, witnessDir: blocked };
+    const gapActions = async (action: string) => rows<{ detail: Record<string, unknown> }>(await h.db.execute(sql`select detail from audit_events where action = ${action} and detail->>'witness' = ${blocked}`));
+    try {
+      await recordAuditMany(h.db, events(5, "gap-1"));
+      const a = await checkpointNow(gapLog);
+      expect(a.kind).toBe("signed");
+      await recordAuditMany(h.db, events(5, "gap-2"));
+      expect((await checkpointNow(gapLog)).kind).toBe("signed");
+      expect(await gapActions("audit.witness_unreachable")).toHaveLength(1);
+      const open = (await openFindings(h, "audit_witness_unreachable")).filter((f) => f.detail.witness === blocked);
+      expect(open).toEqual([expect.objectContaining({ severity: "high" })]);
+    } finally {
+      fs.rmSync(blocked, { force: true });
+    }
+    await recordAuditMany(h.db, events(5, "gap-3"));
+    const back = await checkpointNow(gapLog);
+    expect(back.kind === "signed" && back.witnessError).toBeNull();
+    expect((await openFindings(h, "audit_witness_unreachable")).filter((f) => f.detail.witness === blocked)).toHaveLength(0);
+    expect(await gapActions("audit.witness_caught_up")).toHaveLength(1);
+    fs.rmSync(blocked, { recursive: true, force: true });
   });
 
   it("refuses to sign a log restored from an older backup, and raises audit_log_rolled_back", async () => {

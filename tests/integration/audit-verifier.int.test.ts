@@ -65,7 +65,7 @@ describe.each(DB_KINDS)("warden-audit verify on %s", (kind) => {
     h = await openTestDatabase(kind);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "warden-verifier-"));
     witness = path.join(tmp, "witness");
-    log = { db: h.db, signer: generateSigner("warden.test/audit", randomBytes(32)), witnessDir: witness, clock: h.clock };
+    log = { db: h.db, signer: generateSigner("warden.test/audit", randomBytes(32)), witnessDir: witness, witnesses: [], clock: h.clock };
     // Three checkpoints: 10, 20 and 30 events (plus whatever the template already holds).
     for (const tag of ["a", "b", "c"]) {
       await recordAuditMany(h.db, events(10, tag));

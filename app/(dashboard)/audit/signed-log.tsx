@@ -68,7 +68,25 @@ export function SignedLogStatus({ initial }: { initial: AuditLogStatus | null })
           {formatCount(s.lag.events)} events{s.lag.seconds !== null ? `, checkpoint ${formatCount(s.lag.seconds)} s old` : ""}
         </dd>
         <dt className="text-muted-foreground">Witness</dt>
-        <dd>{s.witness.folder ? `${s.witness.folder} (newest: ${s.witness.newestSize === null ? "none" : formatCount(s.witness.newestSize)})` : "none configured"}</dd>
+        <dd>
+          {!s.witness.folder && s.witness.http.length === 0 && "none configured"}
+          {s.witness.folder && (
+            <div>
+              Folder {s.witness.folder} (newest: {s.witness.newestSize === null ? "none" : formatCount(s.witness.newestSize)})
+            </div>
+          )}
+          {s.witness.http.map((w) => (
+            <div key={w.url}>
+              {w.name} at <span className="break-all font-mono text-xs">{w.url}</span> (cosigned: {w.cosignedSize === null ? "none" : formatCount(w.cosignedSize)}
+              {w.cosignedAt && (
+                <>
+                  , <Time value={w.cosignedAt} />
+                </>
+              )}
+              )
+            </div>
+          ))}
+        </dd>
       </dl>
       {bad && (
         <Alert variant="destructive" className="mt-2">

@@ -8,8 +8,11 @@ import { overTiles } from "./store";
 import { trustedCheckpoint } from "./trusted";
 import { newestWitnessed, witnessKeys, writeWitnessCopy } from "./witness-folder";
 
+/** An HTTP witness (c2sp.org/tlog-witness): its submission prefix and its cosignature key. */
+export type HttpWitness = { url: string; verifier: Verifier };
+
 /** What the checkpointer needs: the database, the signing key, where witness copies go, a clock. */
-export type AuditLog = { db: Db; signer: Signer; witnessDir: string | null; clock: Clock };
+export type AuditLog = { db: Db; signer: Signer; witnessDir: string | null; witnesses: HttpWitness[]; clock: Clock };
 
 export type StoredCheckpoint = typeof auditCheckpoints.$inferSelect;
 
@@ -40,6 +43,7 @@ export const newestCheckpoint = async (db: Executor) =>
  * tree cannot grow between the check and the signature.
  */
 export async function checkpoint(log: AuditLog): Promise<CheckpointResult> {
+  let folderError: string | null = null;
   const result = await log.db.transaction(async (tx): Promise<CheckpointResult> => {
     const [state] = await tx.select().from(auditLogState).where(eq(auditLogState.id, 1)).for("update");
     const size = state?.size ?? 0;
@@ -47,7 +51,14 @@ export async function checkpoint(log: AuditLog): Promise<CheckpointResult> {
     if (stored && stored.size === size) return { kind: "unchanged", checkpoint: stored };
     const refs: { size: number; root: Buffer; source: string }[] = [];
     if (stored) refs.push({ size: stored.size, root: stored.root, source: "the newest stored checkpoint" });
-    const witnessed = log.witnessDir ? newestWitnessed(log.witnessDir) : null;
+    // A folder that cannot be read (unmounted, replaced by a file) is a witness not reached: it
+    // must not stop the signing, and the stored checkpoint is still checked above.
+    let witnessed = null;
+    try {
+      witnessed = log.witnessDir ? newestWitnessed(log.witnessDir) : null;
+    } catch (err) {
+      folderError = `cannot read it: ${(err as Error).message}`;
+    }
     if (witnessed) {
       const t = trustedCheckpoint(witnessed.note, trustedKeys(log), log.signer.name);
       if (!t.ok) return { kind: "rolled_back", reference: { size: witnessed.size, source: witnessed.file }, treeSize: size, problem: `the witness copy is ${t.problem}` };
@@ -73,5 +84,5 @@ export async function checkpoint(log: AuditLog): Promise<CheckpointResult> {
   } catch (err) {
     return { ...result, witnessError: (err as Error).message };
   }
-  return result;
+  return folderError ? { ...result, witnessError: folderError } : result;
 }

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { generateSigner } from "./note";
-import { DEFAULT_ORIGIN, loadSigningKey } from "./signing-key";
+import { DEFAULT_ORIGIN, DEFAULT_WITNESS_NAME, loadSigningKey, loadWitnessKey } from "./signing-key";
 import { newestWitnessed, noteFileName, witnessKeys, writeWitnessCopy } from "./witness-folder";
 
 const dirs: string[] = [];
@@ -14,6 +14,21 @@ const tmp = () => {
   return d;
 };
 afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+describe("loadWitnessKey", () => {
+  it("generates a witness key of its own beside the audit key, named WARDEN_WITNESS_NAME", () => {
+    const dir = tmp();
+    const log = loadSigningKey({ WARDEN_DATA_DIR: dir });
+    const w = loadWitnessKey({ WARDEN_DATA_DIR: dir });
+    expect(w.name).toBe(DEFAULT_WITNESS_NAME);
+    expect(w.keyId).not.toBe(log.keyId);
+    expect(fs.statSync(path.join(dir, "witness-signing.key")).mode & 0o777).toBe(0o600);
+    expect(loadWitnessKey({ WARDEN_DATA_DIR: dir }).keyId).toBe(w.keyId);
+    const named = generateSigner("acme/witness", randomBytes(32));
+    expect(loadWitnessKey({ WARDEN_WITNESS_SIGNING_KEY: named.secretText, WARDEN_WITNESS_NAME: "acme/witness" }).keyId).toBe(named.keyId);
+    expect(() => loadWitnessKey({ WARDEN_WITNESS_SIGNING_KEY: named.secretText })).toThrow(/WARDEN_WITNESS_NAME/);
+  });
+});
 
 describe("loadSigningKey", () => {
   it("generates the key file once (mode 0600) under WARDEN_DATA_DIR, then reads it back", () => {

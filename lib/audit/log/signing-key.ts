@@ -22,9 +22,26 @@ export function loadSigningKey(env: Env = process.env): Signer {
   return signer;
 }
 
-export function defaultKeyPath(env: Env): string {
+export function defaultKeyPath(env: Env, file = "audit-signing.key"): string {
   const dir = env.WARDEN_DATA_DIR && env.WARDEN_DATA_DIR !== ":memory:" ? env.WARDEN_DATA_DIR : ".data";
-  return path.resolve(dir, "audit-signing.key");
+  return path.resolve(dir, file);
+}
+
+export const DEFAULT_WITNESS_NAME = "warden.local/witness";
+
+/**
+ * The key this Warden cosigns other logs' checkpoints with when it serves as their witness
+ * (POST /api/v1/witness/add-checkpoint): WARDEN_WITNESS_SIGNING_KEY, else the file
+ * WARDEN_WITNESS_SIGNING_KEY_FILE, else `<data folder>/witness-signing.key`, generated on first
+ * use. A key of its own, not the audit log's: c2sp.org/tlog-cosignature requires a distinct key
+ * per cosigner, and a log must not witness itself with its own key.
+ */
+export function loadWitnessKey(env: Env = process.env): Signer {
+  const name = env.WARDEN_WITNESS_NAME || DEFAULT_WITNESS_NAME;
+  const given = env.WARDEN_WITNESS_SIGNING_KEY ?? (env.WARDEN_WITNESS_SIGNING_KEY_FILE ? fs.readFileSync(env.WARDEN_WITNESS_SIGNING_KEY_FILE, "utf8") : undefined);
+  const signer = given !== undefined ? parseSigner(given) : keyFile(defaultKeyPath(env, "witness-signing.key"), name);
+  if (signer.name !== name) throw new Error(`the witness signing key is named "${signer.name}", but the witness's name is "${name}" (WARDEN_WITNESS_NAME)`);
+  return signer;
 }
 
 function keyFile(file: string, origin: string): Signer {

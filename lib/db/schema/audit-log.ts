@@ -61,3 +61,35 @@ export const auditLogKeys = pgTable("audit_log_keys", {
   verifier: text("verifier").notNull(),
   firstUsedAt: tz("first_used_at").notNull().defaultNow(),
 });
+
+/**
+ * Cosignatures HTTP witnesses returned for this log's checkpoints (c2sp.org/tlog-witness), one
+ * row per witness key and size (append-only, like the checkpoints). The newest size per witness
+ * is what the next add-checkpoint request names as "old".
+ */
+export const auditWitnessCosignatures = pgTable(
+  "audit_witness_cosignatures",
+  {
+    /** The witness's cosignature verifier key (name+hash+base64). */
+    witness: text("witness").notNull(),
+    size: bigint("size", { mode: "number" }).notNull(),
+    /** The note signature line, to append to the checkpoint's note. */
+    signature: text("signature").notNull(),
+    cosignedAt: tz("cosigned_at").notNull(),
+    receivedAt: tz("received_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.witness, t.size] })],
+);
+
+/**
+ * When this Warden is a witness for other logs (POST /api/v1/witness/add-checkpoint): the
+ * latest checkpoint it cosigned per log origin. Checked and replaced under the row's lock, so two
+ * requests cannot roll it back (the race c2sp.org/tlog-witness describes).
+ */
+export const witnessedLogs = pgTable("witnessed_logs", {
+  origin: text("origin").primaryKey(),
+  size: bigint("size", { mode: "number" }).notNull(),
+  root: bytea("root").notNull(),
+  note: text("note").notNull(),
+  updatedAt: tz("updated_at").notNull().defaultNow(),
+});

@@ -12,6 +12,7 @@ import { auditCheckpoints, auditEvents, auditLogKeys, auditLogTiles } from "@/li
 import { parseWith, type RequestMeta } from "@/lib/domain/request";
 import { conflict, invalid } from "@/lib/errors";
 import { checkpointNow } from "./checkpoint";
+import { cosignaturesOf } from "./witness";
 
 // The evidence bundle (warden-audit-bundle/1, docs/audit-log.md): the events of a period with the
 // checkpoints that cover them, the consistency proofs between those, and a range proof, so that
@@ -80,8 +81,10 @@ export async function startEvidenceBundle(log: AuditLog, opts: BundleOptions) {
     JSON.stringify({ format: BUNDLE_FORMAT, origin, from: period.from, to: period.to, createdAt, firstLeaf, endLeaf, treeSize }),
     JSON.stringify({ keys }),
   ];
+  // Each note with the witnesses' cosignatures appended: `warden-audit --witness-key` checks them.
+  const cosigs = await cosignaturesOf(db, cps.map((c) => c.size));
   for (let i = 0; i < cps.length; i++) {
-    head.push(JSON.stringify({ checkpoint: cps[i].note }));
+    head.push(JSON.stringify({ checkpoint: cps[i].note + (cosigs.get(cps[i].size) ?? []).map((l) => `${l}\n`).join("") }));
     if (i + 1 < cps.length) {
       const [m, n] = [cps[i].size, cps[i + 1].size];
       head.push(JSON.stringify({ consistency: { from: m, to: n, proof: b64(await overTiles(db, (t) => consistencyProof(t, m, n))) } }));

@@ -1,51 +1,64 @@
-import { checkpoint, type AuditLog, type CheckpointResult } from "@/lib/audit/log/checkpointer";
-import { recordAudit } from "@/lib/audit/record";
+import { checkpoint, type AuditLog, type CheckpointResult, type StoredCheckpoint } from "@/lib/audit/log/checkpointer";
 import { raiseFinding } from "../findings/raise";
 import { runSequencer } from "./sequence";
+import { witnessDown, witnessUp } from "./witness-gaps";
+import { submitToWitness, type WitnessOutcome } from "./witness";
 
 const BY = "audit log checkpointer";
 
+export type CheckpointRun = CheckpointResult & { witnesses: { url: string; outcome: WitnessOutcome }[] };
+
 /**
  * A checkpoint now (report exports, the timer): sequences what is committed, then signs the tree
- * if it grew. A tree that does not extend the last signed or witnessed one is refused and raises
- * the critical finding audit_log_rolled_back; a witness copy that could not be written is an
- * audit event and a finding, and blocks nothing (the next checkpoint's copy catches up).
+ * if it grew, then brings every witness up to the newest checkpoint. A tree that does not extend
+ * the last signed or witnessed one is refused and raises the critical finding
+ * audit_log_rolled_back; a witness that cannot be reached blocks nothing: the start of the gap is
+ * an audit event and a finding, and when a later checkpoint reaches it the gap's end is an audit
+ * event and the finding resolves (docs/audit-log.md § Witnesses).
  */
-export async function checkpointNow(log: AuditLog): Promise<CheckpointResult> {
+export async function checkpointNow(log: AuditLog): Promise<CheckpointRun> {
   const now = new Date(log.clock.now());
   await runSequencer(log.db, now, { wait: true });
   const r = await checkpoint(log);
   if (r.kind === "rolled_back") {
-    const finding = {
-      kind: "audit_log_rolled_back",
-      severity: "critical" as const,
-      title: `The audit log was rolled back or rewritten: ${r.problem}`,
-      key: `audit-log:rolled-back:${r.reference.size}`,
-      detail: { treeSize: r.treeSize, checkpointSize: r.reference.size, checkpointSource: r.reference.source, problem: r.problem },
-    };
-    await log.db.transaction((tx) => raiseFinding(tx, finding, now, BY));
-  } else if (r.kind === "signed" && r.witnessError) {
-    await log.db.transaction(async (tx) => {
-      await recordAudit(tx, {
-        actor: { kind: "system", label: BY },
-        action: "audit.witness_unreachable",
-        detail: { witness: log.witnessDir, size: r.checkpoint.size, error: r.witnessError },
-      });
-      await raiseFinding(
-        tx,
-        {
-          kind: "audit_witness_unreachable",
-          severity: "high",
-          title: `Checkpoints are not reaching the witness folder ${log.witnessDir}`,
-          key: `audit-log:witness:${log.witnessDir}`,
-          detail: { witness: log.witnessDir, size: r.checkpoint.size, error: r.witnessError },
-        },
-        now,
-        BY,
-      );
-    });
+    await rolledBack(log, now, r.reference.size, r.reference.source, r.treeSize, r.problem);
+    return { ...r, witnesses: [] };
   }
-  return r;
+  if (log.witnessDir && r.kind === "signed") {
+    const where = { kind: "folder" as const, id: log.witnessDir };
+    if (r.witnessError) await witnessDown(log.db, now, where, r.checkpoint.size, r.witnessError);
+    else await witnessUp(log.db, now, where, r.checkpoint.size);
+  }
+  // Also when nothing new was signed: a witness that missed the last checkpoint catches up.
+  const witnesses = r.checkpoint ? await bringWitnessesUp(log, now, r.checkpoint) : [];
+  return { ...r, witnesses };
+}
+
+async function bringWitnessesUp(log: AuditLog, now: Date, cp: StoredCheckpoint) {
+  const out: CheckpointRun["witnesses"] = [];
+  for (const w of log.witnesses) {
+    const outcome = await submitToWitness(log, w, cp).catch((err): WitnessOutcome => ({ kind: "unreachable", error: (err as Error).message }));
+    out.push({ url: w.url, outcome });
+    const where = { kind: "http" as const, id: w.url };
+    if (outcome.kind === "cosigned") await witnessUp(log.db, now, where, cp.size);
+    else if (outcome.kind === "unreachable" || outcome.kind === "refused") await witnessDown(log.db, now, where, cp.size, outcome.error);
+    else if (outcome.kind === "inconsistent") {
+      const problem = `the witness ${w.url} ${outcome.error}`;
+      await rolledBack(log, now, outcome.witnessSize ?? cp.size, w.url, cp.size, problem);
+    }
+  }
+  return out;
+}
+
+async function rolledBack(log: AuditLog, now: Date, referenceSize: number, source: string, treeSize: number, problem: string) {
+  const finding = {
+    kind: "audit_log_rolled_back",
+    severity: "critical" as const,
+    title: `The audit log was rolled back or rewritten: ${problem}`,
+    key: `audit-log:rolled-back:${referenceSize}`,
+    detail: { treeSize, checkpointSize: referenceSize, checkpointSource: source, problem },
+  };
+  await log.db.transaction((tx) => raiseFinding(tx, finding, now, BY));
 }
 
 /**

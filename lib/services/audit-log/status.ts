@@ -2,6 +2,7 @@ import { count, eq, gt } from "drizzle-orm";
 import { newestCheckpoint, trustedKeys, type AuditLog } from "@/lib/audit/log/checkpointer";
 import { trustedCheckpoint } from "@/lib/audit/log/trusted";
 import { newestWitnessed } from "@/lib/audit/log/witness-folder";
+import { lastCosigned } from "./witness";
 import { auditEvents, auditLogState } from "@/lib/db/schema";
 
 export type AuditLogStatus = {
@@ -20,7 +21,12 @@ export type AuditLogStatus = {
   tree: { size: number; lastSeq: number };
   /** Events written since the latest checkpoint, and its age in seconds. */
   lag: { events: number; seconds: number | null };
-  witness: { folder: string | null; newestSize: number | null; http: null };
+  witness: {
+    folder: string | null;
+    newestSize: number | null;
+    /** HTTP witnesses (c2sp.org/tlog-witness): the newest size each cosigned, and when. */
+    http: { url: string; name: string; keyId: string; cosignedSize: number | null; cosignedAt: string | null }[];
+  };
   /** What is not covered, in words, for the Audit page (empty when all is well). */
   gaps: string[];
 };
@@ -43,8 +49,14 @@ export async function auditLogStatus(log: AuditLog): Promise<AuditLogStatus> {
   } catch (err) {
     gaps.push(`The witness folder ${witnessDir} cannot be read: ${(err as Error).message}`);
   }
-  if (!witnessDir) gaps.push("No witness is configured (WARDEN_WITNESS_DIR): checkpoints are kept only in this database, which can be restored from an older backup unnoticed.");
-  else if (cp && witnessed !== cp.size) gaps.push(`The witness folder's newest checkpoint is ${witnessed ?? "none"}, not the latest (${cp.size}).`);
+  const http = [];
+  for (const w of log.witnesses) {
+    const last = await lastCosigned(db, w);
+    http.push({ url: w.url, name: w.verifier.name, keyId: w.verifier.keyId, cosignedSize: last?.size ?? null, cosignedAt: last?.cosignedAt.toISOString() ?? null });
+    if (cp && last?.size !== cp.size) gaps.push(`The witness ${w.url} has cosigned ${last ? `up to ${last.size}` : "no checkpoint"}, not the latest (${cp.size}).`);
+  }
+  if (!witnessDir && http.length === 0) gaps.push("No witness is configured (WARDEN_WITNESS_DIR or WARDEN_WITNESS_URL): checkpoints are kept only in this database, which can be restored from an older backup unnoticed.");
+  else if (witnessDir && cp && witnessed !== cp.size) gaps.push(`The witness folder's newest checkpoint is ${witnessed ?? "none"}, not the latest (${cp.size}).`);
   if (!cp) gaps.push("No checkpoint has been signed yet.");
   if (problem) gaps.push(`The latest checkpoint is not trusted: ${problem}.`);
   const now = log.clock.now();
@@ -54,7 +66,7 @@ export async function auditLogStatus(log: AuditLog): Promise<AuditLogStatus> {
     latest: cp && { size: cp.size, root: cp.root.toString("base64"), createdAt: cp.createdAt.toISOString(), keyId: cp.keyId, trusted: problem === null, problem },
     tree,
     lag: { events: tree.size - (cp?.size ?? 0) + Number(unsequenced), seconds: cp ? Math.max(0, Math.round((now - cp.createdAt.getTime()) / 1000)) : null },
-    witness: { folder: witnessDir, newestSize: witnessed, http: null },
+    witness: { folder: witnessDir, newestSize: witnessed, http },
     gaps,
   };
 }
