@@ -15,6 +15,15 @@ test("runs on the embedded database with the demo fleet", async ({ page, request
   await expect(page.getByRole("table").locator("tbody tr").first()).toBeVisible();
 });
 
+test("a fresh install with no witness still signs its log, and says plainly that nothing is witnessed", async ({ page }) => {
+  await signInAs(page, "auditor");
+  await page.goto("/audit");
+  const panel = page.getByRole("region", { name: "Signed log" });
+  await expect(panel.getByText("signed", { exact: true })).toBeVisible({ timeout: 30_000 });
+  await expect(panel.getByText("none configured")).toBeVisible();
+  await expect(panel.getByRole("list", { name: "Not covered" })).toContainText("No witness is configured");
+});
+
 test("a second process on the same data folder is refused, not silently corrupting it", async () => {
   test.setTimeout(90_000);
   const child = spawn("npx", ["next", "start", "-p", String(Number(new URL(test.info().project.use.baseURL!).port) + 10), "-H", "127.0.0.1"], {

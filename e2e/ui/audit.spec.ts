@@ -1,6 +1,8 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
+import { cosignatureVerifier } from "../../lib/audit/log/note";
+import { E2E_WITNESS_KEY } from "../../playwright.config";
 import { stateFile } from "../helpers";
 
 test.describe("auditor", () => {
@@ -28,20 +30,23 @@ test.describe("auditor", () => {
     expect(lines.filter((l) => l.event).length).toBeGreaterThan(0);
     expect(lines[lines.length - 1]).toHaveProperty("range");
     // And the offline verifier, run as a reader would, finds it intact.
-    const verified = spawnSync(process.execPath, ["sdk/audit/warden-audit.mjs", "verify", file, "--quiet"], { encoding: "utf8", timeout: 60_000 });
+    // The checkpoints carry the witness instance's cosignatures, checked against its published key.
+    const witnessKey = `${file}.witness.pub`;
+    fs.writeFileSync(witnessKey, `${cosignatureVerifier(E2E_WITNESS_KEY).text}\n`);
+    const verified = spawnSync(process.execPath, ["sdk/audit/warden-audit.mjs", "verify", file, "--witness-key", witnessKey, "--quiet"], { encoding: "utf8", timeout: 60_000 });
     expect(verified.status, verified.stdout + verified.stderr).toBe(0);
-    expect(verified.stdout).toMatch(/intact/);
+    expect(verified.stdout).toMatch(/^intact: .*cosigned by warden\.e2e\/witness up to [\d,]+ events/);
   });
 
-  test("sees the signed log: a checkpoint signed by this server's key, and that no witness is configured", async ({ page }) => {
+  test("sees the signed log: a checkpoint signed by this server's key, cosigned by the other instance as its witness", async ({ page }) => {
     await page.goto("/audit");
     const panel = page.getByRole("region", { name: "Signed log" });
     await expect(panel).toBeVisible();
     // The checkpointer signs within its first interval after start; the panel refreshes itself.
     await expect(panel.getByText("signed", { exact: true })).toBeVisible({ timeout: 30_000 });
     await expect(panel.getByTestId("checkpoint-size")).toHaveText(/^[\d,]+ events, /);
-    await expect(panel.getByText("none configured")).toBeVisible();
-    await expect(panel.getByRole("list", { name: "Not covered" })).toContainText("No witness is configured");
+    // playwright.config.ts makes the embedded instance this one's HTTP witness.
+    await expect(panel.getByTestId("http-witness")).toHaveText(/^warden\.e2e\/witness at http:\/\/127\.0\.0\.1:\d+\/api\/v1\/witness \(cosigned: [\d,]+, .+\)$/, { timeout: 30_000 });
 
     // An early event (long since in a checkpoint) shows its inclusion proof, checked in the browser.
     await page.goto("/audit?toSeq=100");

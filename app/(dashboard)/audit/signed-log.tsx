@@ -76,7 +76,7 @@ export function SignedLogStatus({ initial }: { initial: AuditLogStatus | null })
             </div>
           )}
           {s.witness.http.map((w) => (
-            <div key={w.url}>
+            <div key={w.url} data-testid="http-witness">
               {w.name} at <span className="break-all font-mono text-xs">{w.url}</span> (cosigned: {w.cosignedSize === null ? "none" : formatCount(w.cosignedSize)}
               {w.cosignedAt && (
                 <>
