@@ -62,6 +62,10 @@ export async function addCheckpoint(w: Witness, body: string): Promise<WitnessRe
     return text(400, `${(err as Error).message}\n`);
   }
   const now = new Date(w.clock.now());
+  // Refusals that do not depend on the stored state (malformed, unknown log, untrusted key) are
+  // answered before touching the database: the endpoint is open to anyone.
+  const early = judgeAddCheckpoint(req, w.logKeys, null, w.signer, Math.floor(now.getTime() / 1000));
+  if (early.status === 400 || early.status === 403 || early.status === 404) return text(early.status, early.body);
   return w.db.transaction(async (tx) => {
     const origin = /^(.*)\n/.exec(req.note)?.[1] ?? "";
     const [state] = await tx.select().from(witnessedLogs).where(eq(witnessedLogs.origin, origin)).for("update");
