@@ -81,8 +81,8 @@ module.exports = {
     {
       name: "errors-know-no-layer",
       severity: "error",
-      comment: "lib/errors.ts is imported by every layer (services, routes, the data layer); it must import none of them.",
-      from: { path: "^lib/(errors|canonical-json)\\.ts$" },
+      comment: "lib/errors.ts (and the other base modules: canonical JSON, storable text) is imported by every layer (services, routes, the data layer, lib/policy); it must import none of them.",
+      from: { path: "^lib/(errors|canonical-json|storable)\\.ts$" },
       to: { path: "^(lib|app|components)/" },
     },
     {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { findUnstorable } from "@/lib/storable";
 import { argumentsDigest, redactedPreview } from "./arguments";
 
 describe("tool-call arguments", () => {
@@ -20,5 +21,12 @@ describe("tool-call arguments", () => {
     expect(JSON.stringify(redactedPreview(deep))).toContain("<object>");
     const wide = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`k${i}`, i]));
     expect(Object.keys(redactedPreview(wide) as object)).toHaveLength(51);
+  });
+
+  it("keeps keys Postgres can store: NUL and lone surrogates, sent or left by the cut, become U+FFFD", () => {
+    const long = `${"k".repeat(99)}😀`; // the cut at 100 splits the emoji
+    const p = redactedPreview({ ["a\u0000"]: 1, ["b\ud800"]: 2, [long]: 3 }) as Record<string, unknown>;
+    expect(Object.keys(p)).toEqual(["a\ufffd", "b\ufffd", `${"k".repeat(99)}\ufffd`]);
+    expect(findUnstorable(p)).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { canonicalJson } from "@/lib/canonical-json";
+import { toStorable } from "@/lib/storable";
 
 // Tool-call arguments can hold anything (customer data, secrets pasted into a prompt). Warden
 // keeps a digest to tie a decision to exact arguments, and a preview that shows their shape
@@ -22,8 +23,9 @@ export function redactedPreview(args: unknown, depth = 0): unknown {
     if (depth >= MAX_DEPTH) return "<object>";
     const out: Record<string, unknown> = {};
     const keys = Object.keys(args as object);
-    // Keys are kept, so they must be storable: Postgres jsonb cannot hold NUL.
-    for (const k of keys.slice(0, MAX_PREVIEW_KEYS)) out[k.slice(0, 100).replaceAll("\u0000", "\ufffd")] = redactedPreview((args as Record<string, unknown>)[k], depth + 1);
+    // Keys are kept, so they must be storable: Postgres jsonb holds neither NUL nor a lone
+    // surrogate (which the cut at 100 can also leave).
+    for (const k of keys.slice(0, MAX_PREVIEW_KEYS)) out[toStorable(k.slice(0, 100))] = redactedPreview((args as Record<string, unknown>)[k], depth + 1);
     if (keys.length > MAX_PREVIEW_KEYS) out["…"] = `<${keys.length - MAX_PREVIEW_KEYS} more keys>`;
     return out;
   }

@@ -53,6 +53,8 @@
  */
 import { z } from "zod";
 import { DomainError, type FieldError } from "@/lib/errors";
+import { notStoredAsGiven } from "@/lib/domain/request";
+import { findUnstorable } from "@/lib/storable";
 import type { DiffEntry, Reason } from "@/lib/db/schema/decisions";
 import type { AgentCaller } from "../machine/authenticate";
 import type { AuthorizeResult } from "../decisions/authorize";
@@ -66,6 +68,13 @@ export type EvaluationsSemantic = (typeof EVALUATIONS_SEMANTICS)[number];
 
 // ---------------------------------------------------------------------------------------------
 // AuthZEN request shapes (structure only; unknown fields are dropped by zod objects).
+
+/**
+ * The body as read (lib/api/body.ts readJson): checked by parseEvaluation(s) below, not by
+ * parseWith. Only the mapped Warden input is ever stored, so that is what must be storable text
+ * (toWarden); a NUL in a property Warden ignores is no reason to refuse.
+ */
+export const authzenBody = notStoredAsGiven(z.unknown());
 
 const requiredString = z.string({ error: (iss) => (iss.input === undefined ? "is required" : "must be a string") });
 const objectError = { error: (iss: { input?: unknown }) => (iss.input === undefined ? "is required" : "must be an object") };
@@ -211,6 +220,11 @@ export function toWarden(e: EvaluationRequest): { ok: true; value: WardenEvaluat
       const message = (field === "connector" || field === "tool") && !i.message.startsWith(field) ? `${field}: ${i.message}` : i.message;
       issues.push({ path, message });
     }
+  }
+  if (action.success) {
+    // Text Postgres cannot store (lib/storable.ts), reported where it came from; arguments are digested.
+    const bad = findUnstorable(action.data, ["arguments"]);
+    if (bad) issues.push({ path: FIELD_PATHS[bad.path] ?? ["resource"], message: bad.message });
   }
   if (issues.length || !action.success || !sid.success) return { ok: false, issues };
   return { ok: true, value: { subject: e.subject, input: { sessionId: sid.data, action: action.data } } };

@@ -2,8 +2,8 @@ import { z } from "zod";
 
 const segment = /^[a-z0-9][a-z0-9_\-/]*$/;
 
-// Postgres text cannot hold NUL: refused here with a clear 400.
-const text = (max: number) => z.string().min(1).max(max).refine((s) => !s.includes("\u0000"), "must not contain NUL characters");
+// Text Postgres cannot store (NUL, lone surrogates) is refused by parseWith's guard (lib/storable.ts).
+const text = (max: number) => z.string().min(1).max(max);
 
 /** POST /api/v1/credentials from an agent: a credential for one task (its session). */
 export const issueJitSchema = z.object({

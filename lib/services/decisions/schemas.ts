@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { notStoredAsGiven } from "@/lib/domain/request";
 import { SENSITIVITIES } from "@/lib/policy/sensitivity";
 
 const name = (what: string) =>
@@ -9,8 +10,8 @@ const name = (what: string) =>
     .max(120)
     .regex(/^[a-z0-9][a-z0-9_\-/]*$/, `${what}: lower-case letters, digits, '-', '_' or '/'`);
 
-// Postgres text cannot hold NUL: refused here with a clear 400, not failed at the write.
-const text = (max: number) => z.string().max(max).refine((s) => !s.includes("\u0000"), "must not contain NUL characters");
+// Text Postgres cannot store (NUL, lone surrogates) is refused by parseWith's guard (lib/storable.ts).
+const text = (max: number) => z.string().max(max);
 
 export const actionSchema = z.object({
   connector: name("connector"),
@@ -22,10 +23,14 @@ export const actionSchema = z.object({
   arguments: z.unknown().optional(),
 });
 
-export const authorizeSchema = z.object({
-  sessionId: z.uuid(),
-  action: actionSchema,
-});
+// Arguments are digested and only their shape is kept (lib/policy/arguments.ts): any JSON will do.
+export const authorizeSchema = notStoredAsGiven(
+  z.object({
+    sessionId: z.uuid(),
+    action: actionSchema,
+  }),
+  ["action.arguments"],
+);
 
 export type AuthorizeInput = z.infer<typeof authorizeSchema>;
 export type ActionInput = z.infer<typeof actionSchema>;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { argumentsDigest } from "@/lib/policy/arguments";
-import { anyValue, classify, isSensitiveKey, mapExportRequest, redactAttributes } from "./otlp";
+import { parseWith } from "@/lib/domain/request";
+import { findUnstorable } from "@/lib/storable";
+import { anyValue, classify, exportRequestSchema, isSensitiveKey, mapExportRequest, redactAttributes } from "./otlp";
 
 const T = "0af7651916cd43dd8448eb211c80319c";
 const S = (n: number) => n.toString(16).padStart(16, "0");
@@ -78,6 +80,17 @@ describe("mapping an export request", () => {
     expect(tool).toMatchObject({ kind: "tool_call", tool: "issues", parentSpanId: S(1), sessionClaim: SID, decisionClaim: null, status: "error" });
     expect(tool.attributes["service.name"]).toBe("release-bot");
     expect(tool.endedAt?.getTime()).toBe(1_750_000_000_502);
+  });
+
+  it("passes parseWith's guard with any text in spans, and keeps only storable text (NUL and lone surrogates become U+FFFD)", () => {
+    const body = req(span(1, `execute_tool ${"t".repeat(199)}😀`, { "gen_ai.operation.name": "execute_tool", ["k\u0000"]: "v\ud800", "gen_ai.tool.name": `${"n".repeat(199)}😀` }, { status: { code: 2, message: "bad\u0000" } }));
+    const r = mapExportRequest(parseWith(exportRequestSchema, body));
+    expect(r.spans).toHaveLength(1);
+    expect(findUnstorable(r.spans[0])).toBeNull();
+    expect(r.spans[0].attributes["k\ufffd"]).toBe("v\ufffd");
+    expect(r.spans[0].tool).toBe(`${"n".repeat(199)}\ufffd`);
+    // An unknown field of the envelope is dropped (and not looked at), as in any body.
+    expect(() => parseWith(exportRequestSchema, { resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ spans: [] }] }], ["\u0000"]: 1 })).not.toThrow();
   });
 
   it("accepts an empty request", () => {

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { notStoredAsGiven } from "@/lib/domain/request";
 import { argumentsDigest, redactedPreview } from "@/lib/policy/arguments";
+import { toStorable } from "@/lib/storable";
 import type { SpanKind } from "@/lib/db/schema/telemetry";
 
 // OTLP/HTTP JSON (ExportTraceServiceRequest) → spans in Warden's terms, following the
@@ -10,17 +12,24 @@ export const MAX_SPANS_PER_REQUEST = 5000;
 const MAX_STRING = 512;
 const MAX_DEPTH = 6;
 
-/** The envelope only; each span is checked on its own so one bad span does not sink the batch. */
-export const exportRequestSchema = z.object({
-  resourceSpans: z
-    .array(
-      z.object({
-        resource: z.object({ attributes: z.array(z.unknown()).optional() }).nullish(),
-        scopeSpans: z.array(z.object({ spans: z.array(z.unknown()).nullish() })).nullish(),
-      }),
-    )
-    .nullish(),
-});
+/**
+ * The envelope only; each span is checked on its own so one bad span does not sink the batch.
+ * Spans and attributes are not stored as sent: every kept string is clipped and made storable
+ * (NUL and lone surrogates become U+FFFD) by the mapping below, so parseWith's guard leaves them.
+ */
+export const exportRequestSchema = notStoredAsGiven(
+  z.object({
+    resourceSpans: z
+      .array(
+        z.object({
+          resource: z.object({ attributes: z.array(z.unknown()).optional() }).nullish(),
+          scopeSpans: z.array(z.object({ spans: z.array(z.unknown()).nullish() })).nullish(),
+        }),
+      )
+      .nullish(),
+  }),
+  ["resourceSpans.*.resource.attributes", "resourceSpans.*.scopeSpans.*.spans"],
+);
 export type ExportRequest = z.infer<typeof exportRequestSchema>;
 
 const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-fA-F]{${n}}$`), `${n} hex digits`);
@@ -123,7 +132,7 @@ export function redactValue(value: unknown): { redacted: true; digest: string | 
 export function redactAttributes(attrs: Record<string, unknown>, prefix = "", depth = 0): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(attrs)) {
-    const key = k.slice(0, 256).replaceAll("\u0000", "\ufffd");
+    const key = toStorable(k.slice(0, 256));
     const path = prefix ? `${prefix}.${key}` : key;
     out[key] = redactOne(path, v, depth);
   }
@@ -143,7 +152,8 @@ function redactOne(path: string, v: unknown, depth: number): unknown {
   return v;
 }
 
-const clip = (s: string) => (s.length > MAX_STRING ? `${s.slice(0, MAX_STRING)}…` : s).replaceAll("\u0000", "\ufffd");
+// Storable once cut: a cut can split a surrogate pair.
+const clip = (s: string, max = MAX_STRING) => toStorable(s.length > max ? `${s.slice(0, max)}…` : s);
 const str = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim() : null);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const uuidOrNull = (v: unknown) => (typeof v === "string" && UUID.test(v.trim()) ? v.trim().toLowerCase() : null);
@@ -175,7 +185,7 @@ export function classify(name: string, attrs: Record<string, unknown>): { kind: 
   if (isTool) {
     const tool = str(attrs["gen_ai.tool.name"]) ?? str(attrs["mcp.tool.name"]) ?? str(execMatch?.[1]) ?? str(mcpMatch?.[1]);
     const connector = str(attrs["warden.connector"]) ?? str(attrs["mcp.server.name"]) ?? str(attrs["server.address"]);
-    return { kind: "tool_call", tool: tool && clip(tool).slice(0, 200), connector: connector && clip(connector).slice(0, 200) };
+    return { kind: "tool_call", tool: tool && toStorable(clip(tool).slice(0, 200)), connector: connector && toStorable(clip(connector).slice(0, 200)) };
   }
   if (op === "invoke_agent" || /^invoke_agent(\s|$)/.test(name.trim())) return { kind: "agent_turn", tool: null, connector: null };
   return { kind: "other", tool: null, connector: null };
@@ -214,7 +224,7 @@ export function mapExportRequest(req: ExportRequest): { spans: MappedSpan[]; rej
           traceId: s.traceId.toLowerCase(),
           spanId: s.spanId.toLowerCase(),
           parentSpanId: s.parentSpanId ? s.parentSpanId.toLowerCase() : null,
-          name: looksSecret(s.name) ? "<redacted>" : clip(s.name).slice(0, 200),
+          name: looksSecret(s.name) ? "<redacted>" : toStorable(clip(s.name).slice(0, 200)),
           kind,
           tool: tool && looksSecret(tool) ? "<redacted>" : tool,
           connector: connector && looksSecret(connector) ? "<redacted>" : connector,

@@ -1,9 +1,8 @@
-import { z } from "zod";
 import { readJson } from "@/lib/api/body";
 import { withAgent } from "@/lib/api/with-agent";
 import { decisionDeps } from "@/lib/runtime";
 import { evaluateOne } from "@/lib/services/authzen/evaluate";
-import { parseEvaluation } from "@/lib/services/authzen/map";
+import { authzenBody, parseEvaluation } from "@/lib/services/authzen/map";
 
 // OpenID AuthZEN 1.0 Access Evaluation API (default path /access/v1/evaluation). The PEP
 // authenticates as the agent, like the machine API. A deny is HTTP 200 with decision: false;
@@ -11,6 +10,6 @@ import { parseEvaluation } from "@/lib/services/authzen/map";
 const MAX_BODY = 64 * 1024;
 
 export const POST = withAgent(async ({ req, agent, meta }) => {
-  const evaluation = parseEvaluation(await readJson(req, z.unknown(), MAX_BODY));
+  const evaluation = parseEvaluation(await readJson(req, authzenBody, MAX_BODY));
   return evaluateOne({ ...(await decisionDeps()), agent, meta }, evaluation);
 });
