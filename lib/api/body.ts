@@ -1,6 +1,7 @@
 import type { z } from "zod";
-import { parseWith } from "@/lib/domain/request";
+import { parseWith, validationError } from "@/lib/domain/request";
 import { DomainError } from "@/lib/errors";
+import { unstorableReason } from "@/lib/storable";
 
 export { parseWith } from "@/lib/domain/request";
 
@@ -58,6 +59,23 @@ export async function readLimited(req: Request, maxBytes: number): Promise<strin
 export function readQuery<S extends z.ZodType>(req: Request, schema: S): z.infer<S> {
   const params = Object.fromEntries(new URL(req.url).searchParams);
   return parseWith(schema, params);
+}
+
+/**
+ * Every API request's query string, whether or not its route parses it with readQuery, meets the
+ * storable-text guard parseWith applies to bodies (lib/storable.ts): `?q=%00` is a 400 naming
+ * `q`, not a 500 from the query. The route wrappers (withPerson, withAgent) call it; path
+ * parameters need nothing more, since each is an id that is not found unless it is a UUID.
+ */
+export function checkQuery(url: string) {
+  const q = url.indexOf("?");
+  if (q < 0 || q === url.length - 1) return;
+  for (const [name, value] of new URLSearchParams(url.slice(q + 1))) {
+    const badName = unstorableReason(name);
+    if (badName) throw validationError([{ path: "(query)", message: `has a parameter name that ${badName}` }]);
+    const bad = unstorableReason(value);
+    if (bad) throw validationError([{ path: name, message: bad }]);
+  }
 }
 
 /**

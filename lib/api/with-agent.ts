@@ -2,6 +2,7 @@ import type { NextRequest } from "next/server";
 import { getRuntime } from "@/lib/runtime";
 import { authenticateAgent, type AgentCaller } from "@/lib/services/machine/authenticate";
 import { DomainError } from "@/lib/errors";
+import { checkQuery } from "./body";
 import { errorResponse, json, requestMeta, type RequestMeta } from "./with-person";
 
 export type AgentContext<P> = { req: NextRequest; agent: AgentCaller; params: P; meta: RequestMeta };
@@ -24,6 +25,7 @@ export function withAgent<P = Record<string, string>>(
       const authorization = req.headers.get("authorization");
       const agent = await (opts.decision ? rt.agentAuth.authenticate(authorization, meta.ip) : authenticateAgent(rt.db, authorization, meta.ip));
       if (!("id" in agent)) throw new DomainError("unauthenticated", "Agent credentials were not accepted");
+      checkQuery(req.url);
       const params = ((await routeCtx?.params) ?? {}) as P;
       const out = await handler({ req, agent, params, meta });
       return out instanceof Response ? out : json(out, 200, meta);

@@ -3,6 +3,7 @@ import { personFromApiToken, personFromSessionCookie, type Person } from "@/lib/
 import { can, type Capability } from "@/lib/policy/roles";
 import { sessionCookieName } from "@/lib/auth/secret";
 import { DomainError, isDomainError } from "@/lib/errors";
+import { checkQuery } from "./body";
 import { errorBody, statusOf } from "./errors";
 import { requestMeta, type RequestMeta } from "./meta";
 
@@ -78,6 +79,7 @@ export function withPerson<P = Record<string, string>>(
       if (person.mustChangePassword && !new URL(req.url).pathname.startsWith("/api/v1/me")) {
         throw new DomainError("forbidden", "Change your one-time password first (POST /api/v1/me/password)");
       }
+      checkQuery(req.url);
       const params = ((await routeCtx?.params) ?? {}) as P;
       const out = await handler({ req, person, params, meta });
       return out instanceof Response ? out : json(out, 200, meta);

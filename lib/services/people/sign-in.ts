@@ -5,6 +5,7 @@ import { clearFailures, isLockedOut, noteFailure } from "@/lib/auth/rate-limit";
 import { dummyHash, verifyPassword } from "@/lib/auth/password";
 import { getUserCredentialsByEmail } from "@/lib/db/queries/users";
 import { users } from "@/lib/db/schema";
+import { toStorable } from "@/lib/storable";
 
 export type SignInResult = { id: string; email: string; name: string; role: string; epoch: number } | null;
 
@@ -13,7 +14,8 @@ export type SignInResult = { id: string; email: string; name: string; role: stri
  * look the same to the caller and take the same time. Every outcome is audited.
  */
 export async function signInWithPassword(db: Db, email: string, password: string, ip: string | null): Promise<SignInResult> {
-  const normalized = String(email ?? "").trim().toLowerCase().slice(0, 320);
+  // Made storable (lib/storable.ts): an address with a NUL is no one's, refused like any unknown one.
+  const normalized = toStorable(String(email ?? "").trim().toLowerCase().slice(0, 320));
   const keys = [`email:${normalized}`, ...(ip ? [`ip:${ip}`] : [])];
   if (!normalized || !password || isLockedOut(keys)) {
     await recordAudit(db, {
