@@ -1,6 +1,7 @@
 import { GroupWriter } from "@/lib/audit/group-writer";
 import { systemClock, type Clock } from "@/lib/clock";
-import { defaultOpenOptions, openDatabase, type DatabaseHandle, type Db } from "@/lib/db/client";
+import { DatabaseAvailability } from "@/lib/db/availability";
+import { defaultOpenOptions, openDatabase, ping, type DatabaseHandle, type Db } from "@/lib/db/client";
 import { ChangeFeed } from "@/lib/realtime/hub";
 import type { DecisionDeps } from "@/lib/services/decisions/authorize";
 import { FactCache } from "@/lib/services/decisions/facts";
@@ -20,6 +21,8 @@ export class Runtime {
   readonly facts: FactCache;
   readonly agentAuth: AgentAuthCache;
   readonly feed: ChangeFeed;
+  /** Whether the database answers, as refused requests tell it: the log says an outage once. */
+  readonly availability: DatabaseAvailability;
   private background: (() => void)[] = [];
   private memos = new Map<string, Promise<unknown>>();
 
@@ -33,6 +36,8 @@ export class Runtime {
     this.facts = new FactCache(handle.db, clock);
     this.agentAuth = new AgentAuthCache(handle.db, clock);
     this.feed = new ChangeFeed(handle);
+    // Real time, not the runtime clock: the log reports how long an outage really lasted.
+    this.availability = new DatabaseAvailability(() => ping(handle.db));
   }
 
   /** Background work (sweeper, webhook dispatcher, demo traffic), stopped by close(). */
@@ -56,6 +61,7 @@ export class Runtime {
   /** Stops background work and waits until every submitted decision is committed. */
   async quiesce(): Promise<void> {
     for (const stop of this.background.splice(0)) stop();
+    this.availability.stop();
     this.policies.stop();
     await this.writer.drain();
   }
@@ -88,6 +94,11 @@ export function getRuntime(): Runtime | Promise<Runtime> {
     },
   );
   return slot.runtime;
+}
+
+/** The process's runtime if it is open, without opening it (error handlers reporting an outage). */
+export function currentRuntime(): Runtime | undefined {
+  return slot.current;
 }
 
 export async function getDb(): Promise<Db> {

@@ -1,0 +1,58 @@
+import { describe, expect, it, vi } from "vitest";
+import { DatabaseAvailability } from "./availability";
+
+const refusal = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+
+describe("database availability", () => {
+  it("says once that the database is unreachable and once that it is back, with the count refused", async () => {
+    vi.useFakeTimers();
+    try {
+      const lines: [string, string][] = [];
+      let up = false;
+      const probe = vi.fn(async () => {
+        if (!up) throw refusal;
+      });
+      const a = new DatabaseAvailability(probe, { probeMs: 1000, log: (line, level) => lines.push([level, line]) });
+      expect(a.down).toBe(false);
+      for (let i = 0; i < 500; i++) a.refused(refusal);
+      expect(a.down).toBe(true);
+      expect(a.refusedSoFar).toBe(500);
+      expect(lines).toEqual([["error", expect.stringMatching(/^\[warden\] database unreachable \(connect ECONNREFUSED 127\.0\.0\.1:5432\)/)]]);
+      // The probe runs once a second while the database stays away, and says nothing.
+      await vi.advanceTimersByTimeAsync(3000);
+      expect(probe).toHaveBeenCalledTimes(3);
+      expect(lines).toHaveLength(1);
+      a.refused(refusal);
+      up = true;
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(a.down).toBe(false);
+      expect(lines[1]).toEqual(["info", expect.stringMatching(/^\[warden\] database reachable again after 4\.\d s; 501 requests refused meanwhile$/)]);
+      // No probe once it is back; a new outage is a new pair of lines.
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(probe).toHaveBeenCalledTimes(4);
+      a.refused(refusal);
+      a.reachable();
+      expect(lines.slice(2).map(([, l]) => l)).toEqual([expect.stringMatching(/unreachable/), expect.stringMatching(/1 request refused meanwhile$/)]);
+      a.reachable(); // nothing to end: silent
+      expect(lines).toHaveLength(4);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("stops probing when stopped", async () => {
+    vi.useFakeTimers();
+    try {
+      const probe = vi.fn(async () => {
+        throw refusal;
+      });
+      const a = new DatabaseAvailability(probe, { log: () => {} });
+      a.refused(refusal);
+      a.stop();
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(probe).not.toHaveBeenCalled();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
