@@ -3,6 +3,7 @@ import { authorize } from "@/lib/services/decisions/authorize";
 import type { AuthorizeInput } from "@/lib/services/decisions/schemas";
 import { DomainError as ApiError } from "@/lib/errors";
 import { ERROR_STATUS, errorBody } from "./errors";
+import { refusedForOutage, unavailableDecision, unavailableHeaders } from "./unavailable";
 import type { RequestMeta } from "./meta";
 
 // Bodies hold one tool call; arguments are digested, so 64 KiB is plenty.
@@ -13,7 +14,8 @@ export type Answer = { status: number; body: unknown; headers: Record<string, st
 /**
  * POST /api/v1/authorize, independent of the HTTP stack: the Next route (dev server) and the
  * node:http machine listener (production, lib/api/machine-listener.ts) both answer through it,
- * so the two can never disagree. Agent first, then the body; a deny is a 200.
+ * so the two can never disagree. Agent first, then the body; a deny is a 200. While the database
+ * cannot be reached the answer is a 503 whose body is a deny (warden.unavailable), never a 500.
  */
 export async function answerAuthorize(authorization: string | null, readInput: () => Promise<AuthorizeInput>, meta: RequestMeta): Promise<Answer> {
   const started = performance.now();
@@ -39,12 +41,16 @@ export async function answerAuthorize(authorization: string | null, readInput: (
       return { status: 200, body, headers };
     } catch (err) {
       if (isApiError(err)) throw err; // e.g. an unknown session: 404, nothing was decided
-      // Fail closed: no decision could be recorded, so nothing is allowed.
+      if (refusedForOutage(err)) return unavailable(meta, headers);
+      // Fail closed: no decision could be recorded, so nothing is allowed. Not an outage, so a
+      // bug or a refused write: its cause goes to the log.
       console.error(`[warden] decision ${meta.requestId} could not be recorded:`, err);
       return { status: 200, body: { decision: "deny", reasons: [{ code: "audit.unavailable", message: "The decision could not be recorded" }], decisionId: null }, headers };
     }
   } catch (err) {
     if (!isApiError(err)) {
+      // The database unreachable before anything was decided (the agent's key, the policy set).
+      if (refusedForOutage(err)) return unavailable(meta, headers);
       console.error(`[warden] request ${meta.requestId} failed:`, err);
       return { status: 500, body: errorBody(new ApiError("internal", "Internal error"), meta.requestId), headers };
     }
@@ -53,6 +59,15 @@ export async function answerAuthorize(authorization: string | null, readInput: (
     if (err.code === "payload_too_large") headers.connection = "close"; // do not read the rest
     return { status: ERROR_STATUS[err.code], body: errorBody(err, meta.requestId), headers };
   }
+}
+
+/**
+ * The database cannot be reached: 503 with Retry-After and a body that is itself a deny
+ * (README "When the database is unavailable"). Nothing was decided or recorded; the refusal is
+ * counted and the outage logged once (lib/db/availability.ts), not a stack per request.
+ */
+function unavailable(meta: RequestMeta, headers: Record<string, string>): Answer {
+  return { status: 503, body: unavailableDecision(meta.requestId), headers: { ...headers, ...unavailableHeaders() } };
 }
 
 // Duck-typed: the listener and Next's route bundles each load their own copy of the class.

@@ -1,6 +1,7 @@
 import type { AgentCaller } from "../machine/authenticate";
 import { authorize, type DecisionDeps } from "../decisions/authorize";
-import { errorDecision, fromWarden, isCaller, notCallerDecision, type AuthzenDecision, type EvaluationsSemantic, type ParsedEvaluations, type WardenEvaluation } from "./map";
+import { isDatabaseUnavailable } from "@/lib/db/faults";
+import { errorDecision, fromWarden, isCaller, notCallerDecision, unavailableDecision, type AuthzenDecision, type EvaluationsSemantic, type ParsedEvaluations, type WardenEvaluation } from "./map";
 
 export type EvaluateDeps = DecisionDeps & {
   agent: AgentCaller;
@@ -19,6 +20,8 @@ export async function evaluateOne(deps: EvaluateDeps, e: WardenEvaluation): Prom
   } catch (err) {
     // Unknown or another agent's session: a per-evaluation error, closed (spec "Errors").
     if ((err as { code?: string }).code === "not_found") return errorDecision(404, "Session not found");
+    // The database is unreachable: the route answers the 503 (lib/api/unavailable.ts), once.
+    if (isDatabaseUnavailable(err)) throw err;
     // Fail closed: no decision could be recorded, so nothing is allowed.
     console.error(`[warden] authzen decision ${deps.meta.requestId} could not be recorded:`, err);
     return errorDecision(503, "The decision could not be recorded", [{ code: "audit.unavailable", message: "The decision could not be recorded" }]);
@@ -43,8 +46,18 @@ export function stopsAfter(semantic: EvaluationsSemantic, d: AuthzenDecision): b
 export async function evaluateMany(deps: EvaluateDeps, parsed: ParsedEvaluations): Promise<AuthzenDecision | { evaluations: AuthzenDecision[] }> {
   if (parsed.kind === "single") return evaluateOne(deps, parsed.evaluation);
   const out: AuthzenDecision[] = [];
-  for (const e of parsed.evaluations) {
-    const d = await evaluateOne(deps, e);
+  for (const [i, e] of parsed.evaluations.entries()) {
+    let d: AuthzenDecision;
+    try {
+      d = await evaluateOne(deps, e);
+    } catch (err) {
+      // The database went away: before any decision, the whole request is the 503; after some,
+      // those stand and this one and the rest answer unavailable without being tried (each would
+      // wait on the same outage), so every evaluation still has its answer, in order.
+      if (out.length === 0) throw err;
+      out.push(...parsed.evaluations.slice(i).map(() => unavailableDecision()));
+      break;
+    }
     out.push(d);
     if (stopsAfter(parsed.semantic, d)) break;
   }

@@ -46,6 +46,8 @@
  *   Warden escalate -> { decision: false, context: { decisionId, escalation: { id, status: "pending" },
  *                        reasons, reason_admin, reason_user, diff? } }
  *   unknown/foreign session -> { decision: false, context: { error: { status: 404, message } } }
+ *   database unavailable    -> HTTP 503, Retry-After, { decision: false, context: { error: { status: 503, message },
+ *                              reasons: [{ code: "warden.unavailable", … }], reason_admin, reason_user: { "503": … } } }
  *
  * `decision: true` is only ever Warden's allow. Names (connector, tool, operation) and the
  * property values are checked by Warden's own `actionSchema`; problems are reported under the
@@ -54,6 +56,7 @@
 import { z } from "zod";
 import { DomainError, type FieldError } from "@/lib/errors";
 import { notStoredAsGiven } from "@/lib/domain/request";
+import { UNAVAILABLE_MESSAGE, UNAVAILABLE_REASON } from "@/lib/domain/unavailable";
 import { findUnstorable } from "@/lib/storable";
 import type { DiffEntry, Reason } from "@/lib/db/schema/decisions";
 import type { AgentCaller } from "../machine/authenticate";
@@ -309,6 +312,17 @@ export function fromWarden(r: AuthorizeResult): AuthzenDecision {
 export function notCallerDecision(subject: Subject): AuthzenDecision {
   const reason = { code: "subject.not_caller", message: `The subject ${JSON.stringify(`${subject.type}:${subject.id}`.slice(0, 200))} is not the authenticated agent; an agent can only ask about itself` };
   return falseWith([reason], USER_TEXT.deny);
+}
+
+/**
+ * Warden cannot reach its database: nothing was decided or recorded. The body of the 503 the
+ * AuthZEN endpoints answer then (README "When the database is unavailable"), and the answer to
+ * each evaluation of a batch the outage cut short: `decision: false`, so a PEP reading only the
+ * decision denies.
+ */
+export function unavailableDecision(): AuthzenDecision {
+  const d = errorDecision(503, UNAVAILABLE_MESSAGE, [UNAVAILABLE_REASON]);
+  return { decision: false, context: { ...d.context, reason_user: { "503": "Warden is unavailable; the action is not allowed" } } };
 }
 
 /** A per-evaluation error (Access Evaluations API "Errors"): closed, with the error in context. */

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { and, eq, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
 import { DomainError } from "@/lib/errors";
+import { describeDatabaseFault, isDatabaseUnavailable } from "@/lib/db/faults";
 import type { Db } from "@/lib/db/client";
 import { connectors, credentials } from "@/lib/db/schema";
 
@@ -39,7 +40,10 @@ function adminUrl(cfg: PostgresBackendConfig): string {
 async function withAdmin<T>(cfg: PostgresBackendConfig, fn: (q: (text: string) => Promise<{ rows: Record<string, unknown>[] }>) => Promise<T>): Promise<T> {
   const { Client } = await import("pg");
   const client = new Client({ connectionString: adminUrl(cfg), connectionTimeoutMillis: 5000 });
-  await client.connect();
+  // Said as this backend's fault: left raw, it would read as Warden's own database being down.
+  await client.connect().catch((err) => {
+    throw isDatabaseUnavailable(err) ? new DomainError("unavailable", `The database backend (${cfg.adminUrlEnv}) cannot be reached: ${describeDatabaseFault(err)}`) : err;
+  });
   try {
     return await fn((text) => client.query(text));
   } finally {
