@@ -10,7 +10,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { matchesAction } from "../lib/policy/patterns";
-import type { Action, Decision, Intent } from "../sdk";
+import { UNAVAILABLE, type Action, type Decision, type Intent } from "../sdk";
 import { actionsFor, baseAction, wardenName, type MappingFile, type ToolMapping } from "./mapping";
 import { WardenClient, WardenUnavailable } from "./warden-client";
 
@@ -143,7 +143,9 @@ export class GatewaySession {
         if (d.decision !== "allow") {
           const label = `${action.connector}:${action.tool}.${action.operation}`;
           this.log(`${d.decision} ${label}${action.resource ? ` ${action.resource}` : ""}: ${d.reasons.map((r) => r.code).join(", ")}`);
-          throw new GatewayError(DENIED, `Warden ${d.decision === "deny" ? "denied" : "did not approve"} ${label}: ${d.reasons.map((r) => r.message).join("; ") || "no reason given"}`, {
+          // Warden unavailable or unreachable (reason warden.unavailable) is a deny like any other.
+          const notForwarded = d.reasons.some((r) => r.code === UNAVAILABLE) ? "; the call was not forwarded" : "";
+          throw new GatewayError(DENIED, `Warden ${d.decision === "deny" ? "denied" : "did not approve"} ${label}: ${d.reasons.map((r) => r.message).join("; ") || "no reason given"}${notForwarded}`, {
             decision: d.decision,
             reasons: d.reasons,
             decisionId: d.decisionId,
@@ -232,8 +234,17 @@ export class GatewaySession {
   }
 }
 
+/**
+ * Why a call was not forwarded when Warden gave no decision: unavailable or unreachable (503,
+ * refused, timed out) is a deny, -32001 with the deny in `data`, as the SDK treats it; an answer
+ * that made no sense (a 500, not JSON) is -32603. Either way nothing is forwarded.
+ */
 function unavailable(e: unknown): GatewayError {
   if (e instanceof GatewayError) return e;
+  if (e instanceof WardenUnavailable && e.decision) {
+    const { decision, reasons, decisionId, retryAfterSeconds } = e.decision;
+    return new GatewayError(DENIED, `${e.message}; the call was not forwarded`, { decision, reasons, decisionId, retryAfterSeconds });
+  }
   const message = e instanceof WardenUnavailable ? e.message : `Warden check failed: ${(e as Error)?.message ?? String(e)}`;
   return new GatewayError(INTERNAL, `${message}; the call was not forwarded`);
 }

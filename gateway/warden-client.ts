@@ -1,10 +1,16 @@
 // The gateway's side of Warden's machine API: the SDK (sdk/index.ts) with a timeout on every
 // request and strict checks on every answer. Anything that is not a well-formed answer becomes a
-// WardenUnavailable, and the gateway never forwards a call on one.
-import { Warden, WardenError, type Action, type Decision, type Escalation, type Intent, type Session } from "../sdk";
+// WardenUnavailable, and the gateway never forwards a call on one. Warden unavailable (503) or
+// unreachable or slow is a deny: authorize answers it as one (reason warden.unavailable, from the
+// SDK), and the other calls throw a WardenUnavailable that carries that deny (`decision`).
+import { Warden, WardenError, WardenUnavailable as SdkUnavailable, type Action, type Decision, type Escalation, type Intent, type Session } from "../sdk";
 
 export class WardenUnavailable extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** Set when Warden was unavailable or unreachable rather than answering badly: the deny it stands for. */
+    readonly decision?: Decision,
+  ) {
     super(message);
     this.name = "WardenUnavailable";
   }
@@ -35,6 +41,7 @@ export class WardenClient {
       v = await fn();
     } catch (err) {
       if (signal?.aborted) throw err;
+      if (err instanceof SdkUnavailable) throw new WardenUnavailable(`${err.message} (during ${what})`, err.decision);
       if (err instanceof WardenError) throw new WardenUnavailable(`Warden refused ${what}: HTTP ${err.status} ${err.code}: ${err.message}`);
       const e = err as Error;
       const why = e?.name === "TimeoutError" || e?.name === "AbortError" ? `timed out after ${this.opts.timeoutMs} ms` : `unreachable (${e?.message ?? String(err)})`;

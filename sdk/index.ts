@@ -32,6 +32,8 @@ export type Decision = {
   /** On an allow after an approval: the grant it used. */
   grantId?: string;
   diff?: { field: string; declared: unknown; actual: unknown }[];
+  /** On a deny because Warden was unavailable (reason `warden.unavailable`): when to ask again. */
+  retryAfterSeconds?: number;
 };
 export type Session = { id: string; status: "active" | "pending" | "denied"; intentVersion: number; expiresAt: string; reasons: Reason[]; escalationId?: string };
 export type Escalation = { id: string; status: "pending" | "approved" | "denied" | "expired"; resolution?: string | null; grantId?: string | null };
@@ -56,11 +58,52 @@ export class WardenError extends Error {
   }
 }
 
+/** The reason code of a deny Warden could not decide: it was unavailable or unreachable. */
+export const UNAVAILABLE = "warden.unavailable";
+
+/**
+ * Warden could not answer: it said so (HTTP 503, its database unavailable; 502/504 from a proxy
+ * in front of it) or could not be reached at all (`status` 0: refused, reset, timed out). Thrown
+ * by every call except authorize(), which answers the same situation with `decision` itself (a
+ * deny); guard() throws it as a WardenDenied. A WardenError, so existing handlers still catch it.
+ */
+export class WardenUnavailable extends WardenError {
+  /** The deny this stands for: reason `warden.unavailable`, no decision recorded. */
+  readonly decision: Decision;
+  constructor(
+    status: number,
+    message: string,
+    public retryAfterSeconds?: number,
+    reasons?: Reason[],
+  ) {
+    super(status, "unavailable", message);
+    this.name = "WardenUnavailable";
+    this.decision = { decision: "deny", reasons: reasons?.length ? reasons : [{ code: UNAVAILABLE, message }], decisionId: null, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
+  }
+}
+
 /** Thrown by guard() when Warden does not allow the call; the tool function never ran. */
 export class WardenDenied extends Error {
   constructor(public decision: Decision) {
     super(`Warden ${decision.decision === "escalate" ? "did not approve" : "denied"}: ${decision.reasons.map((r) => r.code).join(", ") || "no reason"}`);
   }
+
+  /** Warden could not decide (unavailable or unreachable): the call may be asked again later. */
+  get unavailable(): boolean {
+    return this.decision.reasons.some((r) => r.code === UNAVAILABLE);
+  }
+}
+
+// Statuses that mean "Warden is not there right now", from Warden (503) or a proxy before it.
+const UNAVAILABLE_STATUS = new Set([502, 503, 504]);
+
+function retryAfter(res: Response): number | undefined {
+  const v = Number(res.headers.get("retry-after"));
+  return Number.isFinite(v) && v >= 0 ? v : undefined;
+}
+
+function isReasonList(v: unknown): v is Reason[] {
+  return Array.isArray(v) && v.length > 0 && v.every((r) => typeof r?.code === "string" && typeof r?.message === "string");
 }
 
 export type WardenOptions = {
@@ -78,13 +121,25 @@ export class Warden {
 
   private async call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
     const token = typeof this.opts.token === "function" ? await this.opts.token() : this.opts.token;
-    const res = await this.fetchImpl(new URL(path, this.opts.baseUrl), {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal,
-    });
-    const data = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+    let res: Response;
+    try {
+      res = await this.fetchImpl(new URL(path, this.opts.baseUrl), {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal,
+      });
+    } catch (err) {
+      if (signal?.aborted) throw err; // the caller gave up: not Warden's doing
+      const e = err as Error;
+      const why = e?.name === "TimeoutError" ? "did not answer in time" : `is unreachable (${(e?.cause as Error)?.message ?? e?.message ?? String(err)})`;
+      throw new WardenUnavailable(0, `Warden ${why}: nothing was decided; treat it as a deny and ask again later`);
+    }
+    const data = (await res.json().catch(() => null)) as { error?: { code: string; message: string }; reasons?: unknown } | null;
+    if (UNAVAILABLE_STATUS.has(res.status)) {
+      const message = data?.error?.message ?? `Warden is unavailable (HTTP ${res.status}): nothing was decided; treat it as a deny and ask again later`;
+      throw new WardenUnavailable(res.status, message, retryAfter(res), isReasonList(data?.reasons) ? data.reasons : undefined);
+    }
     if (!res.ok) throw new WardenError(res.status, data?.error?.code ?? "error", data?.error?.message ?? `HTTP ${res.status}`);
     return data as T;
   }
@@ -98,8 +153,18 @@ export class Warden {
     return this.call("PATCH", `/api/v1/sessions/${encodeURIComponent(sessionId)}/intent`, intent);
   }
 
-  authorize(sessionId: string, action: Action): Promise<Decision> {
-    return this.call("POST", "/api/v1/authorize", { sessionId, action });
+  /**
+   * The decision for one tool call. When Warden is unavailable (503) or unreachable, the answer
+   * is a deny with reason `warden.unavailable` (and `retryAfterSeconds`), never an error to
+   * mistake for something else: the tool must not run. Other failures (401, 400, 404) throw.
+   */
+  async authorize(sessionId: string, action: Action): Promise<Decision> {
+    try {
+      return await this.call<Decision>("POST", "/api/v1/authorize", { sessionId, action });
+    } catch (err) {
+      if (err instanceof WardenUnavailable) return err.decision;
+      throw err;
+    }
   }
 
   /**
@@ -136,8 +201,9 @@ export class Warden {
 
   /**
    * Asks Warden before running `fn`. Allow: runs it. Escalate: waits for a person, then asks
-   * again (the allow after an approval is a new decision that points at the approval). Deny, or
-   * an escalation that is denied or expires: throws WardenDenied and `fn` never runs.
+   * again (the allow after an approval is a new decision that points at the approval). Deny, an
+   * escalation that is denied or expires, or Warden unavailable or unreachable: throws
+   * WardenDenied (`unavailable` true for the last) and `fn` never runs.
    */
   async guard<T>(
     sessionId: string,
@@ -148,7 +214,11 @@ export class Warden {
     let d = await this.authorize(sessionId, action);
     if (d.decision === "escalate" && d.escalationId && opts.waitForApproval !== false) {
       opts.onEscalation?.(d);
-      const e = await this.waitForEscalation(d.escalationId, { timeoutMs: opts.timeoutMs, signal: opts.signal });
+      const e = await this.waitForEscalation(d.escalationId, { timeoutMs: opts.timeoutMs, signal: opts.signal }).catch((err) => {
+        // Warden went away while a person was deciding: as for authorize, a deny.
+        if (err instanceof WardenUnavailable) throw new WardenDenied(err.decision);
+        throw err;
+      });
       if (e.status === "approved") d = await this.authorize(sessionId, action);
     }
     if (d.decision !== "allow") throw new WardenDenied(d);

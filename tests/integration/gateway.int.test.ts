@@ -241,15 +241,18 @@ describe("warden-gateway in front of @modelcontextprotocol/server-filesystem", (
     await client.close();
   });
 
-  it("refuses every call with -32603 when Warden is stopped, and never forwards it", async () => {
+  // Unreachable is a deny (README "When the database is unavailable"): -32001 like any deny,
+  // with reason warden.unavailable in data; it was -32603 before Warden's 503 contract.
+  it("refuses every call as a deny (-32001, warden.unavailable) when Warden is stopped, and never forwards it", async () => {
     const own = await startWarden();
     const { client } = await stdioGateway(own.base);
     const file = path.join(dir, "notes.txt");
     expect(JSON.stringify((await client.callTool({ name: "read_text_file", arguments: { path: file } })).content)).toContain("quarterly");
     await own.stop();
     const err = await mcpError(client.callTool({ name: "read_text_file", arguments: { path: file } }));
-    expect(err.code).toBe(-32603);
+    expect(err.code).toBe(-32001);
     expect(err.message).toMatch(/Warden .*unreachable.*not forwarded/);
+    expect(err.data).toMatchObject({ decision: "deny", decisionId: null, reasons: [{ code: "warden.unavailable" }] });
     await client.close();
   });
 

@@ -1,0 +1,331 @@
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { McpError } from "@modelcontextprotocol/sdk/types.js";
+import { NextRequest } from "next/server";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import * as evaluationRoute from "../../app/access/v1/evaluation/route";
+import * as evaluationsRoute from "../../app/access/v1/evaluations/route";
+import * as agentsRoute from "../../app/api/v1/agents/route";
+import * as escalationRoute from "../../app/api/v1/escalations/[id]/route";
+import * as endRoute from "../../app/api/v1/sessions/[id]/end/route";
+import * as sessionsRoute from "../../app/api/v1/sessions/route";
+import { answerAuthorize } from "../../lib/api/authorize-endpoint";
+import { serveMachineApi } from "../../lib/api/machine-listener";
+import { TestClock } from "../../lib/clock";
+import { openDatabase } from "../../lib/db/client";
+import { connectorCreateSchema } from "@/lib/domain/connectors/schemas";
+import { Runtime, setRuntime } from "../../lib/runtime";
+import { createAgent } from "../../lib/services/agents/create";
+import { issueAgentKey } from "../../lib/services/agents/keys";
+import { createConnector } from "../../lib/services/connectors/create";
+import { authorizeSchema } from "../../lib/services/decisions/schemas";
+import { authenticateAgent, type AgentCaller } from "../../lib/services/machine/authenticate";
+import { ensureGuardrails } from "../../lib/services/policies/guardrails";
+import { openSession } from "../../lib/services/sessions/open";
+import { Warden, WardenDenied, WardenUnavailable } from "../../sdk";
+import { openTestDatabase } from "./db";
+import { startPrivateCluster, type PrivateCluster } from "./private-cluster";
+import { personWithToken } from "./route-helpers";
+
+const system = { actor: { kind: "system" as const, label: "test" } };
+const root = path.resolve(__dirname, "../..");
+const fsServer = path.join(root, "node_modules/@modelcontextprotocol/server-filesystem/dist/index.js");
+const gatewayBin = path.join(root, "gateway/warden-gateway.mjs");
+
+type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+const ROUTES: [string, RegExp, Handler][] = [
+  ["POST", /^\/api\/v1\/sessions$/, sessionsRoute.POST as Handler],
+  ["POST", /^\/api\/v1\/sessions\/(?<id>[^/]+)\/end$/, endRoute.POST as Handler],
+  ["GET", /^\/api\/v1\/escalations\/(?<id>[^/]+)$/, escalationRoute.GET as Handler],
+  ["GET", /^\/api\/v1\/agents$/, agentsRoute.GET as Handler],
+  ["POST", /^\/access\/v1\/evaluation$/, evaluationRoute.POST as Handler],
+  ["POST", /^\/access\/v1\/evaluations$/, evaluationsRoute.POST as Handler],
+];
+
+/** Warden on a real socket, as in production: the node:http decision listener, the rest through the route handlers. */
+async function serveWarden(): Promise<{ base: string; stop: () => Promise<void> }> {
+  const server = http.createServer(async (req, res) => {
+    if (serveMachineApi(req, res)) return;
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const route = ROUTES.find(([m, re]) => m === req.method && re.test(url.pathname));
+    if (!route) return void res.writeHead(404).end();
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
+    const r = await route[2](new NextRequest(url, { method: req.method, headers, body: body.length ? body : undefined }), { params: Promise.resolve({ ...url.pathname.match(route[1])!.groups }) });
+    res.writeHead(r.status, Object.fromEntries(r.headers)).end(Buffer.from(await r.arrayBuffer()));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stop: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Every console line while `fn` runs, with the level it was written at; nothing reaches the terminal. */
+function captureConsole() {
+  const lines: { level: string; text: string }[] = [];
+  const spies = (["error", "warn", "log", "info"] as const).map((level) =>
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+      lines.push({ level, text: args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : typeof a === "string" ? a : JSON.stringify(a))).join(" ") });
+    }),
+  );
+  return { lines, restore: () => spies.forEach((s) => s.mockRestore()) };
+}
+
+async function until<T>(fn: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// The contract of README "When the database is unavailable", against a Postgres of the test's
+// own that it stops and starts: while it is down every decision endpoint answers 503 with
+// Retry-After and a deny (never a 500, never an allow), other endpoints 503, the SDK and the
+// gateway see a deny, and the log says once that the database is unreachable (no stack traces)
+// and once that it is back, with the count refused; then decisions work again by themselves.
+describe("decisions while Postgres is stopped and started again", () => {
+  let cluster: PrivateCluster;
+  let rt: Runtime;
+  let clock: TestClock;
+  let warden: { base: string; stop: () => Promise<void> };
+  let key: string;
+  let admin: string;
+  let sessionId: string;
+  let dir: string;
+  let mcp: Client | undefined;
+
+  beforeAll(async () => {
+    cluster = await startPrivateCluster();
+    const handle = await openDatabase({ kind: "postgres", url: cluster.url, poolSize: 4 });
+    clock = new TestClock();
+    rt = new Runtime(handle, clock);
+    setRuntime(rt);
+    await ensureGuardrails(rt.db);
+    await createConnector(rt.db, system, connectorCreateSchema.parse({ name: "github", displayName: "GitHub", kind: "saas_api", sensitivity: "internal", tools: [{ name: "issues", operations: [{ name: "read", access: "read" }] }] }));
+    await createConnector(rt.db, system, connectorCreateSchema.parse({ name: "filesystem", displayName: "Files", kind: "other", sensitivity: "internal", tools: [{ name: "read_text_file", operations: [{ name: "call", access: "read" }] }] }));
+    const a = await createAgent(rt.db, system, { name: "outage-bot", identityKind: "key", team: "t", purpose: "", riskTier: "medium", envelope: { actions: ["github:*", "filesystem:*"], maxSensitivity: "internal", maxTtlSeconds: 3600 } });
+    key = (await issueAgentKey(rt.db, system, a!.id, { name: "k", expiresInDays: 1 })).secret;
+    admin = (await personWithToken(rt.db, "admin@warden.test", "admin")).token;
+    const caller = (await authenticateAgent(rt.db, `Bearer ${key}`)) as AgentCaller;
+    sessionId = (await openSession(rt.db, caller, { intent: { goal: "triage", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 3600 } }, {})).id;
+    warden = await serveWarden();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "warden-outage-"));
+    fs.writeFileSync(path.join(dir, "notes.txt"), "the quarterly numbers are fine\n");
+  }, 120_000);
+
+  afterAll(async () => {
+    await mcp?.close().catch(() => {});
+    await warden?.stop();
+    setRuntime(undefined);
+    await rt?.close().catch(() => {});
+    cluster?.destroy();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const READ = { connector: "github", tool: "issues", operation: "read" };
+  const authorize = (body: unknown = { sessionId, action: READ }, requestId?: string) =>
+    fetch(`${warden.base}/api/v1/authorize`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...(requestId ? { "x-request-id": requestId } : {}) }, body: JSON.stringify(body) });
+  const authzen = (pathname: string, body: unknown) => fetch(`${warden.base}${pathname}`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  const EVALUATION = { subject: { type: "agent", id: "outage-bot" }, action: { name: "read" }, resource: { type: "tool", id: "github:issues" } };
+  const sdk = () => new Warden({ baseUrl: warden.base, token: key });
+
+  it("decides normally while the database is up", async () => {
+    const r = await authorize();
+    expect(r.status).toBe(200);
+    expect((await r.json()).decision).toBe("allow");
+    expect(await (await authzen("/access/v1/evaluation", { ...EVALUATION, context: { sessionId } })).json()).toMatchObject({ decision: true });
+    const batch = await (await authzen("/access/v1/evaluations", { subject: EVALUATION.subject, context: { sessionId }, evaluations: [EVALUATION, EVALUATION] })).json();
+    expect(batch.evaluations.map((e: { decision: boolean }) => e.decision)).toEqual([true, true]);
+    expect((await sdk().authorize(sessionId, READ)).decision).toBe("allow");
+    // The gateway in front of an MCP server, forwarding while Warden decides.
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [gatewayBin, "--warden-url", warden.base, "--goal", "read notes", "--action", "filesystem:read_text_file.call", "--max-sensitivity", "internal", "--ttl", "600", "--name", "filesystem", "--escalation-timeout", "0", "--timeout", "5000", "--", process.execPath, fsServer, dir],
+      cwd: os.tmpdir(),
+      env: { ...process.env, WARDEN_AGENT_KEY: key } as Record<string, string>,
+      stderr: "pipe",
+    });
+    mcp = new Client({ name: "outage-agent", version: "1.0.0" });
+    await mcp.connect(transport);
+    const read = await mcp.callTool({ name: "read_text_file", arguments: { path: path.join(dir, "notes.txt") } });
+    expect(JSON.stringify(read.content)).toContain("quarterly");
+  });
+
+  it("answers 503 + Retry-After + a deny on every decision endpoint while it is stopped, logs the outage once and its end once", async () => {
+    const log = captureConsole();
+    let refused = 0;
+    try {
+      cluster.stop("fast");
+      const expect503 = (r: Response, what: string) => {
+        expect(r.status, what).toBe(503);
+        expect(r.headers.get("retry-after"), what).toBe("2");
+        expect(r.headers.get("cache-control"), what).toBe("no-store");
+        refused++;
+      };
+      // 1) Within the agent-key cache's 2 s, the key is not looked up: the decision's own reads
+      //    and the commit find the database gone. 2) Past it, the key lookup fails first.
+      for (const phase of ["cached key", "key lookup"]) {
+        if (phase === "key lookup") clock.advance(5_000);
+        const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => authorize(undefined, `outage-${phase}-${i}`)));
+        for (const [i, r] of answers.entries()) {
+          expect503(r, `${phase} ${i}`);
+          expect(r.headers.get("x-request-id")).toBe(`outage-${phase}-${i}`);
+          const body = await r.json();
+          expect(body).toEqual({
+            decision: "deny",
+            reasons: [{ code: "warden.unavailable", message: expect.stringContaining("nothing was decided or recorded") }],
+            decisionId: null,
+            error: { code: "unavailable", message: expect.any(String), requestId: `outage-${phase}-${i}` },
+          });
+        }
+      }
+      // AuthZEN, single and batch: the same 503 with decision false.
+      for (const [pathname, body] of [
+        ["/access/v1/evaluation", { ...EVALUATION, context: { sessionId } }],
+        ["/access/v1/evaluations", { subject: EVALUATION.subject, context: { sessionId }, evaluations: [EVALUATION, EVALUATION] }],
+      ] as const) {
+        const r = await authzen(pathname, body);
+        expect503(r, pathname);
+        const d = await r.json();
+        expect(d).toEqual({
+          decision: false,
+          context: {
+            error: { status: 503, message: expect.any(String) },
+            reasons: [{ code: "warden.unavailable", message: expect.any(String) }],
+            reason_admin: { "warden.unavailable": expect.any(String) },
+            reason_user: { "503": expect.any(String) },
+          },
+        });
+      }
+      // The rest of the machine API and the management API: 503 with the error envelope.
+      const open = await fetch(`${warden.base}/api/v1/sessions`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ intent: { goal: "x", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 60 } }) });
+      expect503(open, "open session");
+      expect((await open.json()).error.code).toBe("unavailable");
+      const list = await fetch(`${warden.base}/api/v1/agents`, { headers: { authorization: `Bearer ${admin}` } });
+      expect503(list, "list agents");
+      expect((await list.json()).error.code).toBe("unavailable");
+      // Bad input is still bad input, answered before anything needs the database.
+      const bad = await answerAuthorize(`Bearer ${key}`, async () => authorizeSchema.parse({}), { requestId: "bad", ip: null });
+      expect([400, 503]).toContain(bad.status);
+      if (bad.status === 503) refused++;
+
+      // The SDK: authorize resolves to the deny, guard() throws it as a WardenDenied and never
+      // runs the tool, other calls throw WardenUnavailable (a WardenError).
+      const d = await sdk().authorize(sessionId, READ);
+      refused++;
+      expect(d).toMatchObject({ decision: "deny", decisionId: null, retryAfterSeconds: 2, reasons: [{ code: "warden.unavailable" }] });
+      let ran = false;
+      const denied = await sdk()
+        .guard(sessionId, READ, () => {
+          ran = true;
+        })
+        .catch((e) => e);
+      refused++;
+      expect(ran).toBe(false);
+      expect(denied).toBeInstanceOf(WardenDenied);
+      expect((denied as WardenDenied).unavailable).toBe(true);
+      const openErr = await sdk()
+        .openSession({ goal: "x", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 60 })
+        .catch((e) => e);
+      refused++;
+      expect(openErr).toBeInstanceOf(WardenUnavailable);
+      expect(openErr).toMatchObject({ status: 503, code: "unavailable", retryAfterSeconds: 2, decision: { decision: "deny" } });
+
+      // The gateway: a deny (-32001, warden.unavailable), and the call is not forwarded.
+      const err = (await mcp!.callTool({ name: "read_text_file", arguments: { path: path.join(dir, "notes.txt") } }).then(
+        () => null,
+        (e) => e as McpError,
+      ))!;
+      refused++;
+      expect(err).not.toBeNull();
+      expect(err.code).toBe(-32001);
+      expect(err.message).toMatch(/not forwarded/);
+      expect(err.data).toMatchObject({ decision: "deny", reasons: [{ code: "warden.unavailable" }] });
+
+      // The log: one line that it is unreachable, no stack trace, no line per request.
+      expect(rt.availability.down).toBe(true);
+      expect(rt.availability.refusedSoFar).toBe(refused);
+      const unreachable = log.lines.filter((l) => /database unreachable/.test(l.text));
+      expect(unreachable, JSON.stringify(log.lines, null, 1)).toHaveLength(1);
+      expect(unreachable[0].level).toBe("error");
+      expect(log.lines.filter((l) => /\n\s+at /.test(l.text)), "stack traces").toEqual([]);
+      expect(log.lines.filter((l) => /request .* failed|could not be recorded/.test(l.text)), "per-request lines").toEqual([]);
+      // Besides it, only the driver's own notices of connections it lost (one per connection, not per request).
+      expect(log.lines.length, JSON.stringify(log.lines, null, 1)).toBeLessThan(12);
+
+      // Started again: the probe finds it within a second or so, and says so with the count.
+      cluster.start();
+      const back = await until(() => log.lines.find((l) => /database reachable again/.test(l.text)), "the log to say the database is back");
+      expect(back.text).toMatch(new RegExp(`; ${refused} requests refused meanwhile$`));
+      expect(log.lines.filter((l) => /database (unreachable|reachable again)/.test(l.text))).toHaveLength(2);
+    } finally {
+      log.restore();
+    }
+  }, 120_000);
+
+  it("decides again by itself once the database is back: authorize, AuthZEN, the SDK and the gateway", async () => {
+    const r = await until(async () => {
+      const x = await authorize();
+      return x.status === 200 ? x : undefined;
+    }, "a decision");
+    expect((await r.json()).decision).toBe("allow");
+    expect(await (await authzen("/access/v1/evaluation", { ...EVALUATION, context: { sessionId } })).json()).toMatchObject({ decision: true });
+    const batch = await (await authzen("/access/v1/evaluations", { subject: EVALUATION.subject, context: { sessionId }, evaluations: [EVALUATION, EVALUATION] })).json();
+    expect(batch.evaluations.map((e: { decision: boolean }) => e.decision)).toEqual([true, true]);
+    expect((await sdk().authorize(sessionId, READ)).decision).toBe("allow");
+    const read = await mcp!.callTool({ name: "read_text_file", arguments: { path: path.join(dir, "notes.txt") } });
+    expect(JSON.stringify(read.content)).toContain("quarterly");
+    expect(rt.availability.down).toBe(false);
+  }, 60_000);
+});
+
+// The embedded database has no server to lose; a closed one (the process shutting down, the
+// folder gone) is the same outage to a caller.
+describe("decisions on a closed embedded database", () => {
+  it("answer the same 503 deny, counted once in the log", async () => {
+    const h = await openTestDatabase("pglite");
+    const log = captureConsole();
+    try {
+      await ensureGuardrails(h.db);
+      await createConnector(h.db, system, connectorCreateSchema.parse({ name: "github", displayName: "GitHub", kind: "saas_api", sensitivity: "internal", tools: [{ name: "issues", operations: [{ name: "read", access: "read" }] }] }));
+      const a = await createAgent(h.db, system, { name: "embedded-bot", identityKind: "key", team: "t", purpose: "", riskTier: "medium", envelope: { actions: ["github:*"], maxSensitivity: "internal", maxTtlSeconds: 3600 } });
+      const key = (await issueAgentKey(h.db, system, a!.id, { name: "k", expiresInDays: 1 })).secret;
+      const caller = (await authenticateAgent(h.db, `Bearer ${key}`)) as AgentCaller;
+      const sessionId = (await openSession(h.db, caller, { intent: { goal: "t", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 600 } }, {})).id;
+      const ask = (i: number) => answerAuthorize(`Bearer ${key}`, async () => authorizeSchema.parse({ sessionId, action: { connector: "github", tool: "issues", operation: "read" } }), { requestId: `e-${i}`, ip: null });
+      expect((await ask(0)).body).toMatchObject({ decision: "allow" });
+      await h.rt.handle.close(); // the PGlite instance only; the runtime still serves
+      h.clock.advance(5_000); // past the agent-key cache
+      for (let i = 1; i <= 5; i++) {
+        const r = await ask(i);
+        expect(r.status).toBe(503);
+        expect(r.headers["retry-after"]).toBe("2");
+        expect(r.body).toMatchObject({ decision: "deny", decisionId: null, reasons: [{ code: "warden.unavailable" }], error: { code: "unavailable", requestId: `e-${i}` } });
+      }
+      const lines = log.lines.filter((l) => /database unreachable \(PGlite is closed\)/.test(l.text));
+      expect(lines, JSON.stringify(log.lines)).toHaveLength(1);
+      expect(log.lines.filter((l) => /\n\s+at /.test(l.text))).toEqual([]);
+      expect(h.rt.availability.refusedSoFar).toBe(5);
+    } finally {
+      log.restore();
+      h.rt.availability.stop();
+      setRuntime(undefined);
+    }
+  });
+});

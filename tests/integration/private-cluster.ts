@@ -1,0 +1,69 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+// A Postgres cluster of a test's own, from the Debian packages: initdb into a temporary folder,
+// started on a free port, so a test can stop and start it (or break it) without touching the
+// shared server other tests use. As root the commands run as the `postgres` user, who owns the
+// folder (Postgres refuses to run as root).
+
+const BIN = process.env.WARDEN_TEST_PG_BIN ?? "/usr/lib/postgresql/15/bin";
+
+export type PrivateCluster = {
+  url: string;
+  port: number;
+  dir: string;
+  start(): void;
+  /** `fast`: sessions are told and disconnected (what a restart does); `immediate`: a crash. */
+  stop(mode?: "fast" | "immediate"): void;
+  destroy(): void;
+};
+
+export function privateClusterAvailable(): boolean {
+  return fs.existsSync(path.join(BIN, "initdb")) && fs.existsSync(path.join(BIN, "pg_ctl"));
+}
+
+function run(cmd: string, args: string[], asPostgres: boolean) {
+  const [file, argv] = asPostgres ? ["runuser", ["-u", "postgres", "--", path.join(BIN, cmd), ...args]] : [path.join(BIN, cmd), args];
+  execFileSync(file, argv, { stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startPrivateCluster(): Promise<PrivateCluster> {
+  const asPostgres = process.getuid?.() === 0;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "warden-pg-"));
+  const data = path.join(dir, "data");
+  if (asPostgres) execFileSync("chown", ["postgres:postgres", dir]);
+  fs.chmodSync(dir, 0o700);
+  run("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C"], asPostgres);
+  const port = await freePort();
+  // fsync off: the test is about reachability, not durability, and the machine is shared.
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+  const cluster: PrivateCluster = {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    dir,
+    start: () => run("pg_ctl", ["-D", data, "-o", opts, "-l", path.join(dir, "log"), "-w", "-t", "60", "start"], asPostgres),
+    stop: (mode = "fast") => run("pg_ctl", ["-D", data, "-m", mode, "-w", "-t", "60", "stop"], asPostgres),
+    destroy: () => {
+      try {
+        cluster.stop("immediate");
+      } catch {} // already stopped
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  cluster.start();
+  return cluster;
+}
