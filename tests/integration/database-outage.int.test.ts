@@ -84,6 +84,18 @@ function captureConsole() {
   return { lines, restore: () => spies.forEach((s) => s.mockRestore()) };
 }
 
+/** The answers README "When the database is unavailable" documents, in order: authorize, then AuthZEN. */
+function documentedAnswers(): { status: number; headers: Record<string, string>; body: unknown }[] {
+  const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("\n## When the database is unavailable\n"));
+  return [...section.matchAll(/```\n(HTTP\/1\.1 [\s\S]*?)```/g)].slice(0, 2).map(([, block]) => {
+    const [head, body] = block.split("\n\n");
+    const [statusLine, ...headerLines] = head.split("\n");
+    const headers = Object.fromEntries(headerLines.map((l) => [l.slice(0, l.indexOf(":")).toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]));
+    return { status: Number(statusLine.split(" ")[1]), headers, body: JSON.parse(body) };
+  });
+}
+
 async function until<T>(fn: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, ms = 20_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
@@ -170,8 +182,10 @@ describe("decisions while Postgres is stopped and started again", () => {
   it("answers 503 + Retry-After + a deny on every decision endpoint while it is stopped, logs the outage once and its end once", async () => {
     const log = captureConsole();
     let refused = 0;
+    let stopped = false;
     try {
       cluster.stop("fast");
+      stopped = true;
       const expect503 = (r: Response, what: string) => {
         expect(r.status, what).toBe(503);
         expect(r.headers.get("retry-after"), what).toBe("2");
@@ -195,6 +209,15 @@ describe("decisions while Postgres is stopped and started again", () => {
           });
         }
       }
+      // Exactly what the README documents (the request id aside).
+      const [docAuthorize, docAuthzen] = documentedAnswers();
+      const exact = await authorize(undefined, "documented");
+      expect503(exact, "documented");
+      expect(exact.status).toBe(docAuthorize.status);
+      for (const [k, v] of Object.entries(docAuthorize.headers)) expect(exact.headers.get(k), k).toBe(v);
+      const exactBody = await exact.json();
+      expect(exactBody.error.requestId).toBe("documented");
+      expect({ ...exactBody, error: { ...exactBody.error, requestId: "…" } }).toEqual(docAuthorize.body);
       // AuthZEN, single and batch: the same 503 with decision false.
       for (const [pathname, body] of [
         ["/access/v1/evaluation", { ...EVALUATION, context: { sessionId } }],
@@ -202,16 +225,8 @@ describe("decisions while Postgres is stopped and started again", () => {
       ] as const) {
         const r = await authzen(pathname, body);
         expect503(r, pathname);
-        const d = await r.json();
-        expect(d).toEqual({
-          decision: false,
-          context: {
-            error: { status: 503, message: expect.any(String) },
-            reasons: [{ code: "warden.unavailable", message: expect.any(String) }],
-            reason_admin: { "warden.unavailable": expect.any(String) },
-            reason_user: { "503": expect.any(String) },
-          },
-        });
+        for (const [k, v] of Object.entries(docAuthzen.headers)) expect(r.headers.get(k), `${pathname} ${k}`).toBe(v);
+        expect(await r.json()).toEqual(docAuthzen.body);
       }
       // The rest of the machine API and the management API: 503 with the error envelope.
       const open = await fetch(`${warden.base}/api/v1/sessions`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ intent: { goal: "x", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 60 } }) });
@@ -271,11 +286,13 @@ describe("decisions while Postgres is stopped and started again", () => {
 
       // Started again: the probe finds it within a second or so, and says so with the count.
       cluster.start();
+      stopped = false;
       const back = await until(() => log.lines.find((l) => /database reachable again/.test(l.text)), "the log to say the database is back");
       expect(back.text).toMatch(new RegExp(`; ${refused} requests refused meanwhile$`));
       expect(log.lines.filter((l) => /database (unreachable|reachable again)/.test(l.text))).toHaveLength(2);
     } finally {
       log.restore();
+      if (stopped) cluster.start(); // a failure above must not leave the next test without a database
     }
   }, 120_000);
 
