@@ -94,6 +94,29 @@ test("bad bodies get a clear 4xx naming the problem", async () => {
   expect(paths).toEqual(expect.arrayContaining(["name", "riskTier", "envelope.actions.0"]));
 });
 
+test("text Postgres cannot store is a 400 naming the field on every list, in a create and on a page; nothing is written", async () => {
+  const a = ctx.admin!;
+  const lists = [...LIST_ENDPOINTS, "/api/v1/escalations", "/api/v1/findings", "/api/v1/policies", "/api/v1/audit", "/api/v1/trust-configs"];
+  for (const path of lists) {
+    const res = await a.get(`${path}?q=%00`);
+    expect(res.status(), path).toBe(400);
+    const body = await res.json();
+    expect(body.error.code, path).toBe("validation_failed");
+    expect(body.error.fields[0].path, path).toBe("q");
+  }
+  const tokens = async () => (await (await a.get("/api/v1/tokens")).json()).items.length;
+  const before = await tokens();
+  const nul = await a.post("/api/v1/tokens", { data: { name: "ci\u0000token", expiresInDays: 1 } });
+  expect(nul.status()).toBe(400);
+  expect((await nul.json()).error.fields[0]).toMatchObject({ path: "name", message: expect.stringContaining("NUL") });
+  expect(await tokens()).toBe(before);
+  // A console page: a 400 page naming the parameter, not a 500.
+  const page = await a.get("/agents?q=%00");
+  expect(page.status()).toBe(400);
+  expect(await page.text()).toContain("q: must not contain NUL");
+  expect((await a.get("/agents?q=bot")).status()).toBe(200);
+});
+
 test("cross-site cookie requests are refused (CSRF)", async () => {
   const noOrigin = await request.newContext({ baseURL: base, storageState: stateFile("admin") });
   const agents = await (await noOrigin.get("/api/v1/agents?pageSize=1")).json(); // reads are fine

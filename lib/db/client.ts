@@ -16,8 +16,19 @@ export type DatabaseHandle = {
 };
 
 export type OpenOptions =
-  | { kind: "postgres"; url: string; poolSize?: number }
+  | { kind: "postgres"; url: string; poolSize?: number; connectTimeoutMs?: number }
   | { kind: "pglite"; dataDir: string | null }; // null = in-memory (tests)
+
+/**
+ * How long opening one connection may take (WARDEN_DB_CONNECT_TIMEOUT_MS, default 10 s). A
+ * stopped server refuses at once; one cut off by the network, or not answering, would otherwise
+ * hold every request that needs a new connection until the OS gives up (minutes), instead of
+ * answering 503 (lib/db/faults.ts). Waiting for a pooled connection is not timed: under load that
+ * is queueing, not an outage.
+ */
+function connectTimeoutMs(opts: { connectTimeoutMs?: number }): number {
+  return opts.connectTimeoutMs ?? (Number(process.env.WARDEN_DB_CONNECT_TIMEOUT_MS) || 10_000);
+}
 
 const MIGRATIONS_LOCK = 0x5741_5244; // "WARD": serialises migrations across app instances
 
@@ -41,13 +52,21 @@ export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
     // Idle connections are kept for minutes, not pg's default 10 s: under a steady decision rate
     // the pool's use rises and falls, and each reopened connection (a new backend, its caches
     // cold) would put a few milliseconds on some decision's answer.
-    const pool = new Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, idleTimeoutMillis: 300_000 });
+    const connectionTimeoutMillis = connectTimeoutMs(opts);
+    // The timeout on the client class, not the pool's option, which would also time the wait for
+    // a free connection.
+    class TimedClient extends Client {
+      constructor(config?: ConstructorParameters<typeof Client>[0]) {
+        super({ ...(typeof config === "object" ? config : { connectionString: config }), connectionTimeoutMillis });
+      }
+    }
+    const pool = new Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, idleTimeoutMillis: 300_000, Client: TimedClient });
     // An idle client error (server restart) must not crash the process; the pool reconnects.
     pool.on("error", (err) => console.error("[warden] postgres pool error:", err.message));
     const db = drizzle(pool, { schema }) as unknown as Db;
     // The lock is held on a connection of its own, outside the pool: the migrations need pool
     // connections, and a pool of one would otherwise wait for itself forever.
-    const lock = new Client({ connectionString: opts.url });
+    const lock = new Client({ connectionString: opts.url, connectionTimeoutMillis });
     await lock.connect();
     try {
       await lock.query("SELECT pg_advisory_lock($1)", [MIGRATIONS_LOCK]);

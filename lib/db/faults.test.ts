@@ -19,6 +19,7 @@ describe("database faults", () => {
       new Error("Connection terminated unexpectedly"),
       new Error("Connection terminated due to connection timeout"),
       new Error("timeout exceeded when trying to connect"),
+      new Error("timeout expired"), // pg's own connectionTimeoutMillis
       new Error("Cannot use a pool after calling end on the pool"),
       new Error("PGlite is closed"),
       pgError("57P01", "terminating connection due to administrator command"),
@@ -53,6 +54,7 @@ describe("database faults", () => {
       new DomainError("not_found", "Session not found"),
       new DomainError("unavailable", "The database backend (WARDEN_PG_CRM) cannot be reached"),
       wrapped(new Error("syntax error")),
+      new Error("timeout expired while parsing the policy"), // the words alone are not enough
       "ECONNREFUSED",
       null,
       undefined,

@@ -13,8 +13,9 @@ const SQLSTATE = /^(08...|53...|57P0[1-5]|25006|58030)$/;
 // Node socket errors on the way to the server.
 const SOCKET = new Set(["ECONNREFUSED", "ECONNRESET", "ECONNABORTED", "ETIMEDOUT", "EHOSTUNREACH", "EHOSTDOWN", "ENETUNREACH", "ENETDOWN", "ENOTFOUND", "EAI_AGAIN", "EPIPE", "ENOTCONN"]);
 
-// Messages pg and pg-pool throw without a code, and PGlite's once closed.
-const MESSAGE = /^(Connection terminated( unexpectedly| due to connection timeout)?|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Cannot use a pool after calling end on the pool|Client was closed and is not queryable|PGlite is closed|terminating connection due to administrator command)\b/;
+// Messages pg and pg-pool throw without a code ("timeout expired": a connect that took longer
+// than the client's connectionTimeoutMillis, lib/db/client.ts), and PGlite's once closed.
+const MESSAGE = /^(Connection terminated( unexpectedly| due to connection timeout)?|timeout expired|Query read timeout|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Cannot use a pool after calling end on the pool|Client was closed and is not queryable|PGlite is closed)$/;
 
 /** Every error an error stands for: itself, its causes (drizzle wraps the driver's), an AggregateError's parts. */
 function* causes(err: unknown, depth = 0): Generator<Record<string, unknown>> {

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -345,4 +345,86 @@ describe("decisions on a closed embedded database", () => {
       setRuntime(undefined);
     }
   });
+});
+
+// A server cut off by the network refuses nothing: new connections hang. Each is given up after
+// the connect timeout (WARDEN_DB_CONNECT_TIMEOUT_MS), so a decision still gets its 503 promptly
+// instead of waiting minutes for the OS.
+describe("decisions when the network to Postgres goes silent", () => {
+  let cluster: PrivateCluster;
+  let relay: net.Server;
+  let silent = false;
+  const sockets = new Set<net.Socket>();
+
+  beforeAll(async () => {
+    cluster = await startPrivateCluster();
+    relay = net.createServer((client) => {
+      sockets.add(client);
+      client.on("close", () => sockets.delete(client));
+      client.on("error", () => {});
+      if (silent) return; // accepted, never answered
+      const server = net.connect(cluster.port, "127.0.0.1");
+      sockets.add(server);
+      server.on("close", () => sockets.delete(server));
+      server.on("error", () => client.destroy());
+      client.pipe(server).pipe(client);
+    });
+    await new Promise<void>((r) => relay.listen(0, "127.0.0.1", r));
+  }, 120_000);
+  afterAll(async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => relay?.close(r));
+    cluster?.destroy();
+  });
+
+  it("answers 503 within the connect timeout, and decides again when the network is back", async () => {
+    const url = `postgres://postgres@127.0.0.1:${(relay.address() as AddressInfo).port}/postgres`;
+    const handle = await openDatabase({ kind: "postgres", url, poolSize: 2, connectTimeoutMs: 500 });
+    const clock = new TestClock();
+    const rt = new Runtime(handle, clock);
+    setRuntime(rt);
+    const log = captureConsole();
+    try {
+      await ensureGuardrails(rt.db);
+      await createConnector(rt.db, system, connectorCreateSchema.parse({ name: "github", displayName: "GitHub", kind: "saas_api", sensitivity: "internal", tools: [{ name: "issues", operations: [{ name: "read", access: "read" }] }] }));
+      const a = await createAgent(rt.db, system, { name: "silent-bot", identityKind: "key", team: "t", purpose: "", riskTier: "medium", envelope: { actions: ["github:*"], maxSensitivity: "internal", maxTtlSeconds: 3600 } });
+      const key = (await issueAgentKey(rt.db, system, a!.id, { name: "k", expiresInDays: 1 })).secret;
+      const caller = (await authenticateAgent(rt.db, `Bearer ${key}`)) as AgentCaller;
+      const sessionId = (await openSession(rt.db, caller, { intent: { goal: "t", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 600 } }, {})).id;
+      const ask = () => answerAuthorize(`Bearer ${key}`, async () => authorizeSchema.parse({ sessionId, action: { connector: "github", tool: "issues", operation: "read" } }), { requestId: "s", ip: null });
+      expect((await ask()).body).toMatchObject({ decision: "allow" });
+
+      // The network goes silent: open connections are cut, new ones are never answered.
+      silent = true;
+      for (const s of sockets) s.destroy();
+      clock.advance(5_000); // past the agent-key cache: the key must be looked up
+      // The first may still find a pooled connection that has just been cut; the next ones wait
+      // for a new connection, which the timeout ends.
+      for (let i = 0; i < 3; i++) {
+        const started = Date.now();
+        const r = await ask();
+        const took = Date.now() - started;
+        expect(took).toBeLessThan(5_000);
+        if (i > 0) expect(took).toBeGreaterThanOrEqual(450);
+        expect(r.status, JSON.stringify(log.lines)).toBe(503);
+        expect(r.body).toMatchObject({ decision: "deny", reasons: [{ code: "warden.unavailable" }] });
+      }
+      expect(log.lines.filter((l) => /database unreachable/.test(l.text)), JSON.stringify(log.lines)).toHaveLength(1);
+      expect(rt.availability.refusedSoFar).toBe(3);
+
+      silent = false;
+      await until(() => !rt.availability.down, "the probe to find the database again");
+      clock.advance(5_000);
+      const again = await until(async () => {
+        const x = await ask();
+        return x.status === 200 ? x : undefined;
+      }, "a decision");
+      expect(again.body).toMatchObject({ decision: "allow" });
+      expect(log.lines.filter((l) => /\n\s+at /.test(l.text))).toEqual([]);
+    } finally {
+      log.restore();
+      setRuntime(undefined);
+      await rt.close().catch(() => {});
+    }
+  }, 120_000);
 });
