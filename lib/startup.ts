@@ -23,8 +23,10 @@ export async function startWarden() {
   const installed = await ensureGuardrails(db);
   if (installed) console.log(`[warden] installed ${installed} guardrail policies`);
   const { startCredentialSweeper } = await import("@/lib/services/credentials/sweeper");
-  rt.runInBackground(startCredentialSweeper(db));
-  rt.runInBackground((await import("@/lib/services/webhooks/dispatcher")).startWebhookDispatcher(db, rt.feed));
+  // A pass that finds the database unreachable tells the runtime, which says so once.
+  const onOutage = (err: unknown) => rt.availability.noticed(err);
+  rt.runInBackground(startCredentialSweeper(db, undefined, onOutage));
+  rt.runInBackground((await import("@/lib/services/webhooks/dispatcher")).startWebhookDispatcher(db, rt.feed, undefined, onOutage));
   // The verifiable audit log (docs/audit-log.md): events become Merkle leaves in the background,
   // and the tree is signed every few seconds; nothing of it is on the decision path.
   const { startSequencer } = await import("@/lib/services/audit-log/sequence");

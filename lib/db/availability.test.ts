@@ -40,6 +40,19 @@ describe("database availability", () => {
     }
   });
 
+  it("counts only refused requests: background work that notices the outage says it once, counts nothing", async () => {
+    const lines: string[] = [];
+    const a = new DatabaseAvailability(async () => {}, { log: (l) => lines.push(l) });
+    a.noticed(refusal);
+    a.noticed(refusal);
+    a.refused(refusal);
+    a.noticed(refusal);
+    expect(a.refusedSoFar).toBe(1);
+    a.reachable();
+    a.stop();
+    expect(lines).toEqual([expect.stringMatching(/unreachable/), expect.stringMatching(/; 1 request refused meanwhile$/)]);
+  });
+
   it("stops probing when stopped", async () => {
     vi.useFakeTimers();
     try {

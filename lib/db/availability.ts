@@ -34,13 +34,20 @@ export class DatabaseAvailability {
 
   /** A request was refused because the database could not be reached (err says how). */
   refused(err: unknown): void {
-    if (!this.outage) {
-      const cause = describeDatabaseFault(err);
-      this.outage = { since: this.now(), refused: 0, cause };
-      this.log("error", `[warden] database unreachable (${cause}): decision endpoints answer 503 with a deny and Retry-After, other requests 503, until it answers again`);
-      this.schedule();
-    }
-    this.outage.refused++;
+    this.noticed(err);
+    this.outage!.refused++;
+  }
+
+  /**
+   * Background work (the sweeper, the webhook dispatcher) found the database unreachable: the
+   * same outage, said once, but no request was refused.
+   */
+  noticed(err: unknown): void {
+    if (this.outage) return;
+    const cause = describeDatabaseFault(err);
+    this.outage = { since: this.now(), refused: 0, cause };
+    this.log("error", `[warden] database unreachable (${cause}): decision endpoints answer 503 with a deny and Retry-After, other requests 503, until it answers again`);
+    this.schedule();
   }
 
   /** The database answered (the probe, or a test): ends the outage, saying so once. */

@@ -58,6 +58,11 @@ export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
     class TimedClient extends Client {
       constructor(config?: ConstructorParameters<typeof Client>[0]) {
         super({ ...(typeof config === "object" ? config : { connectionString: config }), connectionTimeoutMillis });
+        // A connection in use (a transaction between two statements) that loses its server
+        // emits "error" while the pool listens only to idle ones: unheard, that is an
+        // uncaughtException (seen on every Postgres restart). Whoever holds the connection
+        // learns of it from its next statement; an idle one is reported by the pool below.
+        this.on("error", () => {});
       }
     }
     const pool = new Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, idleTimeoutMillis: 300_000, Client: TimedClient });

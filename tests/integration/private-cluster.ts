@@ -65,5 +65,17 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
     },
   };
   cluster.start();
+  // A test run that dies without its afterAll must not leave a server behind.
+  const leftover = () => {
+    try {
+      cluster.destroy();
+    } catch {}
+  };
+  process.once("exit", leftover);
+  const destroy = cluster.destroy;
+  cluster.destroy = () => {
+    process.removeListener("exit", leftover);
+    destroy();
+  };
   return cluster;
 }

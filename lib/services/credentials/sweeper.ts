@@ -1,6 +1,7 @@
 import { and, isNull, lte, sql } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
 import type { Db } from "@/lib/db/client";
+import { isDatabaseUnavailable } from "@/lib/db/faults";
 import { credentials } from "@/lib/db/schema";
 import { detectCredentialFindings } from "../findings/credential-hygiene";
 import { detectSessionFindings } from "../findings/session-detectors";
@@ -55,7 +56,12 @@ export async function sweepCredentials(db: Db, now = new Date()): Promise<{ expi
  * standing-privilege detectors (credential-hygiene.ts) at start and then every
  * WARDEN_HYGIENE_MINUTES (default 10).
  */
-export function startCredentialSweeper(db: Db, seconds = Number(process.env.WARDEN_SWEEP_SECONDS ?? 30)): () => void {
+export function startCredentialSweeper(
+  db: Db,
+  seconds = Number(process.env.WARDEN_SWEEP_SECONDS ?? 30),
+  /** The database is unreachable: told once by the runtime (lib/db/availability.ts), not logged per pass. */
+  onOutage?: (err: unknown) => void,
+): () => void {
   if (!(seconds > 0)) return () => {};
   const hygieneEveryMs = Number(process.env.WARDEN_HYGIENE_MINUTES ?? 10) * 60_000;
   let lastHygiene = 0;
@@ -82,7 +88,7 @@ export function startCredentialSweeper(db: Db, seconds = Number(process.env.WARD
       // committed since, flagged as a bypass once a minute old (telemetry/settle.ts).
       .then(() => reconcileTraceSpans(db))
       .then(() => (hygiene ? detectCredentialFindings(db) : undefined))
-      .catch((err) => console.error("[warden] credential sweep failed:", (err as Error).message))
+      .catch((err) => (onOutage && isDatabaseUnavailable(err) ? onOutage(err) : console.error("[warden] credential sweep failed:", (err as Error).message)))
       .finally(() => (running = false));
   };
   const every = setInterval(tick, seconds * 1000);

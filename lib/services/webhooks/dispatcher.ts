@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { isDatabaseUnavailable } from "@/lib/db/faults";
 import { rows, type Db } from "@/lib/db/client";
 import type { ChangeFeed, Change } from "@/lib/realtime/hub";
 import { BACKOFF_SECONDS, MAX_ATTEMPTS } from "@/lib/domain/webhooks/constants";
@@ -184,7 +185,13 @@ export const raisesEscalation = (c: Pick<Change, "actions">) => c.actions.some((
  * escalation. Runs never overlap; a wake-up during a run makes one more run after it. Errors
  * are logged: the next run simply tries again.
  */
-export function startWebhookDispatcher(db: Db, feed: Pick<ChangeFeed, "subscribe">, seconds = Number(process.env.WARDEN_WEBHOOK_SECONDS ?? 2)): () => void {
+export function startWebhookDispatcher(
+  db: Db,
+  feed: Pick<ChangeFeed, "subscribe">,
+  seconds = Number(process.env.WARDEN_WEBHOOK_SECONDS ?? 2),
+  /** The database is unreachable: told once by the runtime (lib/db/availability.ts), not logged per pass. */
+  onOutage?: (err: unknown) => void,
+): () => void {
   if (!(seconds > 0)) return () => {};
   let running = false;
   let again = false;
@@ -201,7 +208,7 @@ export function startWebhookDispatcher(db: Db, feed: Pick<ChangeFeed, "subscribe
     running = true;
     again = false;
     run()
-      .catch((err) => console.error("[warden] webhook dispatch failed:", (err as Error).message))
+      .catch((err) => (onOutage && isDatabaseUnavailable(err) ? onOutage(err) : console.error("[warden] webhook dispatch failed:", (err as Error).message)))
       .finally(() => {
         running = false;
         if (again) tick();
