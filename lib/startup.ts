@@ -31,8 +31,8 @@ export async function startWarden() {
   // and the tree is signed every few seconds; nothing of it is on the decision path.
   const { startSequencer } = await import("@/lib/services/audit-log/sequence");
   const { startCheckpointer } = await import("@/lib/services/audit-log/checkpoint");
-  rt.runInBackground(startSequencer(db, rt.feed));
-  rt.runInBackground(startCheckpointer(await auditLogOf(rt)));
+  rt.runInBackground(startSequencer(db, rt.feed, undefined, onOutage));
+  rt.runInBackground(startCheckpointer(await auditLogOf(rt), undefined, onOutage));
   if (process.env.WARDEN_DEMO === "1" && process.env.WARDEN_SIMULATOR !== "0") {
     const { startSimulator } = await import("@/lib/demo/simulator");
     // Not awaited: it waits for this server to listen, then keeps running in the background.

@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from "@/lib/db/faults";
 import { checkpoint, type AuditLog, type CheckpointResult, type StoredCheckpoint } from "@/lib/audit/log/checkpointer";
 import { raiseFinding } from "../findings/raise";
 import { runSequencer } from "./sequence";
@@ -65,14 +66,14 @@ async function rolledBack(log: AuditLog, now: Date, referenceSize: number, sourc
  * Checkpoints in the background, every WARDEN_CHECKPOINT_SECONDS (default 10) when the tree
  * grew (checkpoint() signs nothing when it did not). Returns its stop function.
  */
-export function startCheckpointer(log: AuditLog, seconds = Number(process.env.WARDEN_CHECKPOINT_SECONDS ?? 10)): () => void {
+export function startCheckpointer(log: AuditLog, seconds = Number(process.env.WARDEN_CHECKPOINT_SECONDS ?? 10), onOutage?: (err: unknown) => void): () => void {
   if (!(seconds > 0)) return () => {};
   let running = false;
   const every = setInterval(() => {
     if (running) return;
     running = true;
     checkpointNow(log)
-      .catch((err) => console.error("[warden] audit checkpoint failed:", (err as Error).message))
+      .catch((err) => (onOutage && isDatabaseUnavailable(err) ? onOutage(err) : console.error("[warden] audit checkpoint failed:", (err as Error).message)))
       .finally(() => (running = false));
   }, seconds * 1000);
   every.unref?.();

@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from "@/lib/db/faults";
 import { sequencePass, SEQUENCE_BATCH, type SequenceResult } from "@/lib/audit/log/sequencer";
 import type { Db } from "@/lib/db/client";
 import type { ChangeFeed } from "@/lib/realtime/hub";
@@ -37,7 +38,13 @@ const MIN_GAP_MS = 250;
  * the change feed says events were written. One pass at a time; a trigger during a pass runs
  * another after it. Returns its stop function.
  */
-export function startSequencer(db: Db, feed: Pick<ChangeFeed, "subscribe">, ms = Number(process.env.WARDEN_SEQUENCE_MS ?? 1000)): () => void {
+export function startSequencer(
+  db: Db,
+  feed: Pick<ChangeFeed, "subscribe">,
+  ms = Number(process.env.WARDEN_SEQUENCE_MS ?? 1000),
+  // A database outage is said once by the runtime's availability tracker, not every pass.
+  onOutage?: (err: unknown) => void,
+): () => void {
   if (!(ms > 0)) return () => {};
   let running = false;
   let again = false;
@@ -54,7 +61,7 @@ export function startSequencer(db: Db, feed: Pick<ChangeFeed, "subscribe">, ms =
     again = false;
     lastStart = Date.now();
     runSequencer(db, new Date())
-      .catch((err) => console.error("[warden] audit log sequencing failed:", (err as Error).message))
+      .catch((err) => (onOutage && isDatabaseUnavailable(err) ? onOutage(err) : console.error("[warden] audit log sequencing failed:", (err as Error).message)))
       .finally(() => {
         running = false;
         if (again) tick();
