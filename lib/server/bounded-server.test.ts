@@ -2,6 +2,7 @@ import http from "node:http";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { isDomainError } from "@/lib/errors";
 import { createBoundedServer } from "./bounded-server";
 import { listen } from "./lifecycle";
 import { DEFAULT_LIMITS, type Limits } from "./limits";
@@ -111,8 +112,30 @@ describe("a bounded listener", () => {
     expect(r.headers["x-request-id"]).toBe("slow-1");
     expect(r.body.error).toEqual({ code: "request_timeout", message: "The request body stopped arriving: nothing for 0.5 s", requestId: "slow-1" });
     await new Promise((r) => setTimeout(r, 50));
-    expect(seen).toBeDefined();
+    // Told why, as a DomainError (answered quietly by every handler), not Node's bare "aborted".
+    expect(seen).toMatchObject({ code: "request_timeout", message: "The request body stopped arriving: nothing for 0.5 s" });
+    expect(isDomainError(seen)).toBe(true);
   });
+
+  for (const how of ["closes", "resets"] as const) {
+    it(`tells a handler waiting for a body that its client left mid-body (${how} the connection), as a DomainError`, async () => {
+      let seen!: (e: Error) => void;
+      const failed = new Promise<Error>((r) => (seen = r));
+      const port = await start((req) => {
+        req.on("data", () => {});
+        req.on("error", seen);
+      });
+      const c = client(port);
+      await c.connected;
+      c.send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{");
+      await new Promise((r) => setTimeout(r, 100));
+      if (how === "closes") c.socket.destroy();
+      else c.socket.resetAndDestroy();
+      const err = await failed;
+      expect(err).toMatchObject({ code: "bad_request", message: "The connection closed before the request was received in full" });
+      expect(isDomainError(err)).toBe(true);
+    });
+  }
 
   it("cuts a body that trickles in (never idle for long) at the request timeout", async () => {
     const port = await start(ok);

@@ -74,6 +74,7 @@ export function createBoundedServer(handler: http.RequestListener, limits: Limit
   );
   server.maxHeadersCount = MAX_HEADER_FIELDS + 1;
   server.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (socket.destroyed) return; // closed by this side already (a request ended below)
     const cur = current.get(socket);
     switch (err.code) {
       case "ERR_HTTP_REQUEST_TIMEOUT":
@@ -86,12 +87,19 @@ export function createBoundedServer(handler: http.RequestListener, limits: Limit
         return cut(socket, cur, "payload_too_large", "Chunk extensions too large");
       case "ECONNRESET":
         return socket.destroy(); // the client went away: nobody to answer
+      case "HPE_INVALID_EOF_STATE": // the client closed its side mid-request
+        return cut(socket, cur, "bad_request", CLOSED_EARLY);
       default:
         return cut(socket, cur, "bad_request", "Malformed HTTP request");
     }
   });
   server.on("close", () => bodies.stop());
-  capConnections(server, opts.maxConnections ?? limits.maxConnections, name);
+  capConnections(server, opts.maxConnections ?? limits.maxConnections, name, (socket) => {
+    // Registered before Node's own handling of the connection, so it runs before Node ends the
+    // request with "aborted": a client that leaves mid-body (given up, or cut by the front in
+    // front of this process) is told apart from a fault, quietly (endRequest).
+    socket.once("close", () => endRequest(current.get(socket), "bad_request", CLOSED_EARLY));
+  });
   return server;
 }
 
@@ -99,6 +107,8 @@ function header(req: http.IncomingMessage, name: string): string | null {
   const v = req.headers[name];
   return typeof v === "string" ? v : null;
 }
+
+const CLOSED_EARLY = "The connection closed before the request was received in full";
 
 const seconds = (ms: number) => `${ms / 1000} s`;
 
@@ -114,16 +124,29 @@ const inBody = (cur: Current | undefined): boolean => !!cur && !cur.req.complete
  * closing it, which is all that can be said without splicing two messages.
  */
 function cut(socket: Socket, cur: Current | undefined, code: ErrorCode, message: string) {
-  if (!socket.writable) return socket.destroy();
+  const end = () => {
+    endRequest(cur, code, message);
+    socket.destroy();
+  };
   // The answer on this connection: to the request whose body is arriving, or still being sent
   // for the previous one (a client pipelining). Either way, it has started: close only.
   const busy = cur && cur.res.headersSent && (inBody(cur) || !cur.res.writableFinished);
-  if (busy) return socket.destroy();
+  if (!socket.writable || busy) return end();
   const requestId = metaFrom(cur && inBody(cur) ? header(cur.req, "x-request-id") : null, null).requestId;
   socket.end(raw(code, message, requestId));
   // Closed once the answer is out. Nothing more is read: the request is over.
-  socket.once("finish", () => socket.destroy());
-  setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  socket.once("finish", end);
+  setTimeout(end, LINGER_MS).unref();
+}
+
+/**
+ * A handler still waiting for the body of a request that will not complete learns why, as a
+ * DomainError: every handler answers one (here into a closed connection) without logging it as
+ * a fault. Node would end it with a bare "aborted" error, which the handlers report with a stack
+ * trace: one per cut client, a flood of them under a slow-client attack.
+ */
+function endRequest(cur: Current | undefined, code: ErrorCode, message: string) {
+  if (cur && inBody(cur) && !cur.req.destroyed) cur.req.destroy(new DomainError(code, message));
 }
 
 /** A complete HTTP/1.1 answer as bytes, for a socket with no ServerResponse to write through. */
@@ -195,7 +218,7 @@ function watchBodies(idleMs: number, stalled: (w: { req: http.IncomingMessage })
  * HTTP parser. (Node's http.Server handles a connection in the one 'connection' listener it
  * registers when it is created; the gate takes that listener's place and calls it.)
  */
-function capConnections(server: http.Server, max: number, name: string) {
+function capConnections(server: http.Server, max: number, name: string, admitted: (socket: Socket) => void) {
   const own = server.listeners("connection") as ((socket: Socket) => void)[];
   server.removeAllListeners("connection");
   let open = 0;
@@ -205,6 +228,7 @@ function capConnections(server: http.Server, max: number, name: string) {
     if (open < max) {
       open++;
       socket.once("close", () => open--);
+      admitted(socket);
       for (const l of own) l.call(server, socket);
       return;
     }
