@@ -251,6 +251,16 @@ describe("a bounded listener", () => {
       // Said once, not once per connection.
       expect(warn.mock.calls.filter(([m]) => String(m).includes("limit of 3 open connections"))).toHaveLength(1);
 
+      // One that keeps sending after its answer is closed all the same, within a second or so.
+      const pushy = net.connect({ port, host: "127.0.0.1", allowHalfOpen: true });
+      clients.push(pushy);
+      pushy.on("error", () => {});
+      const t0 = performance.now();
+      const flood = setInterval(() => pushy.writable && pushy.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n"), 50);
+      await new Promise((r) => pushy.on("close", r));
+      clearInterval(flood);
+      expect(performance.now() - t0).toBeLessThan(3_000);
+
       held[0].socket.destroy();
       await held[0].closed;
       await new Promise((r) => setTimeout(r, 50));

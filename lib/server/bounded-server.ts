@@ -237,7 +237,7 @@ function capConnections(server: http.Server, max: number, name: string, admitted
     if (lingering >= max) return socket.destroy();
     lingering++;
     socket.once("close", () => lingering--);
-    socket.setTimeout(LINGER_MS, () => socket.destroy());
+    setTimeout(() => socket.destroy(), LINGER_MS).unref(); // a deadline, however much the client keeps sending
     socket.on("end", () => socket.destroy());
     socket.end(raw("overloaded", `This server is at its limit of ${max} open connections; try again shortly`, metaFrom(null, null).requestId, { "retry-after": String(RETRY_AFTER_SECONDS) }));
     socket.resume(); // read and drop what the client sends (see LINGER_MS)
