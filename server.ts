@@ -8,11 +8,12 @@
 // WARDEN_SINGLE_PROCESS=1 keeps everything in one, as on the embedded database, where it must be.
 // First: garbage-collector tuning for the decision path (see the file).
 import "./lib/v8-tuning";
-import http from "node:http";
 import { serveMachineApi } from "./lib/api/machine-listener";
 import { runAppProcess } from "./lib/server/app-process";
+import { createBoundedServer } from "./lib/server/bounded-server";
 import { runFront } from "./lib/server/front";
 import { gracefulStop, listen, nextHandler } from "./lib/server/lifecycle";
+import { type Limits, limitsFromEnv, warnIfDescriptorsShort } from "./lib/server/limits";
 import { tolerateClosedOutput } from "./lib/server/stdio";
 import { startWardenOrExit } from "./lib/startup";
 
@@ -25,24 +26,26 @@ const port = Number(arg(["-p", "--port"]) ?? process.env.PORT ?? 3000);
 const hostname = arg(["-H", "--hostname"]) ?? "0.0.0.0";
 process.env.PORT = String(port); // the demo simulator calls this server back on PORT
 
-async function singleProcess() {
+async function singleProcess(limits: Limits) {
   // Migrations, guardrails, first admin, demo seed: all before the first decision is answered.
   await startWardenOrExit();
   const handle = await nextHandler(hostname, port);
-  const server = http.createServer((req, res) => {
+  // Timeouts and the connection cap: lib/server/bounded-server.ts, README "Limits".
+  const server = createBoundedServer((req, res) => {
     if (!serveMachineApi(req, res)) handle(req, res);
-  });
-  server.keepAliveTimeout = 65_000; // longer than common proxies' idle timeouts
+  }, limits);
+  warnIfDescriptorsShort(limits.maxConnections, 1);
   gracefulStop(server, () => {});
   await listen(server, { port, hostname });
   console.log(`[warden] ready on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`);
 }
 
-function main(): Promise<void> {
+async function main(): Promise<void> {
   tolerateClosedOutput(); // every role: a closed log pipe must not stop or spin any of them
-  if (process.env.WARDEN_ROLE === "app") return runAppProcess({ port, hostname, socketPath: process.env.WARDEN_APP_SOCKET! });
-  if (process.env.DATABASE_URL && process.env.WARDEN_SINGLE_PROCESS !== "1") return runFront({ port, hostname });
-  return singleProcess();
+  const limits = limitsFromEnv(); // a bad WARDEN_* limit stops the start here, naming the variable
+  if (process.env.WARDEN_ROLE === "app") return runAppProcess({ port, hostname, socketPath: process.env.WARDEN_APP_SOCKET!, limits });
+  if (process.env.DATABASE_URL && process.env.WARDEN_SINGLE_PROCESS !== "1") return runFront({ port, hostname, limits });
+  return singleProcess(limits);
 }
 
 main().catch((err) => {

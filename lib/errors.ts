@@ -13,11 +13,18 @@ export const ERROR_CODES = [
   "conflict",
   // an audit event not yet covered by a signed checkpoint (its proof comes within seconds)
   "not_yet_checkpointed",
+  // the request (its headers, or its body) did not arrive within the server's time limits
+  "request_timeout",
   "payload_too_large",
   "unsupported_media_type",
+  "headers_too_large",
   "rate_limited",
   "internal",
   "unavailable",
+  // the server is at its cap of open connections (WARDEN_MAX_CONNECTIONS): try again shortly
+  "overloaded",
+  // the app process behind the front did not start answering in time
+  "upstream_timeout",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -16,11 +16,15 @@ export const ERROR_STATUS = {
   method_not_allowed: 405,
   conflict: 409,
   not_yet_checkpointed: 409,
+  request_timeout: 408,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  headers_too_large: 431,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
+  overloaded: 503,
+  upstream_timeout: 504,
 } as const satisfies Record<ErrorCode, number>;
 
 export const statusOf = (err: DomainError): number => ERROR_STATUS[err.code];

@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { serveMachineApi } from "@/lib/api/machine-listener";
 import { getRuntime } from "@/lib/runtime";
+import { createBoundedServer } from "./bounded-server";
 import { gracefulStop, listen } from "./lifecycle";
+import { type Limits, warnIfDescriptorsShort } from "./limits";
 import { createNextProxy } from "./next-proxy";
 
 /**
@@ -26,7 +27,7 @@ import { createNextProxy } from "./next-proxy";
  *
  * On the embedded database there is one process (server.ts): PGlite belongs to one process.
  */
-export async function runFront(opts: { port: number; hostname: string }) {
+export async function runFront(opts: { port: number; hostname: string; limits: Limits }) {
   const socketPath = path.join(os.tmpdir(), `warden-app-${process.pid}.sock`);
   // Diagnostic flags given to the front (--cpu-prof, --trace-gc ...) are about the front.
   const execArgv = process.execArgv.filter((a) => a === "--enable-source-maps");
@@ -50,11 +51,17 @@ export async function runFront(opts: { port: number; hostname: string }) {
   // first decision, so the first caller does not pay for either.
   await (await getRuntime()).policies.current();
 
-  const proxy = createNextProxy(socketPath);
-  const server = http.createServer((req, res) => {
-    if (!serveMachineApi(req, res)) proxy(req, res);
-  });
-  server.keepAliveTimeout = 65_000; // longer than common proxies' idle timeouts
+  const { limits } = opts;
+  const proxy = createNextProxy(socketPath, { maxSockets: limits.maxConnections, appTimeoutMs: limits.appTimeoutMs });
+  // Timeouts and the connection cap: lib/server/bounded-server.ts, README "Limits".
+  const server = createBoundedServer(
+    (req, res) => {
+      if (!serveMachineApi(req, res)) proxy(req, res);
+    },
+    limits,
+    { name: "the front" },
+  );
+  warnIfDescriptorsShort(limits.maxConnections, 2); // a client's socket and, while proxied, one to the app process
   gracefulStop(
     server,
     async () => {
@@ -66,7 +73,7 @@ export async function runFront(opts: { port: number; hostname: string }) {
     // still finishes its own decisions in flight instead of exiting as if the app had crashed.
     () => (stopping = true),
   );
-  await listen(server, opts);
+  await listen(server, { port: opts.port, hostname: opts.hostname });
   const shown = opts.hostname === "0.0.0.0" ? "localhost" : opts.hostname;
   console.log(`[warden] ready on http://${shown}:${opts.port} (decisions here; pages and the rest in process ${app.pid})`);
 }

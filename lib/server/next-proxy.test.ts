@@ -144,6 +144,83 @@ describe("the front's proxy to the app process", () => {
     }
   });
 
+  /** A second front on the same app socket, with its own limits. */
+  async function frontWith(opts: { maxSockets?: number; appTimeoutMs?: number }) {
+    const f = http.createServer(createNextProxy(socketPath, opts));
+    await listen(f, { port: 0, hostname: "127.0.0.1" });
+    return {
+      url: `http://127.0.0.1:${(f.address() as AddressInfo).port}`,
+      close: async () => {
+        f.closeAllConnections();
+        await new Promise((r) => f.close(r));
+      },
+    };
+  }
+
+  it("answers 504 upstream_timeout when the app process does not start answering in time, and ends the upstream request", async () => {
+    let upstreamClosed!: () => void;
+    const closed = new Promise<void>((r) => (upstreamClosed = r));
+    upstreamHandler = (req, res) => {
+      res.on("close", () => upstreamClosed()); // a wedged app process: never answers
+    };
+    const f = await frontWith({ appTimeoutMs: 300 });
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const t0 = performance.now();
+      const r = await fetch(`${f.url}/agents`, { headers: { "x-request-id": "rid-504" } });
+      expect(performance.now() - t0).toBeLessThan(3 * 300);
+      expect(r.status).toBe(504);
+      expect(await r.json()).toEqual({ error: { code: "upstream_timeout", message: "The app process did not answer within 0.3 s", requestId: "rid-504" } });
+      await closed;
+      expect(errors).toHaveBeenCalledTimes(1);
+    } finally {
+      errors.mockRestore();
+      await f.close();
+    }
+  });
+
+  it("times only the start of an answer: a live stream outlasts the app timeout", async () => {
+    upstreamHandler = (req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write("data: first\n\n");
+      setTimeout(() => res.end("data: second\n\n"), 1_000);
+    };
+    const f = await frontWith({ appTimeoutMs: 300 });
+    try {
+      const r = await fetch(`${f.url}/api/live`);
+      expect(r.status).toBe(200);
+      expect(await r.text()).toBe("data: first\n\ndata: second\n\n");
+    } finally {
+      await f.close();
+    }
+  });
+
+  it("opens at most maxSockets sockets to the app process", async () => {
+    let open = 0;
+    let most = 0;
+    upstreamHandler = (req, res) => {
+      open++;
+      most = Math.max(most, open);
+      setTimeout(() => {
+        open--;
+        res.end("ok");
+      }, 100);
+    };
+    const sockets = new Set<unknown>();
+    const seen = (s: unknown) => sockets.add(s);
+    upstream.on("connection", seen);
+    const f = await frontWith({ maxSockets: 2 });
+    try {
+      const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => fetch(`${f.url}/p${i}`).then((r) => r.text())));
+      expect(answers).toEqual(Array(6).fill("ok"));
+      expect(most).toBe(2);
+      expect(sockets.size).toBe(2);
+    } finally {
+      upstream.off("connection", seen);
+      await f.close();
+    }
+  });
+
   it("answers 503 with the error envelope when the app process cannot be reached", async () => {
     const gone = http.createServer(createNextProxy(path.join(dir, "nobody.sock")));
     await listen(gone, { port: 0, hostname: "127.0.0.1" });
