@@ -2,14 +2,16 @@
 // -Fc` and `pg_restore` into a new database, and a copy of the embedded database's folder made
 // while it is closed. The restored Warden must hold the data, decide and record, continue the
 // audit log under the same key and witness, and pass `warden-audit verify` spawned as a user runs
-// it. An older dump restored under the same witness is a rollback, refused by design
+// it. An older dump restored under the same witnesses is a rollback, refused by design
 // (audit_log_rolled_back); the documented recovery (a new origin with a key of its own, a new
-// witness folder) gives a working, verifiable log again, and the old folder keeps the evidence of
-// what the restore lost.
+// witness folder, the new key added to the HTTP witness) gives a working, verifiable log again,
+// and the old folder and the witness's record keep the evidence of what the restore lost.
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
 import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -18,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as authorizeRoute from "../../app/api/v1/authorize/route";
 import * as sessionsRoute from "../../app/api/v1/sessions/route";
 import { consistencyProof, verifyConsistency } from "../../lib/audit/log/merkle";
+import { cosignatureVerifier, generateSigner } from "../../lib/audit/log/note";
 import { overTiles } from "../../lib/audit/log/store";
 import { noteFileName } from "../../lib/audit/log/witness-folder";
 import { verifyAuditChain } from "../../lib/audit/verify";
@@ -34,6 +37,7 @@ import { openAuditLog, type AuditLog } from "../../lib/services/audit-log/open";
 import { auditLogStatus } from "../../lib/services/audit-log/status";
 import { createConnector } from "../../lib/services/connectors/create";
 import { ensureGuardrails } from "../../lib/services/policies/guardrails";
+import { addCheckpoint, openWitness, type Witness } from "../../lib/services/witness/add-checkpoint";
 import { openTestDatabase } from "./db";
 import { routeCaller, type RouteHandler } from "./route-helpers";
 
@@ -103,6 +107,13 @@ describe("backup and restore on Postgres: pg_dump -Fc, pg_restore into a new dat
   let before: Record<string, number> = {};
   let latest: { size: number; root: Buffer } = { size: 0, root: Buffer.alloc(0) };
   const dump = { older: "", latest: "" };
+  // An HTTP witness (c2sp.org/tlog-witness) with its own database, as another Warden would be.
+  const witnessSigner = generateSigner("witness.test/w1", randomBytes(32));
+  let witnessDb: DatabaseHandle;
+  let httpWitness: Witness;
+  let server: http.Server;
+  const witnessEnv = (logKeys: string) => ({ WARDEN_WITNESS_SIGNING_KEY: witnessSigner.secretText, WARDEN_WITNESS_NAME: witnessSigner.name, WARDEN_WITNESS_LOG_KEYS: logKeys });
+  const witnessed = async () => rows<{ origin: string; size: string }>(await witnessDb.db.execute(sql`select origin, size::text from witnessed_logs order by origin`));
 
   async function admin(q: string) {
     const c = new pg.Client({ connectionString: adminUrl });
@@ -129,14 +140,28 @@ describe("backup and restore on Postgres: pg_dump -Fc, pg_restore into a new dat
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "warden-backup-"));
     witness = path.join(tmp, "witness");
+    witnessDb = await openDatabase({ kind: "pglite", dataDir: null });
+    server = http.createServer((req, res) => {
+      const body: Buffer[] = [];
+      req.on("data", (c) => body.push(c));
+      req.on("end", () => void addCheckpoint(httpWitness, Buffer.concat(body).toString("utf8")).then((r) => res.writeHead(r.status, { "content-type": r.contentType }).end(r.body)));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const witnessUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/witness`;
     // As on a first start: the signing key is generated into WARDEN_DATA_DIR/audit-signing.key.
-    env = { WARDEN_DATA_DIR: path.join(tmp, "data"), WARDEN_WITNESS_DIR: witness };
+    env = {
+      WARDEN_DATA_DIR: path.join(tmp, "data"),
+      WARDEN_WITNESS_DIR: witness,
+      WARDEN_WITNESS_URL: witnessUrl,
+      WARDEN_WITNESS_KEY: cosignatureVerifier(witnessSigner).text,
+    };
     dump.older = path.join(tmp, "warden-older.dump");
     dump.latest = path.join(tmp, "warden-latest.dump");
     const h = await openTestDatabase("postgres");
     const [{ db: name }] = rows<{ db: string }>(await h.db.execute(sql`select current_database() as db`));
     const log = await openAuditLog(h.db, h.clock, env);
     keyId = log.signer.keyId;
+    httpWitness = openWitness(witnessDb.db, new TestClock(), witnessEnv(log.signer.text));
     key = await seed(h.db);
     await work(key);
     expect((await checkpointNow(log)).kind).toBe("signed");
@@ -145,6 +170,7 @@ describe("backup and restore on Postgres: pg_dump -Fc, pg_restore into a new dat
     await work(key);
     const cp = await checkpointNow(log);
     if (cp.kind !== "signed") throw new Error(`expected a checkpoint, got ${cp.kind}`);
+    expect(cp.witnesses[0].outcome).toMatchObject({ kind: "cosigned" });
     latest = { size: cp.checkpoint.size, root: cp.checkpoint.root };
     pgDump(dump.latest); // nothing is written after it: this dump is the log's newest state
     before = await counts(h.db);
@@ -153,6 +179,8 @@ describe("backup and restore on Postgres: pg_dump -Fc, pg_restore into a new dat
 
   afterAll(async () => {
     setRuntime(undefined);
+    await new Promise((resolve) => server?.close(resolve));
+    await witnessDb?.close();
     for (const name of created) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
@@ -173,10 +201,13 @@ describe("backup and restore on Postgres: pg_dump -Fc, pg_restore into a new dat
       const cp = await checkpointNow(w.log);
       if (cp.kind !== "signed") throw new Error(`expected a checkpoint, got ${cp.kind}`);
       expect(cp.checkpoint.size).toBeGreaterThan(latest.size);
+      expect(cp.witnesses[0].outcome).toMatchObject({ kind: "cosigned" }); // from the size it cosigned before the backup
       const proof = await overTiles(w.db, (t) => consistencyProof(t, latest.size, cp.checkpoint.size));
       expect(verifyConsistency(latest.size, cp.checkpoint.size, proof, latest.root, cp.checkpoint.root)).toBe(true);
       expect(fs.existsSync(path.join(witness, noteFileName(cp.checkpoint.size)))).toBe(true);
-      const r = verify("--database-url", url, "--public-key", path.join(witness, "keys", `${keyId}.pub`), "--witness", witness);
+      const witnessKey = path.join(tmp, "witness.pub");
+      fs.writeFileSync(witnessKey, `${cosignatureVerifier(witnessSigner).text}\n`);
+      const r = verify("--database-url", url, "--public-key", path.join(witness, "keys", `${keyId}.pub`), "--witness", witness, "--witness-key", witnessKey);
       expect(r.out).toMatch(/^intact/m);
       expect(r.code).toBe(0);
     } finally {
@@ -184,7 +215,7 @@ describe("backup and restore on Postgres: pg_dump -Fc, pg_restore into a new dat
     }
   });
 
-  it("an older dump under the same witness is a rollback (audit_log_rolled_back, nothing signed); a new origin, key and witness folder make a verifiable log again", async () => {
+  it("an older dump under the same witnesses is a rollback (audit_log_rolled_back, nothing signed); a new origin, key and witness folder make a verifiable log again", async () => {
     const url = await restore(dump.older);
     const w = await wardenOn(await openDatabase({ kind: "postgres", url, poolSize: 4 }), env);
     try {
@@ -196,16 +227,22 @@ describe("backup and restore on Postgres: pg_dump -Fc, pg_restore into a new dat
       expect(findings).toEqual([{ severity: "critical", status: "open" }]);
 
       // The recovery (README): a new origin with a key of its own, a new witness folder holding the
-      // old public key too; the old key and folder are kept, untouched.
+      // old public key too, the new key added to the HTTP witness's; the old key and folder are kept, untouched.
       const origin = "warden.local/audit/restored-1";
       const newKey = path.join(tmp, "audit-signing-2.key");
       const printed = execFileSync(process.execPath, [TSX, KEYGEN, origin, newKey], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
       expect(printed.trim()).toBe(fs.readFileSync(`${newKey}.pub`, "utf8").trim());
       const witness2 = path.join(tmp, "witness-2");
       fs.cpSync(path.join(witness, "keys"), path.join(witness2, "keys"), { recursive: true });
+      httpWitness = openWitness(witnessDb.db, new TestClock(), witnessEnv(`${fs.readFileSync(path.join(witness, "keys", `${keyId}.pub`), "utf8").trim()},${printed.trim()}`));
       const recovered = await openAuditLog(w.db, w.rt.clock, { ...env, WARDEN_AUDIT_ORIGIN: origin, WARDEN_AUDIT_KEY_FILE: newKey, WARDEN_WITNESS_DIR: witness2 });
       const first = await checkpointNow(recovered);
       expect(first.kind).toBe("signed");
+      expect(first.witnesses[0].outcome).toMatchObject({ kind: "cosigned" });
+      // The witness keeps what it cosigned of the old origin (beyond this database's log) beside the new one.
+      const held = await witnessed();
+      expect(held.map((r) => r.origin)).toEqual(["warden.local/audit", origin]);
+      expect(Number(held[0].size)).toBeGreaterThan(latest.size);
       await work(key);
       expect((await checkpointNow(recovered)).kind).toBe("signed");
       // The trail says the log was renamed, once, and from where.
@@ -227,7 +264,7 @@ describe("backup and restore on Postgres: pg_dump -Fc, pg_restore into a new dat
   });
 });
 
-describe("backup and restore of the embedded database: a copy of WARDEN_DATA_DIR made while Warden is stopped", () => {
+describe("backup and restore of the embedded database: a copy of WARDEN_DATA_DIR made while Warden is stopped (tar)", () => {
   let tmp = "";
   afterAll(() => {
     setRuntime(undefined);
@@ -248,9 +285,13 @@ describe("backup and restore of the embedded database: a copy of WARDEN_DATA_DIR
     const before = await counts(w.db);
     await w.rt.close(); // stop first: PGlite belongs to one process, and an open folder is not a backup
 
+    // README: tar -C "$WARDEN_DATA_DIR" --exclude=./warden.pid -czf <backup> . ; then into an empty folder.
+    const backup = path.join(tmp, "warden-data.tar.gz");
+    execFileSync("tar", ["-C", data, "--exclude=./warden.pid", "-czf", backup, "."]);
     const copy = path.join(tmp, "restored");
-    fs.cpSync(data, copy, { recursive: true, preserveTimestamps: true });
-    expect(fs.existsSync(path.join(copy, "warden.pid"))).toBe(false); // closed cleanly: no process holds it
+    fs.mkdirSync(copy);
+    execFileSync("tar", ["-C", copy, "-xzf", backup]);
+    expect(fs.statSync(path.join(copy, "audit-signing.key")).mode & 0o777).toBe(0o600);
     w = await wardenOn(await openDatabase({ kind: "pglite", dataDir: path.join(copy, "pg") }), { WARDEN_DATA_DIR: copy, WARDEN_WITNESS_DIR: witness });
     try {
       expect(w.log.signer.keyId).toBe(keyId); // the key came with the folder
