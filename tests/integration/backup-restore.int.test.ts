@@ -255,7 +255,10 @@ describe("backup and restore on Postgres: pg_dump -Fc, pg_restore into a new dat
       expect(ok.out).toContain(`then "${origin}"`);
       expect(ok.code).toBe(0);
       // The old folder still proves what the restore lost: the events after the older dump's checkpoint.
-      const lost = verify("--database-url", url, "--witness", witness, "--public-key", path.join(witness, "keys", `${keyId}.pub`), "--public-key", `${newKey}.pub`);
+      const allKeys = path.join(tmp, "all-audit-keys.pub"); // README: cat /srv/warden-witness-2/keys/*.pub > all-audit-keys.pub
+      const keysDir = path.join(witness2, "keys");
+      fs.writeFileSync(allKeys, fs.readdirSync(keysDir).map((f) => fs.readFileSync(path.join(keysDir, f), "utf8")).join(""));
+      const lost = verify("--database-url", url, "--witness", witness, "--public-key", allKeys);
       expect(lost.out).toMatch(/^verification FAILED: .*(the log was rewritten|rolled back)/m);
       expect(lost.code).toBe(1);
     } finally {
