@@ -81,8 +81,30 @@ export function chooseTrust(given: Verifier[], witness: Verifier[], carried: Ver
   return { keys: [], basis: "none" };
 }
 
+/** The trusted key that signed this checkpoint: one named for the checkpoint's origin, as a log's key is. */
 export function signerOf(c: SignedCheckpoint, trust: Trust): Verifier | undefined {
-  return trust.keys.find((k) => signedBy(c.note, k));
+  return trust.keys.find((k) => k.name === c.origin && signedBy(c.note, k));
+}
+
+/**
+ * The log's origins, in the order its checkpoints (by size) first name them. More than one when
+ * the log was given a new origin, as after a restore from a backup (README "Backup and restore"):
+ * the events and the tree are the same, the checkpoints' name and key changed.
+ */
+export function originsOf(cps: readonly SignedCheckpoint[]): string[] {
+  return [...new Set([...cps].sort((a, b) => a.size - b.size).map((c) => c.origin))];
+}
+
+/** `"a" (sizes 10–30), then "b" (sizes 40–50)`: the runs of origins, by size. */
+export function describeOrigins(cps: readonly SignedCheckpoint[]): string {
+  const runs: { origin: string; from: number; to: number }[] = [];
+  for (const c of [...cps].sort((a, b) => a.size - b.size)) {
+    const last = runs[runs.length - 1];
+    if (last?.origin === c.origin) last.to = c.size;
+    else runs.push({ origin: c.origin, from: c.size, to: c.size });
+  }
+  const n = (x: number) => x.toLocaleString("en-US");
+  return runs.map((r) => `"${r.origin}" (${r.from === r.to ? `size ${n(r.from)}` : `sizes ${n(r.from)}–${n(r.to)}`})`).join(", then ");
 }
 
 export const describeSigs = (c: SignedCheckpoint) => c.note.signatures.map((s) => `${s.name}+${s.keyId}`).join(", ");

@@ -21,12 +21,14 @@ export type RootAt = (m: number) => Hash | "missing" | "unknown";
 /**
  * Signatures, then every checkpoint against the tree, smallest first: a size the log does not
  * reach is a cut (truncation, rollback), a root that differs is a rewrite, located between the
- * last checkpoint that still matches and this one.
+ * last checkpoint that still matches and this one. `origins`: the names this log's checkpoints
+ * carry (more than one after a restore gave it a new origin); a checkpoint of any other is
+ * another log's.
  */
 export function judgeCheckpoints(
   cps: readonly SignedCheckpoint[],
   trust: Trust,
-  origin: string | null,
+  origins: readonly string[] | null,
   rootAt: RootAt,
   ev: Pick<EventCheck, "count" | "lastSeq" | "seqAt" | "start">,
   verdict: Verdict,
@@ -34,8 +36,8 @@ export function judgeCheckpoints(
   let lastGood = 0;
   const sorted = [...cps].sort((a, b) => a.size - b.size);
   const trusted = sorted.filter((c) => {
-    if (origin !== null && c.origin !== origin) {
-      verdict.problems.push(`the ${c.source} checkpoint in ${c.where} is for another log ("${c.origin}", not "${origin}")`);
+    if (origins !== null && origins.length > 0 && !origins.includes(c.origin)) {
+      verdict.problems.push(`the ${c.source} checkpoint in ${c.where} is for another log ("${c.origin}", not ${origins.map((o) => `"${o}"`).join(" or ")})`);
       return false;
     }
     if (trust.basis === "none") return true;

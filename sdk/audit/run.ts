@@ -2,7 +2,7 @@ import { GENESIS_HASH } from "../../lib/audit/chain";
 import { verifyConsistency } from "../../lib/audit/log/merkle";
 import { rootFromRange } from "../../lib/audit/log/range";
 import { openBundle } from "./bundle";
-import { BadInput, chooseTrust, readKeyFiles, readWitness, type SignedCheckpoint, type Trust } from "./checkpoints";
+import { BadInput, chooseTrust, describeOrigins, originsOf, readKeyFiles, readWitness, type SignedCheckpoint, type Trust } from "./checkpoints";
 import { connect, readDbLog, streamDbEvents } from "./database";
 import { EventCheck } from "./events";
 import { describeBad, fmt, judgeCheckpoints, render, span, type Verdict } from "./judge";
@@ -20,6 +20,15 @@ function trustNote(t: Trust, v: Verdict) {
 }
 
 const uniqueSizes = (cps: SignedCheckpoint[]) => [...new Set(cps.map((c) => c.size))];
+
+/** A log that changed its origin (a restore from a backup starts a new one) is said, not hidden. */
+function originNote(cps: SignedCheckpoint[], v: Verdict) {
+  if (originsOf(cps).length < 2) return;
+  v.notes.push(
+    `the log changed its origin: its checkpoints are ${describeOrigins(cps)}. A restore from a backup starts a new origin (README "Backup and restore"); ` +
+      "the earlier origin's witness (--witness) shows what the restore lost",
+  );
+}
 
 function eventProblems(ev: EventCheck, v: Verdict) {
   const first = ev.first();
@@ -40,10 +49,12 @@ export async function verifyDatabase(url: string, o: VerifyOptions): Promise<Out
     progress.done(ev.count);
     const v: Verdict = { problems: [], notes: [] };
     eventProblems(ev, v);
-    const origin = log.checkpoints[0]?.origin ?? witness.checkpoints[0]?.origin ?? null;
-    judgeCheckpoints(all, trust, origin, (m) => (m > ev.count ? "missing" : ev.roots.get(m)!), ev, v);
+    // The stored checkpoints name the log (one origin, or several after a restore); else the witness does.
+    const origins = log.checkpoints.length ? originsOf(log.checkpoints) : witness.checkpoints.length ? [witness.checkpoints[0].origin] : null;
+    judgeCheckpoints(all, trust, origins, (m) => (m > ev.count ? "missing" : ev.roots.get(m)!), ev, v);
     const cosigned = judgeCosignatures(log.checkpoints, witnessKeys, v);
     trustNote(trust, v);
+    originNote(log.checkpoints, v);
     if (all.length === 0) v.notes.push("no checkpoint yet: only the hash chain was checked");
     const seqs = ev.firstSeq === null ? "" : ` (seq ${span(ev.firstSeq, ev.lastSeq!)})`;
     return render(v, [`${fmt(ev.count)} events${seqs}, ${fmt(log.checkpoints.length)} stored and ${fmt(witness.checkpoints.length)} witnessed checkpoints match the tree`, ...cosigned].join("; "));
@@ -69,6 +80,7 @@ export async function verifyBundle(path: string, o: VerifyOptions): Promise<Outc
     const v: Verdict = { problems: [], notes: [] };
     const newest = cps[cps.length - 1];
     if (!newest || newest.size !== h.treeSize) throw new BadInput(`the bundle is malformed: its newest checkpoint is not of its tree size ${fmt(h.treeSize)}`);
+    if (newest.origin !== h.origin) throw new BadInput(`the bundle is malformed: its header names the log "${h.origin}", its newest checkpoint "${newest.origin}"`);
     // Consecutive checkpoints, each with the bundle's proof that the older tree is a prefix of the newer.
     for (let i = 0; i + 1 < cps.length; i++) {
       const p = consistency[i];
@@ -117,11 +129,13 @@ export async function verifyBundle(path: string, o: VerifyOptions): Promise<Outc
     };
     // A cut is measured against the whole tree the bundle vouches for, not just its range.
     const log = { start: 0, count: h.treeSize, lastSeq: null, seqAt: ev.seqAt };
-    judgeCheckpoints(cps, trust, h.origin, (m) => rootAt(m), log, v);
+    const origins = originsOf(cps);
+    judgeCheckpoints(cps, trust, origins, (m) => rootAt(m), log, v);
     const witnessed = witness.checkpoints;
-    judgeCheckpoints(witnessed, trust, h.origin, (m) => rootAt(m, witnessed.find((c) => c.size === m)), log, v);
+    judgeCheckpoints(witnessed, trust, origins, (m) => rootAt(m, witnessed.find((c) => c.size === m)), log, v);
     const cosigned = judgeCosignatures(cps, witnessKeys, v);
     trustNote(trust, v);
+    originNote(cps, v);
     return render(v, [`${fmt(ev.count)} events (leaves ${span(h.firstLeaf, Math.max(h.firstLeaf, end - 1))}), ${fmt(cps.length)} checkpoints and ${fmt(witnessed.length)} witness copies consistent with the tree of ${fmt(h.treeSize)}`, ...cosigned].join("; "));
   } finally {
     b.close();

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { eventHash, GENESIS_HASH } from "../../lib/audit/chain";
 import { consistencyProof, leafHash, memoryTree, rootHash } from "../../lib/audit/log/merkle";
-import { checkpointText, generateSigner, signNote } from "../../lib/audit/log/note";
+import { checkpointText, generateSigner, signNote, type Signer } from "../../lib/audit/log/note";
 import { rangeProof } from "../../lib/audit/log/range";
 import { BadInput } from "./checkpoints";
 import { EventCheck, type LogEvent } from "./events";
@@ -32,14 +32,15 @@ function makeLog(n: number): LogEvent[] {
   });
 }
 
-function bundle(events: LogEvent[], o: { first: number; end: number; sizes: number[]; edit?: (lines: string[]) => void }) {
+function bundle(events: LogEvent[], o: { first: number; end: number; sizes: number[]; edit?: (lines: string[]) => void; signerAt?: (size: number) => Signer }) {
   const leaves = events.map((e) => leafHash(Buffer.from(e.hash, "hex")));
   const tree = memoryTree(leaves);
   const size = o.sizes[o.sizes.length - 1];
-  const cp = (s: number) => signNote(checkpointText({ origin: signer.name, size: s, root: rootHash(tree, s), extensions: ["time 1"] }), [signer]);
+  const by = o.signerAt ?? (() => signer);
+  const cp = (s: number) => signNote(checkpointText({ origin: by(s).name, size: s, root: rootHash(tree, s), extensions: ["time 1"] }), [by(s)]);
   const lines = [
-    JSON.stringify({ format: "warden-audit-bundle/1", origin: signer.name, from: "", to: "", createdAt: new Date(0).toISOString(), firstLeaf: o.first, endLeaf: o.end, treeSize: size }),
-    JSON.stringify({ keys: [signer.text] }),
+    JSON.stringify({ format: "warden-audit-bundle/1", origin: by(size).name, from: "", to: "", createdAt: new Date(0).toISOString(), firstLeaf: o.first, endLeaf: o.end, treeSize: size }),
+    JSON.stringify({ keys: [...new Set(o.sizes.map((s) => by(s).text))] }),
   ];
   o.sizes.forEach((s, i) => {
     lines.push(JSON.stringify({ checkpoint: cp(s) }));
@@ -114,5 +115,29 @@ describe("verifyBundle", () => {
     const foreign = path.join(tmp, "foreign.json");
     fs.writeFileSync(foreign, '{"hello":"world"}\n');
     await expect(verify(foreign)).rejects.toBeInstanceOf(BadInput);
+  });
+
+  it("a log restarted under a new origin (a restore): intact when each origin's key is trusted, and said so", async () => {
+    const restarted = generateSigner("warden.test/audit-restored", randomBytes(32));
+    const signerAt = (s: number) => (s <= 20 ? signer : restarted);
+    const file = bundle(log, { first: 0, end: 40, sizes: [5, 20, 30, 40], signerAt });
+    const keys = (...ss: Signer[]) => ss.map((k, i) => {
+      const f = path.join(tmp, `${randomBytes(4).toString("hex")}-${i}.pub`);
+      fs.writeFileSync(f, k.text + "\n");
+      return f;
+    });
+    const both = await verifyBundle(file, { publicKeys: keys(signer, restarted), quiet: true });
+    expect(both.ok).toBe(true);
+    expect(both.text).toContain('the log changed its origin: its checkpoints are "warden.test/audit" (sizes 5–20), then "warden.test/audit-restored" (sizes 30–40)');
+    const newOnly = await verifyBundle(file, { publicKeys: keys(restarted), quiet: true });
+    expect(newOnly.ok).toBe(false);
+    expect(newOnly.text).toMatch(/checkpoint of size 5 .*not signed by a trusted key/);
+    // A key vouches only for checkpoints named for it: the old key cannot sign for the new origin.
+    const root = rootHash(memoryTree(log.map((e) => leafHash(Buffer.from(e.hash, "hex")))), 40);
+    const forged = signNote(checkpointText({ origin: restarted.name, size: 40, root, extensions: [] }), [signer]);
+    const crossed = bundle(log, { first: 0, end: 40, sizes: [5, 40], signerAt, edit: (l) => (l[4] = JSON.stringify({ checkpoint: forged })) });
+    const c = await verifyBundle(crossed, { publicKeys: keys(signer, restarted), quiet: true });
+    expect(c.ok).toBe(false);
+    expect(c.text).toMatch(/size 40 .*not signed by a trusted key/);
   });
 });

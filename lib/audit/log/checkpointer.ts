@@ -2,8 +2,9 @@ import { desc, eq } from "drizzle-orm";
 import type { Clock } from "@/lib/clock";
 import type { Db, Executor } from "@/lib/db/client";
 import { auditCheckpoints, auditLogKeys, auditLogState } from "@/lib/db/schema";
+import { recordAudit } from "../record";
 import { rootHash } from "./merkle";
-import { checkpointText, signNote, type Signer, type Verifier } from "./note";
+import { checkpointText, parseCheckpoint, parseNote, signNote, type Signer, type Verifier } from "./note";
 import { overTiles } from "./store";
 import { trustedCheckpoint } from "./trusted";
 import { newestWitnessed, witnessKeys, writeWitnessCopy } from "./witness-folder";
@@ -30,6 +31,15 @@ export function trustedKeys(log: Pick<AuditLog, "signer" | "witnessDir">): Verif
 /** Records the signing key's verifier (public) for the console; the private half never goes in. */
 export async function registerKey(db: Executor, signer: Verifier): Promise<void> {
   await db.insert(auditLogKeys).values({ keyId: signer.keyId, verifier: signer.text }).onConflictDoNothing();
+}
+
+/** The origin a stored note names, or null when it is not a checkpoint note at all. */
+function originOf(note: string): string | null {
+  try {
+    return parseCheckpoint(parseNote(note).text).origin;
+  } catch {
+    return null;
+  }
 }
 
 export const newestCheckpoint = async (db: Executor) =>
@@ -75,6 +85,17 @@ export async function checkpoint(log: AuditLog): Promise<CheckpointResult> {
     const text = checkpointText({ origin: log.signer.name, size, root, extensions: [`time ${Math.floor(now.getTime() / 1000)}`] });
     await registerKey(tx, log.signer);
     const [row] = await tx.insert(auditCheckpoints).values({ size, root, note: signNote(text, [log.signer]), keyId: log.signer.keyId, createdAt: now }).returning();
+    // The first checkpoint under a new origin (how a restore from a backup starts again, README
+    // "Backup and restore") is said in the trail itself, in the same transaction as the checkpoint.
+    const before = stored && originOf(stored.note);
+    if (stored && before !== log.signer.name) {
+      await recordAudit(tx, {
+        actor: { kind: "system", label: "audit log checkpointer" },
+        action: "audit.origin_changed",
+        occurredAt: now,
+        detail: { previousOrigin: before, previousSize: stored.size, previousKeyId: stored.keyId, origin: log.signer.name, size, keyId: log.signer.keyId },
+      });
+    }
     return { kind: "signed", checkpoint: row, witnessError: null };
   });
   if (result.kind !== "signed" || !log.witnessDir) return result;

@@ -50,14 +50,22 @@ function keyFile(file: string, origin: string): Signer {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
   }
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const signer = generateSigner(origin, randomBytes(32));
   try {
-    // "wx": two processes starting together must not each write a key; the loser reads the winner's.
-    fs.writeFileSync(file, `${signer.secretText}\n`, { mode: 0o600, flag: "wx" });
-    return signer;
+    return writeNewKey(file, origin);
   } catch (err) {
+    // Two processes starting together must not each write a key; the loser reads the winner's.
     if ((err as NodeJS.ErrnoException).code === "EEXIST") return parseSigner(fs.readFileSync(file, "utf8"));
     throw err;
   }
+}
+
+/**
+ * A new Ed25519 key named `name`, written to `file` (mode 0600) and never over an existing one
+ * (EEXIST): a key that signed checkpoints is evidence, kept, not replaced. `npm run audit:keygen`.
+ */
+export function writeNewKey(file: string, name: string): Signer {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const signer = generateSigner(name, randomBytes(32));
+  fs.writeFileSync(file, `${signer.secretText}\n`, { mode: 0o600, flag: "wx" });
+  return signer;
 }
