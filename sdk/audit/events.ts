@@ -6,11 +6,13 @@ import { IncrementalTree, RangeLeaves } from "./tree";
 // payload hash, its link to the event before it, its place in the order, and its leaf in the
 // tree. Memory is O(log n) (plus 32 bytes per leaf when a bundle's range must be re-hashed).
 
-export type LogEvent = ChainedFields & { seq: number; prevHash: string; hash: string; leaf?: number };
+/** `occurredAtIso`, when given, is `occurredAt.toISOString()` (the bundle reader has checked it). */
+export type LogEvent = ChainedFields & { seq: number; prevHash: string; hash: string; leaf?: number; occurredAtIso?: string };
 
 export type BadEvent = { seq: number; id: string; leaf: number; check: "payload hash" | "chain link" | "order"; detail: string };
 
 const HEX64 = /^[0-9a-f]{64}$/;
+const NO_HASH = "00".repeat(32);
 
 export class EventCheck {
   readonly bad: BadEvent[] = [];
@@ -43,23 +45,27 @@ export class EventCheck {
   }
   private readonly wanted: Set<number>;
 
+  private flag(e: LogEvent, leaf: number, check: BadEvent["check"], detail: string): BadEvent {
+    const b = { seq: e.seq, id: e.id, leaf, check, detail };
+    if (this.bad.length < 20) this.bad.push(b);
+    return b;
+  }
+
   add(e: LogEvent) {
     const leaf = this.start + this.count;
-    const flag = (check: BadEvent["check"], detail: string) => {
-      const b = { seq: e.seq, id: e.id, leaf, check, detail };
-      if (this.bad.length < 20) this.bad.push(b);
-      return b;
-    };
-    if (e.leaf !== undefined && e.leaf !== leaf) flag("order", `it says it is leaf ${e.leaf}, but it is at leaf ${leaf}`);
-    if (this.lastSeq !== null && !(e.seq > this.lastSeq)) flag("order", `its seq does not follow ${this.lastSeq}`);
-    if (!HEX64.test(e.hash)) {
-      flag("payload hash", "its hash is not 64 hex digits");
-    } else if (chainHash(e.prevHash, eventPayload(e)) !== e.hash) {
-      flag("payload hash", "its stored hash does not match its fields: the event was changed");
+    if (e.leaf !== undefined && e.leaf !== leaf) this.flag(e, leaf, "order", `it says it is leaf ${e.leaf}, but it is at leaf ${leaf}`);
+    if (this.lastSeq !== null && !(e.seq > this.lastSeq)) this.flag(e, leaf, "order", `its seq does not follow ${this.lastSeq}`);
+    const computed = chainHash(e.prevHash, eventPayload(e, e.occurredAtIso));
+    // A hash equal to the computed one is 64 lowercase hex digits: the pattern is tested only when it differs.
+    const hex = computed === e.hash || HEX64.test(e.hash);
+    if (!hex) {
+      this.flag(e, leaf, "payload hash", "its hash is not 64 hex digits");
+    } else if (computed !== e.hash) {
+      this.flag(e, leaf, "payload hash", "its stored hash does not match its fields: the event was changed");
     } else if (this.prev !== null && e.prevHash !== this.prev) {
       // Either an event before it is missing or changed, or it is out of place; which one shows
       // only later (the event it links to turns up after it: order).
-      const b = flag("chain link", "its prev_hash is not the hash of the event before it: an event before it is missing or was changed");
+      const b = this.flag(e, leaf, "chain link", "its prev_hash is not the hash of the event before it: an event before it is missing or was changed");
       this.openLinks.set(e.prevHash, b);
     }
     const moved = this.openLinks.get(e.hash);
@@ -71,7 +77,7 @@ export class EventCheck {
     this.prev = e.hash;
     if (this.firstSeq === null) this.firstSeq = e.seq;
     this.lastSeq = e.seq;
-    const lh = leafHash(Buffer.from(HEX64.test(e.hash) ? e.hash : "00".repeat(32), "hex"));
+    const lh = leafHash(Buffer.from(hex ? e.hash : NO_HASH, "hex"));
     this.tree?.push(lh);
     this.range?.push(lh);
     this.count++;

@@ -80,9 +80,11 @@ export async function verifyBundle(path: string, o: VerifyOptions): Promise<Outc
     const everything = whole && h.endLeaf === h.treeSize;
     const ev = new EventCheck(h.firstLeaf, { prevHash: whole ? GENESIS_HASH : null, rootSizes: whole ? [...sizes, h.endLeaf] : [], keepRange: !everything });
     const progress = new Progress("verifying", h.endLeaf - h.firstLeaf, o.quiet);
-    for await (const e of b.events()) {
-      ev.add(e);
-      progress.tick(ev.count);
+    for await (const batch of b.events()) {
+      for (const e of batch) {
+        ev.add(e);
+        progress.tick(ev.count);
+      }
     }
     progress.done(ev.count);
     const range = b.range()!;
