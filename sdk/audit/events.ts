@@ -11,8 +11,25 @@ export type LogEvent = ChainedFields & { seq: number; prevHash: string; hash: st
 
 export type BadEvent = { seq: number; id: string; leaf: number; check: "payload hash" | "chain link" | "order"; detail: string };
 
+/** Whether an event's stored hash is the hash of its fields: 0 yes, 1 no (changed), 2 not even 64 hex digits. */
+export type PayloadStatus = 0 | 1 | 2;
+/** What the log-order checks need of an event, once its own fields have been hashed (`hashEvent`). */
+export type HashedEvent = Pick<LogEvent, "seq" | "id" | "prevHash" | "hash" | "leaf"> & { status: PayloadStatus; leafHash: Hash };
+
 const HEX64 = /^[0-9a-f]{64}$/;
 const NO_HASH = "00".repeat(32);
+
+/**
+ * The half of an event's checks that needs nothing but the event: its payload hash against its
+ * stored hash, and its leaf. Independent per event, so the bundle reader may run it on worker
+ * threads; `EventCheck.addHashed` does the rest, in order.
+ */
+export function hashEvent(e: LogEvent): { status: PayloadStatus; leafHash: Hash } {
+  const computed = chainHash(e.prevHash, eventPayload(e, e.occurredAtIso));
+  // A hash equal to the computed one is 64 lowercase hex digits: the pattern is tested only when it differs.
+  const status = computed === e.hash ? 0 : HEX64.test(e.hash) ? 1 : 2;
+  return { status, leafHash: leafHash(Buffer.from(status === 2 ? NO_HASH : e.hash, "hex")) };
+}
 
 export class EventCheck {
   readonly bad: BadEvent[] = [];
@@ -45,22 +62,25 @@ export class EventCheck {
   }
   private readonly wanted: Set<number>;
 
-  private flag(e: LogEvent, leaf: number, check: BadEvent["check"], detail: string): BadEvent {
+  private flag(e: HashedEvent, leaf: number, check: BadEvent["check"], detail: string): BadEvent {
     const b = { seq: e.seq, id: e.id, leaf, check, detail };
     if (this.bad.length < 20) this.bad.push(b);
     return b;
   }
 
   add(e: LogEvent) {
+    const h = hashEvent(e);
+    this.addHashed({ seq: e.seq, id: e.id, prevHash: e.prevHash, hash: e.hash, leaf: e.leaf, status: h.status, leafHash: h.leafHash });
+  }
+
+  /** The checks of an event's place in the log, its own fields hashed already (`hashEvent`). */
+  addHashed(e: HashedEvent) {
     const leaf = this.start + this.count;
     if (e.leaf !== undefined && e.leaf !== leaf) this.flag(e, leaf, "order", `it says it is leaf ${e.leaf}, but it is at leaf ${leaf}`);
     if (this.lastSeq !== null && !(e.seq > this.lastSeq)) this.flag(e, leaf, "order", `its seq does not follow ${this.lastSeq}`);
-    const computed = chainHash(e.prevHash, eventPayload(e, e.occurredAtIso));
-    // A hash equal to the computed one is 64 lowercase hex digits: the pattern is tested only when it differs.
-    const hex = computed === e.hash || HEX64.test(e.hash);
-    if (!hex) {
+    if (e.status === 2) {
       this.flag(e, leaf, "payload hash", "its hash is not 64 hex digits");
-    } else if (computed !== e.hash) {
+    } else if (e.status === 1) {
       this.flag(e, leaf, "payload hash", "its stored hash does not match its fields: the event was changed");
     } else if (this.prev !== null && e.prevHash !== this.prev) {
       // Either an event before it is missing or changed, or it is out of place; which one shows
@@ -77,9 +97,8 @@ export class EventCheck {
     this.prev = e.hash;
     if (this.firstSeq === null) this.firstSeq = e.seq;
     this.lastSeq = e.seq;
-    const lh = leafHash(Buffer.from(hex ? e.hash : NO_HASH, "hex"));
-    this.tree?.push(lh);
-    this.range?.push(lh);
+    this.tree?.push(e.leafHash);
+    this.range?.push(e.leafHash);
     this.count++;
     if (this.seqAt.has(leaf)) this.seqAt.set(leaf, e.seq);
     if (this.tree && this.wanted.has(this.tree.size)) this.roots.set(this.tree.size, this.tree.root());

@@ -1,7 +1,7 @@
 import { GENESIS_HASH } from "../../lib/audit/chain";
 import { verifyConsistency } from "../../lib/audit/log/merkle";
 import { rootFromRange } from "../../lib/audit/log/range";
-import { openBundle } from "./bundle";
+import { openBundle, type OpenOptions } from "./bundle";
 import { BadInput, chooseTrust, readKeyFiles, readWitness, type SignedCheckpoint, type Trust } from "./checkpoints";
 import { connect, readDbLog, streamDbEvents } from "./database";
 import { EventCheck } from "./events";
@@ -11,7 +11,8 @@ import { Progress } from "./progress";
 // The two verifications end to end: read the trusted keys and witness copies, stream the events
 // through the checks, then judge every checkpoint against the tree the events give.
 
-export type VerifyOptions = { witness?: string; publicKeys: string[]; quiet?: boolean };
+/** `workers`: hashing threads for a large bundle (0: this thread only, the default); `reading`: for tests. */
+export type VerifyOptions = { witness?: string; publicKeys: string[]; quiet?: boolean; workers?: number; reading?: Omit<OpenOptions, "workers"> };
 export type Outcome = { text: string; ok: boolean };
 
 function trustNote(t: Trust, v: Verdict) {
@@ -58,7 +59,7 @@ function rethrow(err: unknown): never {
 export async function verifyBundle(path: string, o: VerifyOptions): Promise<Outcome> {
   const given = readKeyFiles(o.publicKeys);
   const witness = o.witness ? readWitness(o.witness) : { checkpoints: [], keys: [] };
-  const b = await openBundle(path);
+  const b = await openBundle(path, { ...o.reading, workers: o.workers });
   try {
     const { header: h, checkpoints: cps, consistency } = b.head;
     const trust = chooseTrust(given, witness.keys, b.head.keys);
@@ -82,7 +83,7 @@ export async function verifyBundle(path: string, o: VerifyOptions): Promise<Outc
     const progress = new Progress("verifying", h.endLeaf - h.firstLeaf, o.quiet);
     for await (const batch of b.events()) {
       for (const e of batch) {
-        ev.add(e);
+        ev.addHashed(e);
         progress.tick(ev.count);
       }
     }

@@ -1,0 +1,58 @@
+import { Worker } from "node:worker_threads";
+import type { HashedBlock } from "./hash-block";
+
+// Worker threads that hash blocks of bundle lines (hash-block.ts) while the reader checks the
+// order of the blocks before: parsing and hashing each event is nine tenths of a bundle's
+// verification and needs nothing from the events around it. A worker that fails fails the run.
+
+export class HashPool {
+  private readonly workers: Worker[];
+  private readonly waiting = new Map<number, { resolve: (b: HashedBlock) => void; reject: (err: Error) => void }>();
+  private nextId = 0;
+  private failure: Error | null = null;
+  private closed = false;
+
+  constructor(size: number) {
+    this.workers = Array.from({ length: size }, () => {
+      const w = new Worker(new URL("./hash-worker.mjs", import.meta.url));
+      w.on("message", (m: { id: number; block: HashedBlock }) => {
+        const p = this.waiting.get(m.id);
+        this.waiting.delete(m.id);
+        p?.resolve(m.block);
+      });
+      w.on("error", (err) => this.fail(err));
+      w.on("exit", (code) => this.fail(new Error(`a hashing worker stopped (exit code ${code})`)));
+      return w;
+    });
+  }
+
+  private fail(err: Error) {
+    if (this.closed) return;
+    this.failure ??= err;
+    for (const p of this.waiting.values()) p.reject(this.failure);
+    this.waiting.clear();
+  }
+
+  /** Hashes a block of whole lines on the next worker in turn (blocks are spread round-robin). */
+  hash(bytes: Uint8Array): Promise<HashedBlock> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    const worker = this.workers[id % this.workers.length];
+    const p = new Promise<HashedBlock>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, bytes });
+    });
+    p.catch(() => {}); // blocks left behind when the reader stops early are never awaited
+    return p;
+  }
+
+  get size() {
+    return this.workers.length;
+  }
+
+  close() {
+    this.closed = true;
+    this.waiting.clear();
+    for (const w of this.workers) void w.terminate();
+  }
+}
