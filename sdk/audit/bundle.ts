@@ -3,8 +3,7 @@ import type { Hash } from "../../lib/audit/log/merkle";
 import { parseVerifier, type Verifier } from "../../lib/audit/log/note";
 import { BadInput, readCheckpoint, type SignedCheckpoint } from "./checkpoints";
 import { isBlank, isCount, isObj, toEvent } from "./event-line";
-import { hashEvent, type HashedEvent, type LogEvent } from "./events";
-import { hashedEvents, type HashedBlock } from "./hash-block";
+import { hashEvent, type HashedBlock, type HashedEvent, type LogEvent } from "./events";
 import { HashPool } from "./hash-pool";
 
 // Reads an evidence bundle (warden-audit-bundle/1, docs/audit-log.md) line by line: the whole
@@ -171,7 +170,7 @@ export async function openBundle(path: string, o: OpenOptions = {}) {
   let range: RangeProof | null = null;
 
   /** Events as far as the hashing workers take them, in order (see hash-block.ts); stops where they stop. */
-  async function* hashedOnWorkers(pool: HashPool): AsyncGenerator<HashedEvent[]> {
+  async function* hashedOnWorkers(pool: HashPool): AsyncGenerator<HashedBlock> {
     const inFlight: { bytes: Buffer; block: Promise<HashedBlock> }[] = [];
     let eof = false;
     for (;;) {
@@ -184,7 +183,7 @@ export async function openBundle(path: string, o: OpenOptions = {}) {
       if (!next) return;
       const b = await next.block;
       lines.lineNo += b.lines;
-      if (b.seq.length) yield hashedEvents(b);
+      if (b.count) yield b;
       if (b.stop >= 0) {
         // From the first line the workers did not take, everything is read again here, line by line.
         lines.unread([next.bytes.subarray(b.stop), ...inFlight.map((f) => f.bytes)]);
@@ -193,8 +192,8 @@ export async function openBundle(path: string, o: OpenOptions = {}) {
     }
   }
 
-  /** The events in order, in batches, then the range proof (see `range()`). */
-  async function* events(): AsyncGenerator<HashedEvent[]> {
+  /** The events in order, in batches (blocks when hashed on workers), then the range proof (see `range()`). */
+  async function* events(): AsyncGenerator<HashedEvent[] | HashedBlock> {
     let batch: HashedEvent[] = [];
     // The value read ahead when the checkpoints ended comes first, then the lines as they are read.
     let v = pending;

@@ -16,6 +16,38 @@ export type PayloadStatus = 0 | 1 | 2;
 /** What the log-order checks need of an event, once its own fields have been hashed (`hashEvent`). */
 export type HashedEvent = Pick<LogEvent, "seq" | "id" | "prevHash" | "hash" | "leaf"> & { status: PayloadStatus; leafHash: Hash };
 
+/**
+ * A block of events as a hashing worker sends them back (hash-block.ts), packed: typed arrays
+ * and one string, so no object or string per event is copied, collected or looked at when all
+ * is well (EventCheck.addBlock).
+ */
+export type HashedBlock = {
+  /** Lines taken, blank ones included. */
+  lines: number;
+  /** The byte offset of the first line not taken, or -1 when the block was taken whole. */
+  stop: number;
+  /** Events taken; the arrays below may be longer. */
+  count: number;
+  seq: Float64Array;
+  leaf: Float64Array;
+  status: Uint8Array;
+  /** 1 when the event's prevHash is the hash of the event before it in this block (never for the first). */
+  linked: Uint8Array;
+  /** 32 bytes per event. */
+  leafHashes: Uint8Array;
+  /** Each event's id, prevHash and hash, one after another; `ends[3i + k]` is where the k-th of event i ends. */
+  text: string;
+  ends: Uint32Array;
+};
+
+const part = (b: HashedBlock, i: number, k: number) => b.text.slice(i === 0 && k === 0 ? 0 : b.ends[3 * i + k - 1], b.ends[3 * i + k]);
+
+/** Event i of the block, unpacked, for EventCheck.addHashed. */
+export function hashedEvent(b: HashedBlock, i: number): HashedEvent {
+  const leafHash = Buffer.from(b.leafHashes.buffer, b.leafHashes.byteOffset + 32 * i, 32);
+  return { seq: b.seq[i], id: part(b, i, 0), prevHash: part(b, i, 1), hash: part(b, i, 2), leaf: b.leaf[i], status: b.status[i] as PayloadStatus, leafHash };
+}
+
 const HEX64 = /^[0-9a-f]{64}$/;
 const NO_HASH = "00".repeat(32);
 
@@ -95,13 +127,38 @@ export class EventCheck {
       this.openLinks.delete(e.hash);
     }
     this.prev = e.hash;
-    if (this.firstSeq === null) this.firstSeq = e.seq;
-    this.lastSeq = e.seq;
-    this.tree?.push(e.leafHash);
-    this.range?.push(e.leafHash);
+    this.advance(leaf, e.seq, e.leafHash);
+  }
+
+  /** What every event does, whatever the checks found: its place in the order and its leaf in the tree. */
+  private advance(leaf: number, seq: number, leafHash: Uint8Array) {
+    if (this.firstSeq === null) this.firstSeq = seq;
+    this.lastSeq = seq;
+    this.tree?.push(leafHash);
+    this.range?.push(leafHash);
     this.count++;
-    if (this.seqAt.has(leaf)) this.seqAt.set(leaf, e.seq);
+    if (this.seqAt.has(leaf)) this.seqAt.set(leaf, seq);
     if (this.tree && this.wanted.has(this.tree.size)) this.roots.set(this.tree.size, this.tree.root());
+  }
+
+  /**
+   * addHashed for each event of a hashing worker's block, in order. An event none of addHashed's
+   * checks would flag, while no link is open, only advances (its prevHash compared by the worker
+   * when the event before it is in the block); any other goes through addHashed itself.
+   */
+  addBlock(b: HashedBlock) {
+    for (let i = 0; i < b.count; i++) {
+      const leaf = this.start + this.count;
+      const clean =
+        b.leaf[i] === leaf && (this.lastSeq === null || b.seq[i] > this.lastSeq) && b.status[i] === 0 && this.openLinks.size === 0 &&
+        (i > 0 ? b.linked[i] === 1 : this.prev === null || hashedEvent(b, 0).prevHash === this.prev);
+      if (clean) this.advance(leaf, b.seq[i], b.leafHashes.subarray(32 * i, 32 * i + 32));
+      else {
+        if (i > 0) this.prev = hashedEvent(b, i - 1).hash;
+        this.addHashed(hashedEvent(b, i));
+      }
+    }
+    if (b.count > 0) this.prev = hashedEvent(b, b.count - 1).hash;
   }
 
   /** The first bad event, in leaf order. */

@@ -1,26 +1,11 @@
 import { isBlank, isObj, toEvent } from "./event-line";
-import { hashEvent, type HashedEvent, type LogEvent, type PayloadStatus } from "./events";
+import { hashEvent, type HashedBlock, type LogEvent } from "./events";
 
 // The per-event half of a bundle's verification over a block of whole lines, as a hashing worker
 // runs it: parse, shape checks (event-line.ts) and hashEvent. It takes only lines that are events
 // and pass the shape checks; at the first other line (the range proof, or anything the reader
 // must name as malformed) it stops, and the reader goes on from there line by line itself, so
 // every message and line number is the reader's own.
-
-export type HashedBlock = {
-  /** Lines taken, blank ones included. */
-  lines: number;
-  /** The byte offset of the first line not taken, or -1 when the block was taken whole. */
-  stop: number;
-  seq: number[];
-  leaf: number[];
-  status: PayloadStatus[];
-  id: string[];
-  prevHash: string[];
-  hash: string[];
-  /** 32 bytes per event, in order (the buffer may be longer). */
-  leafHashes: Uint8Array;
-};
 
 const nowhere = () => "";
 
@@ -42,37 +27,43 @@ function eventOf(line: string): LogEvent | null {
 
 export function hashBlock(bytes: Uint8Array): HashedBlock {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const ends: number[] = [];
-  for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) ends.push(i);
-  const out: HashedBlock = { lines: 0, stop: -1, seq: [], leaf: [], status: [], id: [], prevHash: [], hash: [], leafHashes: new Uint8Array(32 * ends.length) };
+  const lineEnds: number[] = [];
+  for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) lineEnds.push(i);
+  const most = lineEnds.length;
+  const out: HashedBlock = {
+    lines: 0, stop: -1, count: 0, seq: new Float64Array(most), leaf: new Float64Array(most), status: new Uint8Array(most), linked: new Uint8Array(most),
+    leafHashes: new Uint8Array(32 * most), text: "", ends: new Uint32Array(3 * most),
+  };
+  const text: string[] = [];
+  let length = 0;
+  let prevHash: string | null = null;
   let start = 0;
-  for (const end of ends) {
+  for (const end of lineEnds) {
     // Lines end at "\n": a UTF-8 sequence never holds that byte, so each line decodes on its own.
     const line = buf.toString("utf8", start, end);
     if (!isBlank(line)) {
       const e = eventOf(line);
       if (!e) {
         out.stop = start;
-        return out;
+        break;
       }
       const h = hashEvent(e);
-      out.leafHashes.set(h.leafHash, 32 * out.seq.length);
-      out.seq.push(e.seq);
-      out.leaf.push(e.leaf!);
-      out.status.push(h.status);
-      out.id.push(e.id);
-      out.prevHash.push(e.prevHash);
-      out.hash.push(e.hash);
+      const i = out.count++;
+      out.seq[i] = e.seq;
+      out.leaf[i] = e.leaf!;
+      out.status[i] = h.status;
+      out.linked[i] = prevHash !== null && e.prevHash === prevHash ? 1 : 0;
+      out.leafHashes.set(h.leafHash, 32 * i);
+      text.push(e.id, e.prevHash, e.hash);
+      out.ends[3 * i] = length += e.id.length;
+      out.ends[3 * i + 1] = length += e.prevHash.length;
+      out.ends[3 * i + 2] = length += e.hash.length;
+      prevHash = e.hash;
     }
     out.lines++;
     start = end + 1;
   }
-  if (start !== buf.length) throw new Error("a hashing block must end with a whole line");
+  if (out.stop < 0 && start !== buf.length) throw new Error("a hashing block must end with a whole line");
+  out.text = text.join("");
   return out;
-}
-
-/** The block's events for EventCheck.addHashed, in order. */
-export function hashedEvents(b: HashedBlock): HashedEvent[] {
-  const leaves = Buffer.from(b.leafHashes.buffer, b.leafHashes.byteOffset, b.leafHashes.byteLength);
-  return b.seq.map((seq, i) => ({ seq, id: b.id[i], prevHash: b.prevHash[i], hash: b.hash[i], leaf: b.leaf[i], status: b.status[i], leafHash: leaves.subarray(32 * i, 32 * i + 32) }));
 }

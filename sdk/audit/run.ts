@@ -82,10 +82,9 @@ export async function verifyBundle(path: string, o: VerifyOptions): Promise<Outc
     const ev = new EventCheck(h.firstLeaf, { prevHash: whole ? GENESIS_HASH : null, rootSizes: whole ? [...sizes, h.endLeaf] : [], keepRange: !everything });
     const progress = new Progress("verifying", h.endLeaf - h.firstLeaf, o.quiet);
     for await (const batch of b.events()) {
-      for (const e of batch) {
-        ev.addHashed(e);
-        progress.tick(ev.count);
-      }
+      if (Array.isArray(batch)) for (const e of batch) ev.addHashed(e);
+      else ev.addBlock(batch);
+      progress.tick(ev.count);
     }
     progress.done(ev.count);
     const range = b.range()!;

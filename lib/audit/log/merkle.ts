@@ -28,6 +28,15 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Hash {
   return sha256(NODE_IN);
 }
 
+/**
+ * nodeHash of the two hashes side by side at buf[at, at + 64), written over the left one: no
+ * Buffer per node, for trees kept in one buffer (the offline verifier's).
+ */
+export function mergeAt(buf: Buffer, at: number): void {
+  buf.copy(NODE_IN, 1, at, at + 64);
+  buf.write(hash("sha256", NODE_IN, "binary"), at, "latin1");
+}
+
 /** The hash of the empty tree (RFC 9162 §2.1.1). */
 export const EMPTY_ROOT: Hash = createHash("sha256").digest();
 
