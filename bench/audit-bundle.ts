@@ -18,8 +18,11 @@ export const BENCH_ORIGIN = "warden.bench/audit";
 
 /** Grows a tree in the tlog-tiles layout leaf batch by leaf batch, with the sequencer's appendLeaves. */
 export class TileBuilder {
-  size = 0;
-  private open = new Map<string, Tile>();
+  /** From an empty tree, or from one of `size` leaves whose open tiles (tiles.ts openTiles) are given. */
+  constructor(
+    public size = 0,
+    private readonly open = new Map<string, Tile>(),
+  ) {}
 
   /** Appends leaves; returns the tiles that are now full (they never change again). */
   append(leaves: readonly { hash: Hash; seq: number }[]): Tile[] {

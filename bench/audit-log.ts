@@ -90,12 +90,13 @@ async function benchProofs() {
     // timed calls do not share the disk with the load's write-back.
     await h.db.execute(sql`vacuum analyze`);
     await h.db.execute(sql`checkpoint`);
-    const [size] = rows<{ tiles: string; events: string; n: string }>(
-      await h.db.execute(sql`select pg_size_pretty(pg_total_relation_size('audit_log_tiles')) as tiles, pg_size_pretty(pg_total_relation_size('audit_events')) as events, (select count(*) from audit_events)::text as n`),
+    const [size] = rows<{ tiles: string; tileBytes: string; events: string; eventBytes: string }>(
+      await h.db.execute(sql`select (select count(*) from audit_log_tiles)::text as tiles, pg_size_pretty(pg_total_relation_size('audit_log_tiles')) as "tileBytes",
+                                    (select count(*) from audit_events)::text as events, pg_size_pretty(pg_total_relation_size('audit_events')) as "eventBytes"`),
     );
     console.log(
-      `built in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${n(state.tiles)} tiles (${size.tiles}), ${n(Number(size.n))} audit_events rows (${size.events}), ` +
-        `${n(Math.ceil(LEAVES / 10_000))} signed checkpoints; stored tiles give the streamed root at ${state.checkedSizes.length} sizes`,
+      `built in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${n(Number(size.tiles))} tiles (${size.tileBytes}; the first ${n(state.sequenced)} leaves by the sequencer itself), ` +
+        `${n(Number(size.events))} audit_events rows (${size.eventBytes}), ${n(Math.ceil(LEAVES / 10_000))} signed checkpoints; the stored tiles give the streamed root at ${state.checkedSizes.length} sizes`,
     );
     const byLeaf = new Map(state.proved.map((e) => [e.leaf, e]));
     const call = async (leaf: number) => {
