@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
 import type { Hash } from "../../lib/audit/log/merkle";
 import { parseVerifier, type Verifier } from "../../lib/audit/log/note";
 import { BadInput, readCheckpoint, type SignedCheckpoint } from "./checkpoints";
@@ -30,14 +30,19 @@ function hashes(v: unknown, where: string): Hash[] {
  * The lines of a file, read in large chunks as bytes (the bundle of a million events is about
  * 750 MB) and split on "\n" (a "\r" before it is JSON whitespace). `take()` gives the next line
  * already read, or null when `more()` must read on, which keeps the per-line work synchronous;
- * `takeBlock()` hands out every whole line read so far, as bytes, for the hashing workers.
+ * `takeBlock()` hands out every whole line read so far, as bytes, for the hashing workers. Each
+ * chunk is read into a buffer of its own, after the unfinished line before it, and no buffer is
+ * written again: the blocks handed out stay valid without a copy.
  */
 class LineReader {
   lineNo = 0;
   private buf: Buffer = Buffer.alloc(0);
   private pos = 0;
   private ended = false;
-  constructor(private readonly chunks: AsyncIterator<Buffer>) {}
+  constructor(
+    private readonly file: FileHandle,
+    private readonly chunkBytes: number,
+  ) {}
 
   take(): string | null {
     let end = this.buf.indexOf(10, this.pos);
@@ -55,21 +60,21 @@ class LineReader {
   /** Reads the next chunk; false at the end of the file, once no line is left. */
   async more(): Promise<boolean> {
     if (this.ended) return false;
-    const r = await this.chunks.next();
-    if (r.done) {
-      this.ended = true;
-      return this.pos < this.buf.length;
-    }
-    this.buf = this.pos < this.buf.length ? Buffer.concat([this.buf.subarray(this.pos), r.value]) : r.value;
+    const rest = this.buf.length - this.pos;
+    const next = Buffer.allocUnsafeSlow(Math.max(this.chunkBytes, 2 * rest));
+    this.buf.copy(next, 0, this.pos);
+    const { bytesRead } = await this.file.read(next, rest, next.length - rest, null);
+    this.buf = next.subarray(0, rest + bytesRead);
     this.pos = 0;
-    return true;
+    if (bytesRead === 0) this.ended = true;
+    return bytesRead > 0 || rest > 0;
   }
 
-  /** The whole lines read and not yet taken, as a copy of their bytes (ending in "\n"), or null. */
+  /** The whole lines read and not yet taken (ending in "\n"), or null. */
   takeBlock(): Buffer | null {
     const end = this.buf.lastIndexOf(10);
     if (end < this.pos) return null;
-    const block = Buffer.from(this.buf.subarray(this.pos, end + 1));
+    const block = this.buf.subarray(this.pos, end + 1);
     this.pos = end + 1;
     return block;
   }
@@ -97,13 +102,10 @@ const withHashes = (e: LogEvent): HashedEvent => {
 
 /** Opens the bundle and reads up to its first event; `events()` then yields them in order, in batches. */
 export async function openBundle(path: string, o: OpenOptions = {}) {
-  const stream = createReadStream(path, { highWaterMark: o.chunkBytes ?? 1 << 20 });
-  const opened = new Promise<void>((resolve, reject) => {
-    stream.once("open", () => resolve());
-    stream.once("error", (err: NodeJS.ErrnoException) => reject(new BadInput(`cannot read the bundle ${path}: ${err.code ?? err.message}`)));
+  const file = await open(path, "r").catch((err: NodeJS.ErrnoException) => {
+    throw new BadInput(`cannot read the bundle ${path}: ${err.code ?? err.message}`);
   });
-  await opened;
-  const lines = new LineReader(stream[Symbol.asyncIterator]());
+  const lines = new LineReader(file, o.chunkBytes ?? 1 << 20);
   const parse = (line: string): unknown => {
     try {
       return JSON.parse(line);
@@ -130,42 +132,52 @@ export async function openBundle(path: string, o: OpenOptions = {}) {
   };
   const at = () => `bundle line ${lines.lineNo}`;
 
-  const first = await next();
-  if (!isObj(first) || first.format !== BUNDLE_FORMAT) {
-    throw new BadInput(`not a Warden evidence bundle: the first line does not say "format": "${BUNDLE_FORMAT}"`);
-  }
-  const h = first;
-  if (typeof h.origin !== "string" || !isCount(h.firstLeaf) || !isCount(h.endLeaf) || !isCount(h.treeSize) || !(h.firstLeaf <= h.endLeaf && h.endLeaf <= h.treeSize)) {
-    throw new BadInput("the bundle's header is malformed: origin, firstLeaf ≤ endLeaf ≤ treeSize expected");
-  }
-  const header = h as unknown as BundleHeader;
-  const keysLine = await next();
-  if (!isObj(keysLine) || !Array.isArray(keysLine.keys)) throw new BadInput(`${at()}: expected the bundle's keys`);
-  const keys = keysLine.keys.map((k) => {
-    try {
-      return parseVerifier(String(k));
-    } catch (err) {
-      throw new BadInput(`${at()}: ${err instanceof Error ? err.message : String(err)}`);
+  // Header, keys, checkpoints and consistency proofs, up to the first value that is none of these.
+  const readHead = async (): Promise<BundleHead> => {
+    const first = await next();
+    if (!isObj(first) || first.format !== BUNDLE_FORMAT) {
+      throw new BadInput(`not a Warden evidence bundle: the first line does not say "format": "${BUNDLE_FORMAT}"`);
     }
-  });
-  const checkpoints: SignedCheckpoint[] = [];
-  const consistency: Consistency[] = [];
-  for (;;) {
-    const v = await next();
-    if (v === undefined) throw new BadInput("the bundle is truncated: it ends before its events and range proof");
-    if (isObj(v) && typeof v.checkpoint === "string") checkpoints.push(readCheckpoint(v.checkpoint, at(), "bundle"));
-    else if (isObj(v) && isObj(v.consistency)) {
-      const c = v.consistency;
-      if (!isCount(c.from) || !isCount(c.to)) throw new BadInput(`${at()}: a consistency proof without from and to sizes`);
-      consistency.push({ from: c.from, to: c.to, proof: hashes(c.proof, at()) });
-    } else {
-      pending = v;
-      break;
+    const h = first;
+    if (typeof h.origin !== "string" || !isCount(h.firstLeaf) || !isCount(h.endLeaf) || !isCount(h.treeSize) || !(h.firstLeaf <= h.endLeaf && h.endLeaf <= h.treeSize)) {
+      throw new BadInput("the bundle's header is malformed: origin, firstLeaf ≤ endLeaf ≤ treeSize expected");
     }
+    const header = h as unknown as BundleHeader;
+    const keysLine = await next();
+    if (!isObj(keysLine) || !Array.isArray(keysLine.keys)) throw new BadInput(`${at()}: expected the bundle's keys`);
+    const keys = keysLine.keys.map((k) => {
+      try {
+        return parseVerifier(String(k));
+      } catch (err) {
+        throw new BadInput(`${at()}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+    const checkpoints: SignedCheckpoint[] = [];
+    const consistency: Consistency[] = [];
+    for (;;) {
+      const v = await next();
+      if (v === undefined) throw new BadInput("the bundle is truncated: it ends before its events and range proof");
+      if (isObj(v) && typeof v.checkpoint === "string") checkpoints.push(readCheckpoint(v.checkpoint, at(), "bundle"));
+      else if (isObj(v) && isObj(v.consistency)) {
+        const c = v.consistency;
+        if (!isCount(c.from) || !isCount(c.to)) throw new BadInput(`${at()}: a consistency proof without from and to sizes`);
+        consistency.push({ from: c.from, to: c.to, proof: hashes(c.proof, at()) });
+      } else {
+        pending = v;
+        break;
+      }
+    }
+    return { header, keys, checkpoints, consistency };
+  };
+  let head: BundleHead;
+  try {
+    head = await readHead();
+  } catch (err) {
+    await file.close();
+    throw err;
   }
-  const head: BundleHead = { header, keys, checkpoints, consistency };
   const workers = o.workers ?? 0;
-  const pool = workers > 0 && statSync(path).size >= (o.parallelFrom ?? 64 << 20) ? new HashPool(workers) : null;
+  const pool = workers > 0 && (await file.stat()).size >= (o.parallelFrom ?? 64 << 20) ? new HashPool(workers) : null;
 
   let range: RangeProof | null = null;
 
@@ -237,7 +249,7 @@ export async function openBundle(path: string, o: OpenOptions = {}) {
     range: () => range as RangeProof | null,
     close: () => {
       pool?.close();
-      stream.destroy();
+      void file.close();
     },
   };
 }

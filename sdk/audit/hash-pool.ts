@@ -58,14 +58,15 @@ export class HashPool {
     this.waiting.clear();
   }
 
-  /** Hashes a block of whole lines on the next worker in turn (blocks are spread round-robin). */
-  hash(bytes: Uint8Array): Promise<HashedBlock> {
+  /** Hashes a block of whole lines on the next worker in turn (blocks are spread round-robin); `bytes` are copied. */
+  hash(block: Uint8Array): Promise<HashedBlock> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     const worker = this.workers[id % this.workers.length];
     const p = new Promise<HashedBlock>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, bytes });
+      const bytes = new Uint8Array(block); // a buffer of its own, handed over without a second copy
+      worker.postMessage({ id, bytes }, [bytes.buffer]);
     });
     p.catch(() => {}); // blocks left behind when the reader stops early are never awaited
     return p;
