@@ -138,7 +138,9 @@ module.exports = {
         "through the server's runtime, client, services or stored tiles. The pure modules it uses stay pure for the same reason.",
       from: { path: ["^sdk/audit/", VERIFIER_PURE] },
       // node's own modules (crypto, fs, readline) are fine: the rule is about whose code the verifier trusts.
-      to: { pathNot: ["^sdk/audit/", VERIFIER_PURE, "^lib/canonical-json\\.ts$", "^node_modules/pg/"], dependencyTypesNot: ["core"] },
+      // esbuild: tsx runs the verifier's TypeScript with it (warden-audit.mjs), and the hashing
+      // workers get the same modules bundled by it (sdk/audit/hash-pool.ts).
+      to: { pathNot: ["^sdk/audit/", VERIFIER_PURE, "^lib/canonical-json\\.ts$", "^node_modules/pg/", "^node_modules/esbuild/"], dependencyTypesNot: ["core"] },
     },
   ],
   options: {

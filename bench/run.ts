@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, one after the other, on this machine. Figures go to stdout;
 // copy them into docs/benchmarks.md with the machine and the command.
 import os from "node:os";
+import { benchAuditLog } from "./audit-log";
 import { benchAuthorize } from "./authorize";
 import { benchLists } from "./lists";
 import { benchMachine, machineProbe } from "./machine";
@@ -21,6 +22,7 @@ async function main() {
   if (!only || only === "overview") await benchOverview();
   if (!only || only === "session-page") await benchSessionPage();
   if (!only || only === "reports") await benchReports();
+  if (!only || only === "audit-log") await benchAuditLog();
 }
 
 // Ctrl-C or a kill: exit through process.exit, so the servers the benchmarks started (in process

@@ -1,5 +1,5 @@
 import { hash } from "node:crypto";
-import { canonicalJson } from "@/lib/canonical-json";
+import { canonicalJson, jsonString } from "@/lib/canonical-json";
 
 // Pure hash-chain logic, shared by the writer and the verifier.
 export const GENESIS_HASH = "0".repeat(64);
@@ -34,18 +34,21 @@ export function eventHash(prevHash: string, e: ChainedFields): string {
   return chainHash(prevHash, eventPayload(e));
 }
 
+const j = (v: unknown): string => (typeof v === "string" ? jsonString(v) : JSON.stringify(v ?? null));
+
 /**
  * The canonical text an event's hash covers: canonicalJson of exactly the chained fields, keys
  * sorted. Spelled out field by field because every decision pays for it; chain.test.ts holds
  * it byte for byte against the generic form. Independent of the chain, so computable early.
+ * `occurredAt` may be given when the caller holds `e.occurredAt.toISOString()` already (the
+ * offline verifier, which has just checked that the bundle's text is exactly that).
  */
-export function eventPayload(e: ChainedFields): string {
-  const j = JSON.stringify;
+export function eventPayload(e: ChainedFields, occurredAt: string = e.occurredAt.toISOString()): string {
   return (
-    `{"action":${j(e.action ?? null)},"actorId":${j(e.actorId ?? null)},"actorKind":${j(e.actorKind ?? null)},"actorLabel":${j(e.actorLabel ?? null)},` +
-    `"agentId":${j(e.agentId ?? null)},"detail":${canonicalJson(e.detail ?? null)},"id":${j(e.id ?? null)},"ip":${j(e.ip ?? null)},` +
-    `"occurredAt":${j(e.occurredAt.toISOString())},"requestId":${j(e.requestId ?? null)},"sessionId":${j(e.sessionId ?? null)},` +
-    `"targetId":${j(e.targetId ?? null)},"targetKind":${j(e.targetKind ?? null)}}`
+    `{"action":${j(e.action)},"actorId":${j(e.actorId)},"actorKind":${j(e.actorKind)},"actorLabel":${j(e.actorLabel)},` +
+    `"agentId":${j(e.agentId)},"detail":${canonicalJson(e.detail ?? null)},"id":${j(e.id)},"ip":${j(e.ip)},` +
+    `"occurredAt":${j(occurredAt)},"requestId":${j(e.requestId)},"sessionId":${j(e.sessionId)},` +
+    `"targetId":${j(e.targetId)},"targetKind":${j(e.targetKind)}}`
   );
 }
 

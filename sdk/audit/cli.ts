@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { BadInput } from "./checkpoints";
 import { verifyBundle, verifyDatabase, type VerifyOptions } from "./run";
 
@@ -7,13 +8,14 @@ import { verifyBundle, verifyDatabase, type VerifyOptions } from "./run";
 // Exit 0: intact. 1: the log is not intact (the output names where). 2: the input could not be
 // checked (unreadable, malformed, unreachable) — always one line, never a stack trace.
 
-const USAGE = "usage: warden-audit verify (<bundle-file> | --database-url <url>) [--witness <folder>] [--public-key <file>]... [--witness-key <file>]... [--quiet]";
+const USAGE = "usage: warden-audit verify (<bundle-file> | --database-url <url>) [--witness <folder>] [--public-key <file>]... [--witness-key <file>]... [--workers <n>] [--quiet]";
 
 type Args = VerifyOptions & { bundle?: string; databaseUrl?: string };
 
 function parseArgs(argv: string[]): Args {
   if (argv[0] !== "verify") throw new BadInput(USAGE);
-  const a: Args = { publicKeys: [], witnessKeys: [] };
+  // A large bundle's events are parsed and hashed on worker threads, one per core (at most 4).
+  const a: Args = { publicKeys: [], witnessKeys: [], workers: Math.min(4, availableParallelism()) };
   for (let i = 1; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -26,6 +28,11 @@ function parseArgs(argv: string[]): Args {
     else if (arg === "--public-key") a.publicKeys.push(value());
     else if (arg === "--witness-key") a.witnessKeys!.push(value());
     else if (arg === "--quiet") a.quiet = true;
+    else if (arg === "--workers") {
+      const v = value();
+      if (!/^\d{1,2}$/.test(v)) throw new BadInput(`--workers needs a whole number (0: none)\n${USAGE}`);
+      a.workers = Number(v);
+    }
     else if (arg.startsWith("--") || a.bundle !== undefined) throw new BadInput(`unexpected argument "${arg}"\n${USAGE}`);
     else a.bundle = arg;
   }

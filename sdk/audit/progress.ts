@@ -2,6 +2,7 @@
 // otherwise (CI logs, pipes), so stdout carries only the verdict.
 export class Progress {
   private last = 0;
+  private nextLook = 1024; // as before: nothing for a log of fewer events
   private readonly tty = Boolean(process.stderr.isTTY);
   constructor(private readonly label: string, private total: number | null, private readonly quiet = false) {}
 
@@ -9,8 +10,10 @@ export class Progress {
     this.total = n;
   }
 
+  /** `done` so far; called per event or per batch, it looks at the clock every 1,024 events at most. */
   tick(done: number) {
-    if (this.quiet || (done & 1023) !== 0) return;
+    if (this.quiet || done < this.nextLook) return;
+    this.nextLook = done + 1024;
     const now = Date.now();
     if (now - this.last < (this.tty ? 100 : 5000)) return;
     this.last = now;

@@ -1,7 +1,7 @@
 import { GENESIS_HASH } from "../../lib/audit/chain";
 import { verifyConsistency } from "../../lib/audit/log/merkle";
 import { rootFromRange } from "../../lib/audit/log/range";
-import { openBundle } from "./bundle";
+import { openBundle, type OpenOptions } from "./bundle";
 import { BadInput, chooseTrust, describeOrigins, originsOf, readKeyFiles, readWitness, type SignedCheckpoint, type Trust } from "./checkpoints";
 import { connect, readDbLog, streamDbEvents } from "./database";
 import { EventCheck } from "./events";
@@ -12,7 +12,8 @@ import { judgeCosignatures } from "./cosigned";
 // The two verifications end to end: read the trusted keys and witness copies, stream the events
 // through the checks, then judge every checkpoint against the tree the events give.
 
-export type VerifyOptions = { witness?: string; publicKeys: string[]; witnessKeys?: string[]; quiet?: boolean };
+/** `workers`: hashing threads for a large bundle (0: this thread only, the default); `reading`: for tests. */
+export type VerifyOptions = { witness?: string; publicKeys: string[]; witnessKeys?: string[]; quiet?: boolean; workers?: number; reading?: Omit<OpenOptions, "workers"> };
 export type Outcome = { text: string; ok: boolean };
 
 function trustNote(t: Trust, v: Verdict) {
@@ -73,7 +74,7 @@ export async function verifyBundle(path: string, o: VerifyOptions): Promise<Outc
   const given = readKeyFiles(o.publicKeys);
   const witnessKeys = readKeyFiles(o.witnessKeys ?? []);
   const witness = o.witness ? readWitness(o.witness) : { checkpoints: [], keys: [] };
-  const b = await openBundle(path);
+  const b = await openBundle(path, { ...o.reading, workers: o.workers });
   try {
     const { header: h, checkpoints: cps, consistency } = b.head;
     const trust = chooseTrust(given, witness.keys, b.head.keys);
@@ -96,8 +97,9 @@ export async function verifyBundle(path: string, o: VerifyOptions): Promise<Outc
     const everything = whole && h.endLeaf === h.treeSize;
     const ev = new EventCheck(h.firstLeaf, { prevHash: whole ? GENESIS_HASH : null, rootSizes: whole ? [...sizes, h.endLeaf] : [], keepRange: !everything });
     const progress = new Progress("verifying", h.endLeaf - h.firstLeaf, o.quiet);
-    for await (const e of b.events()) {
-      ev.add(e);
+    for await (const batch of b.events()) {
+      if (Array.isArray(batch)) for (const e of batch) ev.addHashed(e);
+      else ev.addBlock(batch);
       progress.tick(ev.count);
     }
     progress.done(ev.count);

@@ -1,4 +1,4 @@
-import { EMPTY_ROOT, nodeHash, type Hash } from "../../lib/audit/log/merkle";
+import { EMPTY_ROOT, mergeAt, nodeHash, type Hash } from "../../lib/audit/log/merkle";
 
 // The two ways the verifier rebuilds the Merkle tree without holding it: a stack of complete
 // subtrees for a whole log read from leaf 0 (O(log n) memory, a root at any size as it passes),
@@ -7,29 +7,34 @@ import { EMPTY_ROOT, nodeHash, type Hash } from "../../lib/audit/log/merkle";
 /** Leaves appended from index 0; `root()` is the RFC 6962 root of the leaves so far. */
 export class IncrementalTree {
   size = 0;
-  // stack[i] is a complete subtree of 2^levels[i] leaves; levels strictly decrease upwards.
-  private stack: Hash[] = [];
-  private levels: number[] = [];
+  // Entry i (32 bytes at 32·i) is a complete subtree of 2^levels[i] leaves; levels strictly
+  // decrease upwards, so at most 53 entries for any safe-integer size.
+  private readonly stack = Buffer.alloc(64 * 32);
+  private readonly levels: number[] = [];
 
-  push(leaf: Hash) {
-    let h = leaf;
+  push(leaf: Uint8Array) {
+    if (leaf.length !== 32) throw new RangeError("a leaf hash is 32 bytes");
+    let top = this.levels.length;
+    this.stack.set(leaf, 32 * top);
     let level = 0;
     // A carry, as in binary addition: two subtrees of the same height merge into one.
-    while (this.levels.length && this.levels[this.levels.length - 1] === level) {
-      h = nodeHash(this.stack.pop()!, h);
+    while (top > 0 && this.levels[top - 1] === level) {
+      top--;
+      mergeAt(this.stack, 32 * top);
       this.levels.pop();
       level++;
     }
-    this.stack.push(h);
     this.levels.push(level);
     this.size++;
   }
 
   /** The root of the tree so far: the subtrees folded from the right (RFC 6962 §2.1). */
   root(): Hash {
-    if (this.stack.length === 0) return EMPTY_ROOT;
-    let h = this.stack[this.stack.length - 1];
-    for (let i = this.stack.length - 2; i >= 0; i--) h = nodeHash(this.stack[i], h);
+    const n = this.levels.length;
+    if (n === 0) return EMPTY_ROOT;
+    const at = (i: number) => this.stack.subarray(32 * i, 32 * i + 32);
+    let h: Hash = Buffer.from(at(n - 1));
+    for (let i = n - 2; i >= 0; i--) h = nodeHash(at(i), h);
     return h;
   }
 }
@@ -45,13 +50,13 @@ export class RangeLeaves {
 
   constructor(readonly start: number) {}
 
-  push(leaf: Hash) {
+  push(leaf: Uint8Array) {
     if ((this.count + 1) * 32 > this.buf.length) {
       const bigger = Buffer.alloc(this.buf.length * 2);
       this.buf.copy(bigger, 0, 0, this.count * 32);
       this.buf = bigger;
     }
-    leaf.copy(this.buf, this.count * 32);
+    this.buf.set(leaf, this.count * 32);
     this.count++;
   }
 

@@ -107,6 +107,55 @@ describe("verifyBundle", () => {
     expect((await verify(forked)).text).toMatch(/not consistent|rewritten/);
   });
 
+  it("on hashing workers, every bundle gets the very verdict or error it gets on one thread", async () => {
+    const swap = (l: string[], a: number, b: number) => {
+      const [i, j] = [eventLine(l, a), eventLine(l, b)];
+      [l[i], l[j]] = [l[j], l[i]];
+    };
+    const cases: Record<string, Parameters<typeof bundle>[1]> = {
+      intact: { first: 0, end: 40, sizes: [5, 20, 40] },
+      range: { first: 7, end: 29, sizes: [5, 20, 40] },
+      "blank lines and CRLF": {
+        first: 0, end: 40, sizes: [40], edit: (l) => {
+          l.splice(eventLine(l, 9), 0, "", "  ", "\r");
+          l[eventLine(l, 20)] += "\r";
+        },
+      },
+      changed: { first: 0, end: 40, sizes: [40], edit: (l) => (l[eventLine(l, 30)] = l[eventLine(l, 30)].replace('"actorLabel":"test"', '"actorLabel":"evil"')) },
+      "bad hash": { first: 0, end: 40, sizes: [40], edit: (l) => (l[eventLine(l, 3)] = l[eventLine(l, 3)].replace(/"hash":"[0-9a-f]+"/, '"hash":"XYZ"')) },
+      dropped: { first: 0, end: 40, sizes: [40], edit: (l) => l.splice(eventLine(l, 12), 1) },
+      swapped: { first: 0, end: 40, sizes: [40], edit: (l) => swap(l, 14, 25) },
+      "not JSON": { first: 0, end: 40, sizes: [40], edit: (l) => (l[eventLine(l, 33)] = "{not json") },
+      "no id": { first: 0, end: 40, sizes: [40], edit: (l) => (l[eventLine(l, 17)] = l[eventLine(l, 17)].replace('"id":', '"idx":')) },
+      "bad time": { first: 0, end: 40, sizes: [40], edit: (l) => (l[eventLine(l, 18)] = l[eventLine(l, 18)].replace(/\.000Z"/, 'Z"')) },
+      "not an event": { first: 0, end: 40, sizes: [40], edit: (l) => l.splice(eventLine(l, 22), 0, '{"something":"else"}') },
+      "after the range": { first: 0, end: 40, sizes: [40], edit: (l) => l.push(l[eventLine(l, 2)]) },
+      truncated: { first: 0, end: 40, sizes: [40], edit: (l) => l.pop() },
+      "no newline at the end": { first: 0, end: 40, sizes: [40], edit: (l) => (l[l.length - 1] += "\u0000") },
+    };
+    const results: Record<string, string> = {};
+    const outcome = (p: Promise<unknown>) => p.then((r) => ({ r }), (err: Error) => ({ err: `${err.constructor.name}: ${err.message}` }));
+    for (const [name, c] of Object.entries(cases)) {
+      const file = bundle(log, c);
+      if (name === "no newline at the end") fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/\u0000\n$/, ""));
+      const alone = await outcome(verify(file));
+      // Blocks of about two events, several in flight on each worker; and chunks shorter than a line.
+      for (const chunkBytes of name === "intact" ? [300, 1000] : [1000]) {
+        const parallel = await outcome(verifyBundle(file, { publicKeys: [], quiet: true, workers: 2, reading: { parallelFrom: 0, chunkBytes } }));
+        expect(parallel, `${name}, ${chunkBytes}-byte chunks`).toEqual(alone);
+      }
+      results[name] = "err" in alone ? alone.err : (alone.r as { text: string }).text.split("\n")[0];
+    }
+    expect(results).toMatchObject({
+      intact: expect.stringMatching(/^intact/), range: expect.stringMatching(/^intact/), "blank lines and CRLF": expect.stringMatching(/^intact/),
+      changed: expect.stringMatching(/seq 31 .*payload hash/), "bad hash": expect.stringMatching(/seq 4 .*not 64 hex/), dropped: expect.stringMatching(/seq 14 .*(chain link|order)/),
+      swapped: expect.stringMatching(/seq 26 .*leaf 14.*order/), "not JSON": expect.stringMatching(/BadInput: .*line \d+ is not JSON/), "no id": expect.stringMatching(/BadInput: .*has no id/),
+      "bad time": expect.stringMatching(/BadInput: .*not an ISO time/), "not an event": expect.stringMatching(/BadInput: .*expected an event/),
+      "after the range": expect.stringMatching(/BadInput: .*follows the range proof/), truncated: expect.stringMatching(/BadInput: .*truncated/),
+      "no newline at the end": expect.stringMatching(/^intact/),
+    });
+  });
+
   it("garbled, foreign and truncated bundles are BadInput", async () => {
     const garbled = bundle(log, { first: 0, end: 4, sizes: [40], edit: (l) => (l[2] = JSON.stringify({ checkpoint: "garbage\n" })) });
     await expect(verify(garbled)).rejects.toThrow(/garbled checkpoint/);

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 
 // The Merkle tree of RFC 6962 / RFC 9162 §2.1 over the audit log: leaf and interior hashes are
 // domain-separated (0x00 / 0x01 prefixes), so a leaf can never pass for a node. Pure: the hashes
@@ -7,16 +7,36 @@ import { createHash } from "node:crypto";
 
 export type Hash = Buffer;
 
+// One-shot SHA-256 over a scratch buffer holding prefix and inputs (synchronous, so one scratch per
+// kind is enough), its digest read back as latin1 text, one byte per character: about three
+// times as fast as a Hash object per call, and twice as fast as asking for a Buffer digest
+// (Node 20 allocates those slowly). The verifier and the tile folds hash once per leaf and node.
+const LEAF_IN = Buffer.alloc(33); // 0x00 || a 32-byte leaf (the audit log's leaves are chain hashes)
+const NODE_IN = Buffer.alloc(65, 1); // 0x01 || left || right
+const sha256 = (data: Uint8Array): Hash => Buffer.from(hash("sha256", data, "binary"), "latin1"); // "binary" is latin1
+
 export function leafHash(data: Uint8Array): Hash {
-  return createHash("sha256").update(LEAF).update(data).digest();
+  if (data.length !== 32) return sha256(Buffer.concat([LEAF_IN.subarray(0, 1), data]));
+  LEAF_IN.set(data, 1);
+  return sha256(LEAF_IN);
 }
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Hash {
-  return createHash("sha256").update(NODE).update(left).update(right).digest();
+  if (left.length !== 32 || right.length !== 32) return sha256(Buffer.concat([NODE_IN.subarray(0, 1), left, right]));
+  NODE_IN.set(left, 1);
+  NODE_IN.set(right, 33);
+  return sha256(NODE_IN);
 }
 
-const LEAF = Buffer.from([0]);
-const NODE = Buffer.from([1]);
+/**
+ * nodeHash of the two hashes side by side at buf[at, at + 64), written over the left one: no
+ * Buffer per node, for trees kept in one buffer (the offline verifier's).
+ */
+export function mergeAt(buf: Buffer, at: number): void {
+  buf.copy(NODE_IN, 1, at, at + 64);
+  buf.write(hash("sha256", NODE_IN, "binary"), at, "latin1");
+}
+
 /** The hash of the empty tree (RFC 9162 §2.1.1). */
 export const EMPTY_ROOT: Hash = createHash("sha256").digest();
 
