@@ -10,11 +10,14 @@ import { benchPolicies } from "./policy";
 import { benchReports } from "./reports";
 import { benchRevocation } from "./revocation";
 import { benchSessionPage } from "./session-page";
+import { benchSoak } from "./soak";
 
 async function main() {
   console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; ${machineProbe()}`);
   const only = process.argv[2]; // `npm run bench -- policies` runs one
   if (only === "machine") return benchMachine(); // how fast the machine is right now, alone
+  // An hour by default (BENCH_SOAK_MINUTES): only when named, never in a bare `npm run bench`.
+  if (only === "soak") return benchSoak();
   if (!only || only === "policies") await benchPolicies();
   if (!only || only === "lists") await benchLists();
   if (!only || only === "authorize") await benchAuthorize();
