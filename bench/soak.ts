@@ -597,8 +597,8 @@ export async function benchSoak() {
     // The decision load, one sender run per window.
     const windows: Window[] = [];
     const count = Math.ceil(totalSeconds / cfg.windowSeconds);
-    console.log("\n| win | at min | req/s | p50 ms | p99 ms | max ms | err + non-2xx | front RSS / heap MB | app RSS / heap MB | fds front / app | pg conns | console n (p50 / max ms) | live lag p50 / max ms | exports | load |");
-    console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    console.log("\n| win | at min | req/s | p50 ms | p99 ms | max ms | err + non-2xx | front RSS / heap MB | app RSS / heap MB | CPU % front / app | fds front / app | pg conns | console n (p50 / max ms) | live lag p50 / max ms | exports | load |");
+    console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (let i = 0; i < count; i++) {
       const seconds = Math.min(cfg.windowSeconds, totalSeconds - i * cfg.windowSeconds);
       const start = Date.now();
@@ -656,7 +656,7 @@ export async function benchSoak() {
       const d = win.decisions;
       console.log(
         `| ${win.index} | ${fmt((win.end - t0) / 60_000, 1)} | ${d ? fmt(d.rps) : "FAILED"} | ${d ? fmt(d.p50, 2) : "–"} | ${d ? fmt(d.p99, 2) : "–"} | ${d ? fmt(d.max, 1) : "–"} | ${d ? d.errors + d.non2xx : win.failure} | ` +
-          `${fmt(win.front.rssMb)} / ${fmt(win.front.heapMb)} | ${fmt(win.app.rssMb)} / ${fmt(win.app.heapMb)} | ${fmt(win.front.fds)} / ${fmt(win.app.fds)} | ${fmt(win.pgConnections)} | ` +
+          `${fmt(win.front.rssMb)} / ${fmt(win.front.heapMb)} | ${fmt(win.app.rssMb)} / ${fmt(win.app.heapMb)} | ${fmt(win.cpuPct.front)} / ${fmt(win.cpuPct.app)} | ${fmt(win.front.fds)} / ${fmt(win.app.fds)} | ${fmt(win.pgConnections)} | ` +
           `${win.console.n}${win.console.failed ? ` (${win.console.failed} failed)` : ""} (${fmt(win.console.p50)} / ${fmt(win.console.max)}) | ${fmt(win.liveLag.p50)} / ${fmt(win.liveLag.max)} | ` +
           `${win.exports.n ? `${win.exports.n} (${fmt(win.exports.maxMs)} ms)` : ""}${win.exports.failed ? ` ${win.exports.failed} failed` : ""} | ${fmt(win.load1, 1)} |`,
       );
