@@ -289,6 +289,7 @@ function holdStream(base: string, query: string, cookie: string, onChange: () =>
       });
       res.on("end", drop);
       res.on("error", drop);
+      res.on("close", drop); // a reset: no "end"
     });
     req.on("error", drop);
   };
@@ -778,6 +779,8 @@ export async function benchSoak() {
       export_max_ms: w.exports.maxMs,
       load1: w.load1,
     }));
+    const probeAtEnd = machineProbe();
+    console.log(`machine at the end: ${probeAtEnd}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
     fs.writeFileSync(path.join(outDir, "windows.csv"), csv(windowRows));
     fs.writeFileSync(path.join(outDir, "samples.csv"), csv(samples.map(flat)));
     fs.writeFileSync(
@@ -785,7 +788,7 @@ export async function benchSoak() {
       JSON.stringify(
         {
           config: cfg,
-          machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: os.totalmem() / 2 ** 30, node: process.version, probe: machineProbe() },
+          machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: os.totalmem() / 2 ** 30, node: process.version, probeAtEnd },
           thresholds: SOAK_THRESHOLDS,
           run: { start: new Date(t0).toISOString(), end: new Date(tEnd).toISOString(), frontPid: front, appPid: app },
           totals: { requests, answered2xx: answered, committed: fromLoad, audited: totals.audited - 1, notAllowed: totals.not_allowed },
