@@ -4,7 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { asc, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { sequencePass } from "../../lib/audit/log/sequencer";
 import { overTiles } from "../../lib/audit/log/store";
 import { consistencyProof, leafHash, memoryTree, rootHash, verifyConsistency } from "../../lib/audit/log/merkle";
@@ -162,6 +163,15 @@ describe.each(DB_KINDS)("the verifiable audit log on %s", (kind) => {
     }
     // While the bytes it signs with do sign every checkpoint: the key is in use, just not stored.
     expect(rows(await h.db.execute(sql`select 1 from audit_checkpoints`)).length).toBeGreaterThan(0);
+    if (kind === "postgres") {
+      // And as an administrator's backup would hold it: a plain pg_dump of the whole database.
+      const [{ db }] = rows<{ db: string }>(await h.db.execute(sql`select current_database() as db`));
+      const u = new URL(inject("pgTemplateUrl"));
+      u.pathname = `/${db}`;
+      const dump = execFileSync("/usr/lib/postgresql/15/bin/pg_dump", ["--no-owner", "-d", u.toString()], { maxBuffer: 1 << 30 }).toString("utf8");
+      expect(dump).toContain("audit_checkpoints");
+      for (const n of needles) expect(dump.replace(/\n/g, "").includes(n), `pg_dump holds ${n.slice(0, 6)}…`).toBe(false);
+    }
   });
 
   it("does not trust a checkpoint signed by another key", async () => {
