@@ -12,7 +12,7 @@ import http from "node:http";
 import { serveMachineApi } from "./lib/api/machine-listener";
 import { runAppProcess } from "./lib/server/app-process";
 import { runFront } from "./lib/server/front";
-import { gracefulStop, listen, nextHandler } from "./lib/server/lifecycle";
+import { exitWhenDatabaseBreaks, gracefulStop, listen, nextHandler } from "./lib/server/lifecycle";
 import { tolerateClosedOutput } from "./lib/server/stdio";
 import { startWardenOrExit } from "./lib/startup";
 
@@ -33,7 +33,8 @@ async function singleProcess() {
     if (!serveMachineApi(req, res)) handle(req, res);
   });
   server.keepAliveTimeout = 65_000; // longer than common proxies' idle timeouts
-  gracefulStop(server, () => {});
+  const stop = gracefulStop(server, () => {});
+  void exitWhenDatabaseBreaks(stop);
   await listen(server, { port, hostname });
   console.log(`[warden] ready on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`);
 }
