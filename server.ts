@@ -12,7 +12,7 @@ import { serveMachineApi } from "./lib/api/machine-listener";
 import { runAppProcess } from "./lib/server/app-process";
 import { createBoundedServer } from "./lib/server/bounded-server";
 import { runFront } from "./lib/server/front";
-import { gracefulStop, listen, nextHandler } from "./lib/server/lifecycle";
+import { exitWhenDatabaseBreaks, gracefulStop, listen, nextHandler } from "./lib/server/lifecycle";
 import { type Limits, limitsFromEnv, warnIfDescriptorsShort } from "./lib/server/limits";
 import { tolerateClosedOutput } from "./lib/server/stdio";
 import { startWardenOrExit } from "./lib/startup";
@@ -35,7 +35,8 @@ async function singleProcess(limits: Limits) {
     if (!serveMachineApi(req, res)) handle(req, res);
   }, limits);
   warnIfDescriptorsShort(limits.maxConnections, 1);
-  gracefulStop(server, () => {});
+  const stop = gracefulStop(server, () => {});
+  void exitWhenDatabaseBreaks(stop);
   await listen(server, { port, hostname });
   console.log(`[warden] ready on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`);
 }

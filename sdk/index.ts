@@ -97,6 +97,19 @@ export class WardenDenied extends Error {
 // Statuses that mean "Warden is not there right now", from Warden (503) or a proxy before it.
 const UNAVAILABLE_STATUS = new Set([502, 503, 504]);
 
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(t);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const t = setTimeout(done, Math.max(0, ms));
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
 function retryAfter(res: Response): number | undefined {
   const v = Number(res.headers.get("retry-after"));
   return Number.isFinite(v) && v >= 0 ? v : undefined;
@@ -185,12 +198,24 @@ export class Warden {
     return this.call("GET", `/api/v1/escalations/${encodeURIComponent(id)}?wait=${waitSeconds}`, undefined, signal);
   }
 
-  /** Waits until a person answers an escalation or it expires. */
+  /**
+   * Waits until a person answers an escalation or it expires. Warden unavailable or unreachable
+   * meanwhile (an instance restarting, a database failover) does not end the wait: the
+   * escalation is still there and a person may be deciding it, so it asks again after
+   * Retry-After (1 s without one) until `timeoutMs`; only then is it thrown (WardenUnavailable).
+   */
   async waitForEscalation(id: string, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Escalation> {
     const deadline = Date.now() + (opts.timeoutMs ?? 15 * 60_000);
     for (;;) {
       const left = Math.ceil((deadline - Date.now()) / 1000);
-      const e = await this.escalation(id, Math.max(0, Math.min(20, left)), opts.signal);
+      let e: Escalation;
+      try {
+        e = await this.escalation(id, Math.max(0, Math.min(20, left)), opts.signal);
+      } catch (err) {
+        if (!(err instanceof WardenUnavailable) || opts.signal?.aborted || Date.now() >= deadline) throw err;
+        await pause(Math.min(deadline - Date.now(), (err.retryAfterSeconds ?? 1) * 1000), opts.signal);
+        continue;
+      }
       if (e.status !== "pending" || left <= 0 || opts.signal?.aborted) return e;
     }
   }
@@ -215,7 +240,7 @@ export class Warden {
     if (d.decision === "escalate" && d.escalationId && opts.waitForApproval !== false) {
       opts.onEscalation?.(d);
       const e = await this.waitForEscalation(d.escalationId, { timeoutMs: opts.timeoutMs, signal: opts.signal }).catch((err) => {
-        // Warden went away while a person was deciding: as for authorize, a deny.
+        // Warden stayed away until the wait ran out: as for authorize, a deny.
         if (err instanceof WardenUnavailable) throw new WardenDenied(err.decision);
         throw err;
       });

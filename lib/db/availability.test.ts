@@ -24,17 +24,42 @@ describe("database availability", () => {
       expect(lines).toHaveLength(1);
       a.refused(refusal);
       up = true;
+      // The probe answers, but a request was refused since the last one: not over yet.
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(a.down).toBe(true);
       await vi.advanceTimersByTimeAsync(1000);
       expect(a.down).toBe(false);
-      expect(lines[1]).toEqual(["info", expect.stringMatching(/^\[warden\] database reachable again after 4\.\d s; 501 requests refused meanwhile$/)]);
+      expect(lines[1]).toEqual(["info", expect.stringMatching(/^\[warden\] database reachable again after 5\.\d s; 501 requests refused meanwhile$/)]);
       // No probe once it is back; a new outage is a new pair of lines.
       await vi.advanceTimersByTimeAsync(5000);
-      expect(probe).toHaveBeenCalledTimes(4);
+      expect(probe).toHaveBeenCalledTimes(5);
       a.refused(refusal);
       a.reachable();
       expect(lines.slice(2).map(([, l]) => l)).toEqual([expect.stringMatching(/unreachable/), expect.stringMatching(/1 request refused meanwhile$/)]);
       a.reachable(); // nothing to end: silent
       expect(lines).toHaveLength(4);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  // A full disk: `select 1` answers, every write fails. The outage lasts as long as requests are
+  // refused, said once, however long that is.
+  it("is not over while requests are still refused, even if the probe answers", async () => {
+    vi.useFakeTimers();
+    try {
+      const lines: string[] = [];
+      const a = new DatabaseAvailability(async () => {}, { probeMs: 1000, log: (l) => lines.push(l) });
+      for (let t = 0; t < 10_000; t += 300) {
+        a.refused(Object.assign(new Error('could not extend file "base/5/16827": No space left on device'), { code: "53100" }));
+        await vi.advanceTimersByTimeAsync(300);
+      }
+      expect(a.down).toBe(true);
+      expect(lines).toEqual([expect.stringMatching(/^\[warden\] database unreachable \(53100 could not extend file .*No space left on device\)/)]);
+      await vi.advanceTimersByTimeAsync(2000); // no refusal for a whole probe interval
+      expect(a.down).toBe(false);
+      expect(lines[1]).toMatch(/reachable again after 1\d\.\d s; 34 requests refused meanwhile$/);
+      expect(lines).toHaveLength(2);
     } finally {
       vi.useRealTimers();
     }

@@ -9,11 +9,14 @@ import { describeDatabaseFault } from "./faults";
  *
  * Requests report refusals (refused()); the end of the outage is found by a probe (`select 1`,
  * every probeMs) rather than by the next request that happens to succeed, so one answered while
- * the outage was being declared cannot end it early and start it again in the log. One per
- * runtime (lib/runtime.ts).
+ * the outage was being declared cannot end it early and start it again in the log. A probe that
+ * succeeds while requests are still being refused does not end it either: on a full disk reads
+ * work and writes fail, and the log said "unreachable" and "reachable again" every second. One
+ * per runtime (lib/runtime.ts).
  */
 export class DatabaseAvailability {
-  private outage: { since: number; refused: number; cause: string } | null = null;
+  /** `refusedAtProbe`: the count when the last probe ended (or the outage began). */
+  private outage: { since: number; refused: number; cause: string; refusedAtProbe: number } | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
 
@@ -45,7 +48,7 @@ export class DatabaseAvailability {
   noticed(err: unknown): void {
     if (this.outage) return;
     const cause = describeDatabaseFault(err);
-    this.outage = { since: this.now(), refused: 0, cause };
+    this.outage = { since: this.now(), refused: 0, cause, refusedAtProbe: 0 };
     this.log("error", `[warden] database unreachable (${cause}): decision endpoints answer 503 with a deny and Retry-After, other requests 503, until it answers again`);
     this.schedule();
   }
@@ -73,7 +76,14 @@ export class DatabaseAvailability {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.probe().then(
-        () => this.reachable(),
+        () => {
+          const o = this.outage;
+          if (o && o.refused > o.refusedAtProbe) {
+            // Answers, yet requests were refused since the last probe: not over.
+            o.refusedAtProbe = o.refused;
+            this.schedule();
+          } else this.reachable();
+        },
         () => this.outage && this.schedule(),
       );
     }, this.opts.probeMs ?? 1000);

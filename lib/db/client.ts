@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { PGlite } from "@electric-sql/pglite";
 import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -13,6 +14,12 @@ export type DatabaseHandle = {
   db: Db;
   kind: "postgres" | "pglite";
   close: () => Promise<void>;
+  /**
+   * Resolves when this process can use the database no more at all and only a restart helps:
+   * the embedded one after a PANIC (see guardAgainstPanic). Never resolves on Postgres, whose
+   * server restarts by itself.
+   */
+  broken?: Promise<Error>;
 };
 
 export type OpenOptions =
@@ -92,17 +99,88 @@ export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
     fs.mkdirSync(opts.dataDir, { recursive: true });
     releaseLock = lockDataDir(opts.dataDir);
   }
-  const client = await PGlite.create(opts.dataDir ?? "memory://", { extensions: { pg_trgm } });
+  let client: PGlite;
+  try {
+    client = await PGlite.create(opts.dataDir ?? "memory://", { extensions: { pg_trgm } });
+  } catch (err) {
+    releaseLock();
+    throw withDiskSpace(err, opts.dataDir);
+  }
+  const guard = guardAgainstPanic(client);
   const pdb = drizzle(client, { schema });
   await migrate(pdb, { migrationsFolder: migrationsFolder() });
   return {
     db: pdb as unknown as Db,
     kind: "pglite",
     close: async () => {
-      await client.close();
+      if (!guard.isBroken()) await client.close(); // a broken one would spin (see below)
       releaseLock();
     },
+    broken: guard.broken,
   };
+}
+
+/**
+ * After a PANIC (Postgres could not write its WAL: a full disk) or a FATAL, the embedded
+ * Postgres inside PGlite cannot run another statement: in PGlite 0.5 the next one spins at 100%
+ * CPU forever, inside WebAssembly, so the whole process stops answering (every request hangs,
+ * health checks too, and nothing restarts it). Where a Postgres server would restart itself and
+ * recover, PGlite needs a new process. So the first PANIC marks the instance broken: the
+ * statement that hit it fails as it did (a 53100 disk-full error is an outage: 503), every later
+ * one fails at once with 57P03 without entering PGlite, and `broken` resolves so the server can
+ * exit for its supervisor to start it again (lib/server/lifecycle.ts). Started again, PGlite
+ * recovers everything committed before the PANIC from its WAL.
+ *
+ * Statements reach PGlite through execProtocolStream (queries, transactions, LISTEN) or
+ * execProtocol, both awaited inside PGlite's query lock, so a PANIC is seen before the next
+ * queued statement runs; execProtocolRawSync is what both end in.
+ */
+function guardAgainstPanic(client: PGlite): { broken: Promise<Error>; isBroken: () => boolean } {
+  let fatal: Error | null = null;
+  let report: (err: Error) => void = () => {};
+  const broken = new Promise<Error>((resolve) => (report = resolve));
+  const noticed = (err: unknown) => {
+    const e = err as { severity?: unknown; code?: unknown; message?: unknown };
+    if (fatal || (e?.severity !== "PANIC" && e?.severity !== "FATAL")) return;
+    fatal = Object.assign(new Error(`${e.severity} ${String(e.code ?? "")} ${String(e.message ?? "")}`.replace(/\s+/g, " ").trim()), { code: "57P03" });
+    report(fatal);
+  };
+  const stream = client.execProtocolStream.bind(client);
+  client.execProtocolStream = async (...args: Parameters<PGlite["execProtocolStream"]>) => {
+    if (fatal) throw fatal;
+    return stream(...args).catch((err: unknown) => {
+      noticed(err);
+      throw err;
+    });
+  };
+  const protocol = client.execProtocol.bind(client);
+  client.execProtocol = async (...args: Parameters<PGlite["execProtocol"]>) => {
+    if (fatal) throw fatal;
+    return protocol(...args).catch((err: unknown) => {
+      noticed(err);
+      throw err;
+    });
+  };
+  const raw = client.execProtocolRawSync.bind(client);
+  client.execProtocolRawSync = (...args: Parameters<PGlite["execProtocolRawSync"]>) => {
+    if (fatal) throw fatal;
+    return raw(...args);
+  };
+  return { broken, isBroken: () => fatal !== null };
+}
+
+/** PGlite says only "failed to initialize properly" when its folder's disk is full: say so. */
+function withDiskSpace(err: unknown, dir: string | null): unknown {
+  if (!dir) return err;
+  try {
+    const s = fs.statfsSync(dir);
+    const free = s.bavail * s.bsize;
+    if (free >= 32 * 2 ** 20) return err;
+    const message = `${(err as Error)?.message ?? String(err)}: only ${(free / 2 ** 20).toFixed(1)} MB free in ${dir}; the embedded database needs room for its write-ahead log (16 MB at a time). Free space there and start again`;
+    return new Error(message, { cause: err });
+  } catch {
+    return err;
+  }
 }
 
 /**

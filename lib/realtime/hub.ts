@@ -69,18 +69,43 @@ export class ChangeFeed {
     const { Client } = await import("pg");
     const options = (client as { options: { connectionString?: string } }).options;
     const c = new Client({ connectionString: options.connectionString });
+    let listening = false; // the connection this call opened is the one LISTENing now
     const lost = (err?: Error) => {
-      if (this.ready === undefined || this.closed) return;
+      if (!listening || this.closed) return;
+      listening = false;
       console.error("[warden] change feed connection lost; reconnecting:", err?.message ?? "closed");
       this.ready = undefined;
       c.end().catch(() => {});
-      setTimeout(() => void this.ensureListening().then(() => this.dispatch(JSON.stringify(EVERYTHING))).catch(() => {}), 1000).unref?.();
+      this.reconnect(1000);
     };
     c.on("error", lost);
     c.on("end", () => lost());
     c.on("notification", (m) => m.payload && dispatch(m.payload));
     this.stopListening = () => c.end();
-    await c.connect();
-    await c.query(`LISTEN ${CHANNEL}`);
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${CHANNEL}`);
+    } catch (err) {
+      c.end().catch(() => {});
+      throw err;
+    }
+    listening = true;
+  }
+
+  /**
+   * Listens again after the connection was lost, retrying (1 s, then up to every 8 s) for as
+   * long as it takes: a Postgres restart or failover outlasts a single attempt, and the live
+   * views subscribed meanwhile must not stay silent. Once back, they are told that anything may
+   * have changed.
+   */
+  private reconnect(delayMs: number) {
+    const t = setTimeout(() => {
+      if (this.closed) return;
+      this.ensureListening().then(
+        () => this.dispatch(JSON.stringify(EVERYTHING)),
+        () => this.reconnect(Math.min(delayMs * 2, 8000)),
+      );
+    }, delayMs);
+    t.unref?.();
   }
 }

@@ -17,11 +17,12 @@ export function listen(server: http.Server, target: { port: number; hostname: st
 /**
  * Stops taking requests and waits for every decision already computed to be committed (and
  * answered) before `then` runs; at most 5 s. Runs once, on the first of SIGTERM / SIGINT or a
- * call to the returned function; `starting` runs at once, before the wait.
+ * call to the returned function; `starting` runs at once, before the wait. Exits with
+ * `exitCode` (0 for a signal).
  */
-export function gracefulStop(server: http.Server, then: () => Promise<void> | void, starting?: () => void): (why: string) => void {
+export function gracefulStop(server: http.Server, then: () => Promise<void> | void, starting?: () => void): (why: string, exitCode?: number) => void {
   let stopping = false;
-  const stop = (why: string) => {
+  const stop = (why: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     starting?.();
@@ -31,11 +32,29 @@ export function gracefulStop(server: http.Server, then: () => Promise<void> | vo
     const rt = getRuntime();
     void Promise.race([Promise.resolve(rt).then((r) => r.quiesce()), new Promise((r) => setTimeout(r, 5_000))])
       .then(then)
-      .finally(() => process.exit(0));
+      .finally(() => process.exit(exitCode));
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
   return stop;
+}
+
+/**
+ * When the database can be used no more by this process (the embedded one after a PANIC, e.g.
+ * its disk full: lib/db/client.ts), says why and stops with exit code 1, so that a supervisor
+ * starts Warden again; PGlite recovers what was committed on the next start. Requests in flight
+ * meanwhile are answered 503 (their statements fail at once).
+ */
+export async function exitWhenDatabaseBreaks(stop: (why: string, exitCode?: number) => void): Promise<void> {
+  const rt = await getRuntime();
+  const err = await rt.handle.broken;
+  if (!err) return;
+  const dir = process.env.WARDEN_DATA_DIR ?? ".data";
+  console.error(
+    `[warden] the embedded database cannot continue (${err.message}); exiting with code 1 so that a supervisor starts Warden again` +
+      (/No space left|ENOSPC/i.test(err.message) ? ` (free space in ${dir} first: it will not start on a full disk)` : ""),
+  );
+  stop("the embedded database stopped", 1);
 }
 
 /** Next's request handler for this build, with a plain 500 when it throws. */

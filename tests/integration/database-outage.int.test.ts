@@ -327,6 +327,35 @@ describe("decisions while Postgres is stopped and started again", () => {
     expect(JSON.stringify(read.content)).toContain("quarterly");
     expect(rt.availability.down).toBe(false);
   }, 60_000);
+
+  // The live views' change feed (one LISTEN connection per process) loses its connection with
+  // the server. Its first attempt to listen again, a second later, finds Postgres still down;
+  // it keeps trying until it is back (before, it gave up there and every open page stayed silent
+  // until a new one subscribed).
+  it("listens to the change feed again after an outage longer than its first retry", async () => {
+    const log = captureConsole();
+    const seen: { truncated: boolean; agents: string[] }[] = [];
+    const stop = await rt.feed.subscribe((c) => seen.push(c));
+    let stopped = false;
+    try {
+      cluster.stop("fast");
+      stopped = true;
+      await new Promise((r) => setTimeout(r, 2_500));
+      cluster.start();
+      stopped = false;
+      await until(() => seen.some((c) => c.truncated), "the feed to say anything may have changed");
+      const a = await until(
+        () => createAgent(rt.db, system, { name: `after-outage-${Date.now()}`, identityKind: "key", team: "t", purpose: "", riskTier: "low", envelope: { actions: ["github:*"], maxSensitivity: "internal", maxTtlSeconds: 600 } }).catch(() => undefined),
+        "a write",
+      );
+      await until(() => seen.some((c) => c.agents.includes(a!.id)), "the feed to carry a change made after the outage");
+      expect(log.lines.filter((l) => /change feed connection lost/.test(l.text))).toHaveLength(1);
+    } finally {
+      stop();
+      log.restore();
+      if (stopped) cluster.start();
+    }
+  }, 60_000);
 });
 
 // The embedded database has no server to lose; a closed one (the process shutting down, the
