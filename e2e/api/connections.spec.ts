@@ -5,6 +5,7 @@ import net from "node:net";
 import { expect, request, test } from "@playwright/test";
 import { Warden } from "../../sdk";
 import { stateFile } from "../helpers";
+import { appProcessOf } from "../../tests/processes";
 
 // Bounded connections (README, "Limits"), against the built server as `npm start` runs it:
 // the front with its app process behind it (Postgres), and everything in one process
@@ -296,14 +297,3 @@ test("cutting slow clients is quiet: nothing above is logged as a failed request
   }
 });
 
-/** The process in the front's process group that runs as the app process. */
-function appProcessOf(pgid: number): number {
-  for (const d of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(d) || Number(d) === pgid) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8").split(") ")[1].split(" ");
-      if (Number(stat[2]) === pgid && fs.readFileSync(`/proc/${d}/environ`, "utf8").split("\0").includes("WARDEN_ROLE=app")) return Number(d);
-    } catch {}
-  }
-  throw new Error(`no app process in group ${pgid}`);
-}

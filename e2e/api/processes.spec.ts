@@ -4,6 +4,7 @@ import { expect, request, test } from "@playwright/test";
 import pg from "pg";
 import { Warden } from "../../sdk";
 import { stateFile } from "../helpers";
+import { appProcessOf } from "../../tests/processes";
 
 // `npm start` on Postgres is two processes on one port (lib/server/front.ts): a front that
 // answers decisions itself and passes everything else to the app process (Next) behind it.
@@ -25,18 +26,6 @@ async function startInstance(port: number, opts: { stderr?: "pipe"; env?: Record
     await new Promise((r) => setTimeout(r, 500));
   }
   return { front, app: appProcessOf(front.pid!), base, exit };
-}
-
-/** The process in the front's process group that runs as the app process. */
-function appProcessOf(pgid: number): number {
-  for (const d of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(d) || Number(d) === pgid) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8").split(") ")[1].split(" ");
-      if (Number(stat[2]) === pgid && fs.readFileSync(`/proc/${d}/environ`, "utf8").split("\0").includes("WARDEN_ROLE=app")) return Number(d);
-    } catch {}
-  }
-  throw new Error(`no app process in group ${pgid}`);
 }
 
 const alive = (pid: number) => fs.existsSync(`/proc/${pid}`) && !fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].startsWith("Z");

@@ -24,22 +24,14 @@ import { createConnector } from "../../lib/services/connectors/create";
 import { createPerson } from "../../lib/services/people/create";
 import { ensureGuardrails } from "../../lib/services/policies/guardrails";
 import { createToken } from "../../lib/services/tokens/create";
+import { appProcessOf, freePort } from "../processes";
+
+export { freePort };
 
 export const ROOT = path.resolve(__dirname, "../..");
 const SERVER = path.join(ROOT, ".next/warden-server.cjs");
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Polls `fn` every 100 ms until it gives something truthy; undefined when `ms` ran out. */
 export async function until<T>(fn: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms: number): Promise<T | undefined> {
@@ -136,15 +128,7 @@ export class Instance {
 
   /** The app process behind the front (Postgres only): the group's process with WARDEN_ROLE=app. */
   appPid(): number {
-    const pgid = this.proc!.pid!;
-    for (const d of fs.readdirSync("/proc")) {
-      if (!/^\d+$/.test(d) || Number(d) === pgid) continue;
-      try {
-        const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8").split(") ")[1].split(" ");
-        if (Number(stat[2]) === pgid && fs.readFileSync(`/proc/${d}/environ`, "utf8").split("\0").includes("WARDEN_ROLE=app")) return Number(d);
-      } catch {}
-    }
-    throw new Error(`no app process in ${this.name}'s group ${pgid}`);
+    return appProcessOf(this.proc!.pid!);
   }
 
   /** The log from `from` (a byte offset, e.g. logSize() before a fault) on. */

@@ -1,9 +1,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +13,8 @@ import type { AuditLog } from "../../lib/services/audit-log/open";
 import { httpWitnesses } from "../../lib/services/audit-log/open";
 import { checkpointNow, type CheckpointRun } from "../../lib/services/audit-log/checkpoint";
 import { auditLogStatus } from "../../lib/services/audit-log/status";
-import { addCheckpoint, openWitness, type Witness } from "../../lib/services/witness/add-checkpoint";
+import { openWitness } from "../../lib/services/witness/add-checkpoint";
+import { WitnessServer } from "./witness-server";
 import { startEvidenceBundle } from "../../lib/services/audit-log/bundle";
 import { inject } from "vitest";
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "./db";
@@ -33,36 +32,6 @@ function cli(...args: string[]) {
 
 const events = (n: number, tag: string) =>
   Array.from({ length: n }, (_, i) => ({ actor: { kind: "system" as const, label: "test" }, action: "test.event", detail: { tag, i } }));
-
-/** A witness served over node:http on a fixed port, which the test can stop and start again. */
-class WitnessServer {
-  server: http.Server | null = null;
-  port = 0;
-  constructor(readonly witness: Witness) {}
-  async start() {
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c) => chunks.push(c));
-      req.on("end", () => {
-        if (req.method !== "POST" || req.url !== "/witness/add-checkpoint") return void res.writeHead(404).end();
-        addCheckpoint(this.witness, Buffer.concat(chunks).toString("utf8")).then(
-          (r) => res.writeHead(r.status, { "content-type": r.contentType }).end(r.body),
-          () => res.writeHead(500).end(),
-        );
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, "127.0.0.1", resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-  }
-  async stop() {
-    await new Promise((resolve) => this.server?.close(resolve));
-    this.server?.closeAllConnections();
-    this.server = null;
-  }
-  get url() {
-    return `http://127.0.0.1:${this.port}/witness`;
-  }
-}
 
 const outcome = (r: CheckpointRun) => r.witnesses[0]?.outcome;
 
@@ -206,10 +175,11 @@ describe.each(DB_KINDS)("an HTTP witness for the audit log on %s", (kind) => {
   });
 
   it("reports a witness that does not witness this log (404) as a gap, without blocking the checkpoint", async () => {
-    const other = new WitnessServer(openWitness(witnessDb.db, new TestClock(), { WARDEN_WITNESS_SIGNING_KEY: generateSigner("witness.test/w2", randomBytes(32)).secretText, WARDEN_WITNESS_NAME: "witness.test/w2" }));
+    const otherKey = generateSigner("witness.test/w2", randomBytes(32));
+    const other = new WitnessServer(openWitness(witnessDb.db, new TestClock(), { WARDEN_WITNESS_SIGNING_KEY: otherKey.secretText, WARDEN_WITNESS_NAME: "witness.test/w2" }));
     await other.start();
     try {
-      const withOther: AuditLog = { ...log, witnesses: httpWitnesses({ WARDEN_WITNESS_URL: other.url, WARDEN_WITNESS_KEY: cosignatureVerifier(other.witness.signer).text }) };
+      const withOther: AuditLog = { ...log, witnesses: httpWitnesses({ WARDEN_WITNESS_URL: other.url, WARDEN_WITNESS_KEY: cosignatureVerifier(otherKey).text }) };
       await recordAuditMany(h.db, events(5, "other"));
       const r = await checkpointNow(withOther);
       expect(r.kind).toBe("signed");

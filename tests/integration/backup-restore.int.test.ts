@@ -9,9 +9,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import http from "node:http";
 import { createRequire } from "node:module";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -37,7 +35,8 @@ import { openAuditLog, type AuditLog } from "../../lib/services/audit-log/open";
 import { auditLogStatus } from "../../lib/services/audit-log/status";
 import { createConnector } from "../../lib/services/connectors/create";
 import { ensureGuardrails } from "../../lib/services/policies/guardrails";
-import { addCheckpoint, openWitness, type Witness } from "../../lib/services/witness/add-checkpoint";
+import { openWitness } from "../../lib/services/witness/add-checkpoint";
+import { WitnessServer } from "./witness-server";
 import { openTestDatabase } from "./db";
 import { routeCaller, type RouteHandler } from "./route-helpers";
 
@@ -110,8 +109,7 @@ describe("backup and restore on Postgres: pg_dump -Fc, pg_restore into a new dat
   // An HTTP witness (c2sp.org/tlog-witness) with its own database, as another Warden would be.
   const witnessSigner = generateSigner("witness.test/w1", randomBytes(32));
   let witnessDb: DatabaseHandle;
-  let httpWitness: Witness;
-  let server: http.Server;
+  let server: WitnessServer;
   const witnessEnv = (logKeys: string) => ({ WARDEN_WITNESS_SIGNING_KEY: witnessSigner.secretText, WARDEN_WITNESS_NAME: witnessSigner.name, WARDEN_WITNESS_LOG_KEYS: logKeys });
   const witnessed = async () => rows<{ origin: string; size: string }>(await witnessDb.db.execute(sql`select origin, size::text from witnessed_logs order by origin`));
 
@@ -141,13 +139,9 @@ describe("backup and restore on Postgres: pg_dump -Fc, pg_restore into a new dat
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "warden-backup-"));
     witness = path.join(tmp, "witness");
     witnessDb = await openDatabase({ kind: "pglite", dataDir: null });
-    server = http.createServer((req, res) => {
-      const body: Buffer[] = [];
-      req.on("data", (c) => body.push(c));
-      req.on("end", () => void addCheckpoint(httpWitness, Buffer.concat(body).toString("utf8")).then((r) => res.writeHead(r.status, { "content-type": r.contentType }).end(r.body)));
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const witnessUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/witness`;
+    server = new WitnessServer(); // configured below, once the log's key is known
+    await server.start();
+    const witnessUrl = server.url;
     // As on a first start: the signing key is generated into WARDEN_DATA_DIR/audit-signing.key.
     env = {
       WARDEN_DATA_DIR: path.join(tmp, "data"),
@@ -161,7 +155,7 @@ describe("backup and restore on Postgres: pg_dump -Fc, pg_restore into a new dat
     const [{ db: name }] = rows<{ db: string }>(await h.db.execute(sql`select current_database() as db`));
     const log = await openAuditLog(h.db, h.clock, env);
     keyId = log.signer.keyId;
-    httpWitness = openWitness(witnessDb.db, new TestClock(), witnessEnv(log.signer.text));
+    server.witness = openWitness(witnessDb.db, new TestClock(), witnessEnv(log.signer.text));
     key = await seed(h.db);
     await work(key);
     expect((await checkpointNow(log)).kind).toBe("signed");
@@ -179,7 +173,7 @@ describe("backup and restore on Postgres: pg_dump -Fc, pg_restore into a new dat
 
   afterAll(async () => {
     setRuntime(undefined);
-    await new Promise((resolve) => server?.close(resolve));
+    await server?.stop();
     await witnessDb?.close();
     for (const name of created) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
@@ -234,7 +228,7 @@ describe("backup and restore on Postgres: pg_dump -Fc, pg_restore into a new dat
       expect(printed.trim()).toBe(fs.readFileSync(`${newKey}.pub`, "utf8").trim());
       const witness2 = path.join(tmp, "witness-2");
       fs.cpSync(path.join(witness, "keys"), path.join(witness2, "keys"), { recursive: true });
-      httpWitness = openWitness(witnessDb.db, new TestClock(), witnessEnv(`${fs.readFileSync(path.join(witness, "keys", `${keyId}.pub`), "utf8").trim()},${printed.trim()}`));
+      server.witness = openWitness(witnessDb.db, new TestClock(), witnessEnv(`${fs.readFileSync(path.join(witness, "keys", `${keyId}.pub`), "utf8").trim()},${printed.trim()}`));
       const recovered = await openAuditLog(w.db, w.rt.clock, { ...env, WARDEN_AUDIT_ORIGIN: origin, WARDEN_AUDIT_KEY_FILE: newKey, WARDEN_WITNESS_DIR: witness2 });
       const first = await checkpointNow(recovered);
       expect(first.kind).toBe("signed");

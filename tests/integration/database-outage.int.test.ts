@@ -1,13 +1,11 @@
 import fs from "node:fs";
 import { sql } from "drizzle-orm";
-import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { McpError } from "@modelcontextprotocol/sdk/types.js";
-import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as evaluationRoute from "../../app/access/v1/evaluation/route";
 import * as evaluationsRoute from "../../app/access/v1/evaluations/route";
@@ -16,7 +14,6 @@ import * as escalationRoute from "../../app/api/v1/escalations/[id]/route";
 import * as endRoute from "../../app/api/v1/sessions/[id]/end/route";
 import * as sessionsRoute from "../../app/api/v1/sessions/route";
 import { answerAuthorize } from "../../lib/api/authorize-endpoint";
-import { serveMachineApi } from "../../lib/api/machine-listener";
 import { TestClock } from "../../lib/clock";
 import { openDatabase } from "../../lib/db/client";
 import { isDatabaseUnavailable } from "../../lib/db/faults";
@@ -32,48 +29,22 @@ import { openSession } from "../../lib/services/sessions/open";
 import { Warden, WardenDenied, WardenUnavailable } from "../../sdk";
 import { openTestDatabase } from "./db";
 import { startPrivateCluster, type PrivateCluster } from "./private-cluster";
-import { personWithToken } from "./route-helpers";
+import { personWithToken, serveRoutes, type RouteHandler, type ServedRoute } from "./route-helpers";
 
 const system = { actor: { kind: "system" as const, label: "test" } };
 const root = path.resolve(__dirname, "../..");
 const fsServer = path.join(root, "node_modules/@modelcontextprotocol/server-filesystem/dist/index.js");
 const gatewayBin = path.join(root, "gateway/warden-gateway.mjs");
 
-type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-const ROUTES: [string, RegExp, Handler][] = [
-  ["POST", /^\/api\/v1\/sessions$/, sessionsRoute.POST as Handler],
-  ["POST", /^\/api\/v1\/sessions\/(?<id>[^/]+)\/end$/, endRoute.POST as Handler],
-  ["GET", /^\/api\/v1\/escalations\/(?<id>[^/]+)$/, escalationRoute.GET as Handler],
-  ["GET", /^\/api\/v1\/agents$/, agentsRoute.GET as Handler],
-  ["POST", /^\/access\/v1\/evaluation$/, evaluationRoute.POST as Handler],
-  ["POST", /^\/access\/v1\/evaluations$/, evaluationsRoute.POST as Handler],
+const ROUTES: ServedRoute[] = [
+  ["POST", /^\/api\/v1\/sessions$/, sessionsRoute.POST as RouteHandler],
+  ["POST", /^\/api\/v1\/sessions\/(?<id>[^/]+)\/end$/, endRoute.POST as RouteHandler],
+  ["GET", /^\/api\/v1\/escalations\/(?<id>[^/]+)$/, escalationRoute.GET as RouteHandler],
+  ["GET", /^\/api\/v1\/agents$/, agentsRoute.GET as RouteHandler],
+  ["POST", /^\/access\/v1\/evaluation$/, evaluationRoute.POST as RouteHandler],
+  ["POST", /^\/access\/v1\/evaluations$/, evaluationsRoute.POST as RouteHandler],
 ];
 
-/** Warden on a real socket, as in production: the node:http decision listener, the rest through the route handlers. */
-async function serveWarden(): Promise<{ base: string; stop: () => Promise<void> }> {
-  const server = http.createServer(async (req, res) => {
-    if (serveMachineApi(req, res)) return;
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const route = ROUTES.find(([m, re]) => m === req.method && re.test(url.pathname));
-    if (!route) return void res.writeHead(404).end();
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks);
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-    const r = await route[2](new NextRequest(url, { method: req.method, headers, body: body.length ? body : undefined }), { params: Promise.resolve({ ...url.pathname.match(route[1])!.groups }) });
-    res.writeHead(r.status, Object.fromEntries(r.headers)).end(Buffer.from(await r.arrayBuffer()));
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stop: () =>
-      new Promise<void>((r) => {
-        server.close(() => r());
-        server.closeAllConnections();
-      }),
-  };
-}
 
 /** Every console line while `fn` runs, with the level it was written at; nothing reaches the terminal. */
 function captureConsole() {
@@ -138,7 +109,7 @@ describe("decisions while Postgres is stopped and started again", () => {
     admin = (await personWithToken(rt.db, "admin@warden.test", "admin")).token;
     const caller = (await authenticateAgent(rt.db, `Bearer ${key}`)) as AgentCaller;
     sessionId = (await openSession(rt.db, caller, { intent: { goal: "triage", actions: ["github:issues.read"], maxSensitivity: "internal", ttlSeconds: 3600 } }, {})).id;
-    warden = await serveWarden();
+    warden = await serveRoutes(ROUTES);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "warden-outage-"));
     fs.writeFileSync(path.join(dir, "notes.txt"), "the quarterly numbers are fine\n");
   }, 120_000);

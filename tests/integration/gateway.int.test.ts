@@ -8,12 +8,10 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { desc, eq } from "drizzle-orm";
-import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as escalationRoute from "../../app/api/v1/escalations/[id]/route";
 import * as endRoute from "../../app/api/v1/sessions/[id]/end/route";
 import * as sessionsRoute from "../../app/api/v1/sessions/route";
-import { serveMachineApi } from "../../lib/api/machine-listener";
 import type { DatabaseHandle } from "../../lib/db/client";
 import { decisions, sessions } from "../../lib/db/schema";
 import { createAgent } from "../../lib/services/agents/create";
@@ -22,7 +20,7 @@ import { createConnector } from "../../lib/services/connectors/create";
 import { connectorCreateSchema } from "@/lib/domain/connectors/schemas";
 import { ensureGuardrails } from "../../lib/services/policies/guardrails";
 import { openTestDatabase } from "./db";
-import { personWithToken, routeCaller, type RouteHandler } from "./route-helpers";
+import { personWithToken, routeCaller, serveRoutes, type RouteHandler, type ServedRoute } from "./route-helpers";
 import * as approveRoute from "../../app/api/v1/escalations/[id]/approve/route";
 import { escalations } from "../../lib/db/schema";
 
@@ -31,42 +29,12 @@ const root = path.resolve(__dirname, "../..");
 const fsServer = path.join(root, "node_modules/@modelcontextprotocol/server-filesystem/dist/index.js");
 const gatewayBin = path.join(root, "gateway/warden-gateway.mjs");
 
-type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-const routes: [string, RegExp, Handler][] = [
-  ["POST", /^\/api\/v1\/sessions$/, sessionsRoute.POST as Handler],
-  ["POST", /^\/api\/v1\/sessions\/(?<id>[^/]+)\/end$/, endRoute.POST as Handler],
-  ["GET", /^\/api\/v1\/escalations\/(?<id>[^/]+)$/, escalationRoute.GET as Handler],
+const routes: ServedRoute[] = [
+  ["POST", /^\/api\/v1\/sessions$/, sessionsRoute.POST as RouteHandler],
+  ["POST", /^\/api\/v1\/sessions\/(?<id>[^/]+)\/end$/, endRoute.POST as RouteHandler],
+  ["GET", /^\/api\/v1\/escalations\/(?<id>[^/]+)$/, escalationRoute.GET as RouteHandler],
 ];
 
-/** Warden's machine API on a real socket: the node:http decision listener plus the Next route handlers. */
-async function startWarden(): Promise<{ base: string; stop: () => Promise<void> }> {
-  const server = http.createServer(async (req, res) => {
-    if (serveMachineApi(req, res)) return;
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const route = routes.find(([m, re]) => m === req.method && re.test(url.pathname));
-    if (!route) return void res.writeHead(404).end();
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks);
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-    const ac = new AbortController();
-    res.on("close", () => ac.abort());
-    const r = await route[2](new NextRequest(url, { method: req.method, headers, body: body.length ? body : undefined, signal: ac.signal }), {
-      params: Promise.resolve({ ...url.pathname.match(route[1])!.groups }),
-    });
-    res.writeHead(r.status, Object.fromEntries(r.headers)).end(Buffer.from(await r.arrayBuffer()));
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stop: () =>
-      new Promise<void>((r) => {
-        server.close(() => r());
-        server.closeAllConnections();
-      }),
-  };
-}
 
 describe("warden-gateway in front of @modelcontextprotocol/server-filesystem", () => {
   let h: DatabaseHandle;
@@ -99,7 +67,7 @@ describe("warden-gateway in front of @modelcontextprotocol/server-filesystem", (
     const a = await createAgent(h.db, system, { name: "gateway-bot", identityKind: "key", team: "t", purpose: "", riskTier: "medium", envelope: { actions: ["filesystem:*"], maxSensitivity: "internal", maxTtlSeconds: 3600 } });
     agentId = a!.id;
     key = (await issueAgentKey(h.db, system, agentId, { name: "k", expiresInDays: 1 })).secret;
-    warden = await startWarden();
+    warden = await serveRoutes(routes);
 
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "warden-gateway-"));
     fs.writeFileSync(path.join(dir, "notes.txt"), "the quarterly numbers are fine\n");
@@ -244,7 +212,7 @@ describe("warden-gateway in front of @modelcontextprotocol/server-filesystem", (
   // Unreachable is a deny (README "When the database is unavailable"): -32001 like any deny,
   // with reason warden.unavailable in data; it was -32603 before Warden's 503 contract.
   it("refuses every call as a deny (-32001, warden.unavailable) when Warden is stopped, and never forwards it", async () => {
-    const own = await startWarden();
+    const own = await serveRoutes(routes);
     const { client } = await stdioGateway(own.base);
     const file = path.join(dir, "notes.txt");
     expect(JSON.stringify((await client.callTool({ name: "read_text_file", arguments: { path: file } })).content)).toContain("quarterly");

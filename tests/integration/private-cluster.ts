@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { freePort } from "../processes";
 
 // A Postgres cluster of a test's own, from the Debian packages: initdb into a temporary folder,
 // started on a free port, so a test can stop and start it (or break it) without touching the
@@ -42,17 +42,6 @@ export function privateClusterAvailable(): boolean {
 function run(cmd: string, args: string[], asPostgres: boolean) {
   const [file, argv] = asPostgres ? ["runuser", ["-u", "postgres", "--", path.join(BIN, cmd), ...args]] : [path.join(BIN, cmd), args];
   execFileSync(file, argv, { stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function tempDir(asPostgres: boolean): string {

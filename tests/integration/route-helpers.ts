@@ -1,4 +1,7 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { NextRequest } from "next/server";
+import { serveMachineApi } from "../../lib/api/machine-listener";
 import type { Db } from "../../lib/db/client";
 import { createPerson } from "../../lib/services/people/create";
 import { personCreateSchema } from "@/lib/domain/people/schemas";
@@ -40,4 +43,40 @@ export async function personWithToken(db: Db, email: string, role: Role) {
   const p = (await createPerson(db, system, input)).person;
   const t = await createToken(db, { actor: { kind: "person", id: p.id, label: p.email } }, p.id, { name: "test", expiresInDays: 1 });
   return { id: p.id, email: p.email, token: t.token };
+}
+
+export type ServedRoute = [method: string, path: RegExp, handler: RouteHandler];
+
+/**
+ * Warden's machine API on a real socket, as in production: the node:http decision listener
+ * first, then the given route handlers (named groups of the path become params). A client that
+ * goes away aborts its request, as Next does.
+ */
+export async function serveRoutes(routes: readonly ServedRoute[]): Promise<{ base: string; stop: () => Promise<void> }> {
+  const server = http.createServer(async (req, res) => {
+    if (serveMachineApi(req, res)) return;
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const route = routes.find(([m, re]) => m === req.method && re.test(url.pathname));
+    if (!route) return void res.writeHead(404).end();
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
+    const ac = new AbortController();
+    res.on("close", () => ac.abort());
+    const r = await route[2](new NextRequest(url, { method: req.method, headers, body: body.length ? body : undefined, signal: ac.signal }), {
+      params: Promise.resolve({ ...url.pathname.match(route[1])!.groups }),
+    });
+    res.writeHead(r.status, Object.fromEntries(r.headers)).end(Buffer.from(await r.arrayBuffer()));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stop: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
 }
