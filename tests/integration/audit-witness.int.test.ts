@@ -5,7 +5,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cosignatureVerifier, cosignedAt, generateSigner, parseNote, type Signer } from "../../lib/audit/log/note";
+import { checkpointText, cosignatureVerifier, cosignedAt, generateSigner, parseNote, signNote, type Signer } from "../../lib/audit/log/note";
 import { recordAuditMany } from "../../lib/audit/record";
 import { openDatabase, rows, type DatabaseHandle } from "../../lib/db/client";
 import { TestClock } from "../../lib/clock";
@@ -13,7 +13,8 @@ import type { AuditLog } from "../../lib/services/audit-log/open";
 import { httpWitnesses } from "../../lib/services/audit-log/open";
 import { checkpointNow, type CheckpointRun } from "../../lib/services/audit-log/checkpoint";
 import { auditLogStatus } from "../../lib/services/audit-log/status";
-import { openWitness } from "../../lib/services/witness/add-checkpoint";
+import { addCheckpoint, openWitness } from "../../lib/services/witness/add-checkpoint";
+import { addCheckpointBody } from "../../lib/audit/log/witness-protocol";
 import { WitnessServer } from "./witness-server";
 import { startEvidenceBundle } from "../../lib/services/audit-log/bundle";
 import { inject } from "vitest";
@@ -224,6 +225,18 @@ describe.each(DB_KINDS)("an HTTP witness for the audit log on %s", (kind) => {
     // The witness did not move: it still holds the size it cosigned before the restore.
     const [{ still }] = await q<{ still: number }>(witnessDb.db, sql`select size::int as still from witnessed_logs`);
     expect(still).toBe(witnessed);
+  });
+
+  it("answers exactly one of two racing first submissions for a log, the other with 409 and the winner's size", async () => {
+    // The witness's state in the database under test (Postgres: two transactions really race).
+    const racer = generateSigner("race.test/log", randomBytes(32));
+    const w = openWitness(h.db, new TestClock(), { WARDEN_WITNESS_SIGNING_KEY: witnessSigner.secretText, WARDEN_WITNESS_NAME: "witness.test/w1", WARDEN_WITNESS_LOG_KEYS: racer.text });
+    const body = (size: number) => addCheckpointBody({ old: 0, proof: [], note: signNote(checkpointText({ origin: racer.name, size, root: randomBytes(32), extensions: [] }), [racer]) });
+    const answers = await Promise.all([addCheckpoint(w, body(5)), addCheckpoint(w, body(7))]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    const [{ size }] = await q<{ size: string }>(h.db, sql`select size::text from witnessed_logs where origin = ${racer.name}`);
+    const loser = answers.find((a) => a.status === 409)!;
+    expect(loser).toMatchObject({ body: `${size}\n`, contentType: "text/x.tlog.size" });
   });
 
   it("refuses a witness URL without its key at start, naming the fix", () => {

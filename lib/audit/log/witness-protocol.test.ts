@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { consistencyProof, leafHash, memoryTree, rootHash } from "./merkle";
 import { checkpointText, cosignatureVerifier, cosignedAt, generateSigner, parseNote, signNote } from "./note";
-import { addCheckpointBody, judgeAddCheckpoint, parseAddCheckpoint, SIZE_CONTENT_TYPE } from "./witness-protocol";
+import { addCheckpointBody, checkAddCheckpoint, judgeAddCheckpoint, parseAddCheckpoint, SIZE_CONTENT_TYPE, type AddCheckpoint } from "./witness-protocol";
 
 const log = generateSigner("example.com/log", randomBytes(32));
 const witness = generateSigner("witness.example/w1", randomBytes(32));
@@ -11,7 +11,11 @@ const tree = memoryTree(leaves);
 const note = (size: number, signer = log, root = rootHash(tree, size)) =>
   signNote(checkpointText({ origin: signer.name, size, root, extensions: ["time 1765000000"] }), [signer]);
 const request = (old: number, size: number, n = note(size)) => parseAddCheckpoint(addCheckpointBody({ old, proof: consistencyProof(tree, old, size), note: n }));
-const judge = (req: ReturnType<typeof request>, state: { size: number; root: Buffer } | null) => judgeAddCheckpoint(req, [log], state, witness, 1_765_000_100);
+/** The witness's whole answer: the stateless checks, then the verdict against its state. */
+const judge = (req: AddCheckpoint, state: { size: number; root: Buffer } | null) => {
+  const checked = checkAddCheckpoint(req, [log]);
+  return "checkpoint" in checked ? judgeAddCheckpoint(checked, state, witness, 1_765_000_100) : checked;
+};
 
 describe("tlog-witness add-checkpoint", () => {
   it("reads back the body it writes, in the spec's layout", () => {

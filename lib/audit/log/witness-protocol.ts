@@ -39,25 +39,23 @@ export function parseAddCheckpoint(body: string): AddCheckpoint {
 /** What the witness holds for a log: the latest checkpoint it cosigned. */
 export type WitnessedState = { size: number; root: Hash };
 
+/** A request whose checkpoint is signed by a key the witness trusts for its log. */
+export type CheckedRequest = AddCheckpoint & { checkpoint: Checkpoint; noteText: string };
+
+export type Refusal = { status: 400 | 403 | 404; body: string };
+
 export type WitnessAnswer =
   | { status: 200; checkpoint: Checkpoint; body: string }
-  | { status: 400 | 403 | 404 | 422; body: string }
+  | { status: 422; body: string }
   /** `size` set: the old size is not the witness's; the body is that size (text/x.tlog.size). */
   | { status: 409; body: string; size: number | null };
 
 /**
- * The witness's verdict on a request, in the spec's order: a known origin (404), a signature by
- * a trusted key for it (403), old ≤ size (400), old = the size last cosigned (409 with that size),
- * the same root when the size did not change (409), a consistency proof that verifies (422).
- * On 200 the caller must store `checkpoint` as the new state atomically with the check.
+ * What the witness can refuse without its stored state, in the spec's order: a signed checkpoint
+ * (400), a known origin (404), a signature by a trusted key for it (403), old ≤ size (400). The
+ * endpoint is open to anyone, so these are answered before the state is read.
  */
-export function judgeAddCheckpoint(
-  req: AddCheckpoint,
-  logKeys: readonly Verifier[],
-  state: WitnessedState | null,
-  witness: Signer,
-  nowSeconds: number,
-): WitnessAnswer {
+export function checkAddCheckpoint(req: AddCheckpoint, logKeys: readonly Verifier[]): CheckedRequest | Refusal {
   let note;
   let checkpoint: Checkpoint;
   try {
@@ -70,6 +68,17 @@ export function judgeAddCheckpoint(
   if (keys.length === 0) return { status: 404, body: `this witness does not witness the log "${checkpoint.origin}"\n` };
   if (!keys.some((k) => signedBy(note, k))) return { status: 403, body: `the checkpoint is not signed by a key this witness trusts for "${checkpoint.origin}"\n` };
   if (req.old > checkpoint.size) return { status: 400, body: `old size ${req.old} is larger than the checkpoint's ${checkpoint.size}\n` };
+  return { ...req, checkpoint, noteText: note.text };
+}
+
+/**
+ * The verdict on a checked request against what the witness holds for its log: old = the size
+ * last cosigned (409 with that size), the same root when the size did not change (409), a
+ * consistency proof that verifies (422). On 200 the caller must store `checkpoint` as the new
+ * state atomically with the check.
+ */
+export function judgeAddCheckpoint(req: CheckedRequest, state: WitnessedState | null, witness: Signer, nowSeconds: number): WitnessAnswer {
+  const { checkpoint } = req;
   const known = state?.size ?? 0;
   if (req.old !== known) return { status: 409, body: `${known}\n`, size: known };
   if (state && state.size === checkpoint.size) {
@@ -79,5 +88,5 @@ export function judgeAddCheckpoint(
   } else if (!state && req.proof.length > 0) {
     return { status: 422, body: "the consistency proof must be empty when the old size is 0\n" };
   }
-  return { status: 200, checkpoint, body: cosign(note.text, witness, nowSeconds) };
+  return { status: 200, checkpoint, body: cosign(req.noteText, witness, nowSeconds) };
 }

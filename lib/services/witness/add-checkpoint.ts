@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { cosignatureVerifier, parseVerifier, type Signer, type Verifier } from "@/lib/audit/log/note";
 import { loadWitnessKey } from "@/lib/audit/log/signing-key";
-import { judgeAddCheckpoint, parseAddCheckpoint, SIZE_CONTENT_TYPE } from "@/lib/audit/log/witness-protocol";
+import { checkAddCheckpoint, judgeAddCheckpoint, parseAddCheckpoint, SIZE_CONTENT_TYPE } from "@/lib/audit/log/witness-protocol";
 import type { Clock } from "@/lib/clock";
 import type { Db } from "@/lib/db/client";
 import { witnessedLogs } from "@/lib/db/schema";
@@ -61,21 +61,28 @@ export async function addCheckpoint(w: Witness, body: string): Promise<WitnessRe
   } catch (err) {
     return text(400, `${(err as Error).message}\n`);
   }
-  const now = new Date(w.clock.now());
   // Refusals that do not depend on the stored state (malformed, unknown log, untrusted key) are
   // answered before touching the database: the endpoint is open to anyone.
-  const early = judgeAddCheckpoint(req, w.logKeys, null, w.signer, Math.floor(now.getTime() / 1000));
-  if (early.status === 400 || early.status === 403 || early.status === 404) return text(early.status, early.body);
+  const checked = checkAddCheckpoint(req, w.logKeys);
+  if (!("checkpoint" in checked)) return text(checked.status, checked.body);
+  const now = new Date(w.clock.now());
+  const origin = checked.checkpoint.origin;
   return w.db.transaction(async (tx) => {
-    const origin = /^(.*)\n/.exec(req.note)?.[1] ?? "";
     const [state] = await tx.select().from(witnessedLogs).where(eq(witnessedLogs.origin, origin)).for("update");
-    const answer = judgeAddCheckpoint(req, w.logKeys, state ?? null, w.signer, Math.floor(now.getTime() / 1000));
+    const answer = judgeAddCheckpoint(checked, state ?? null, w.signer, Math.floor(now.getTime() / 1000));
     if (answer.status === 200) {
-      const row = { origin: answer.checkpoint.origin, size: answer.checkpoint.size, root: answer.checkpoint.root, note: req.note, updatedAt: now };
-      // No row yet: two first requests race on the insert; the loser's conflict fails its
-      // transaction (a 500 the log retries), it never overwrites the winner.
-      if (state) await tx.update(witnessedLogs).set(row).where(eq(witnessedLogs.origin, origin));
-      else await tx.insert(witnessedLogs).values(row);
+      const row = { origin, size: answer.checkpoint.size, root: answer.checkpoint.root, note: req.note, updatedAt: now };
+      if (state) {
+        await tx.update(witnessedLogs).set(row).where(eq(witnessedLogs.origin, origin));
+      } else {
+        // No row to lock yet: two first requests race on the insert. The loser never overwrites
+        // the winner; it is answered as the spec answers a stale old size, with the winner's.
+        const inserted = await tx.insert(witnessedLogs).values(row).onConflictDoNothing().returning({ origin: witnessedLogs.origin });
+        if (inserted.length === 0) {
+          const [won] = await tx.select({ size: witnessedLogs.size }).from(witnessedLogs).where(eq(witnessedLogs.origin, origin));
+          return text(409, `${won.size}\n`, SIZE_CONTENT_TYPE);
+        }
+      }
       return text(200, answer.body);
     }
     if (answer.status === 409 && answer.size !== null) return text(409, answer.body, SIZE_CONTENT_TYPE);
