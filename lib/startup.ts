@@ -1,4 +1,4 @@
-import { auditLogOf } from "@/lib/api/audit-log";
+import { auditLogOf, witnessOf } from "@/lib/api/audit-log";
 import { getRuntime, oncePerProcess } from "@/lib/runtime";
 import { ensureFirstAdmin } from "@/lib/services/people/bootstrap";
 import { ensureGuardrails } from "@/lib/services/policies/guardrails";
@@ -33,6 +33,9 @@ export async function startWarden() {
   const { startCheckpointer } = await import("@/lib/services/audit-log/checkpoint");
   rt.runInBackground(startSequencer(db, rt.feed, undefined, onOutage));
   rt.runInBackground(startCheckpointer(await auditLogOf(rt), undefined, onOutage));
+  // Serving as a witness for other logs: a bad log key or witness key stops the start here,
+  // naming the variable, rather than failing every add-checkpoint request later.
+  if (process.env.WARDEN_WITNESS_LOG_KEYS) await witnessOf(rt);
   if (process.env.WARDEN_DEMO === "1" && process.env.WARDEN_SIMULATOR !== "0") {
     const { startSimulator } = await import("@/lib/demo/simulator");
     // Not awaited: it waits for this server to listen, then keeps running in the background.

@@ -239,9 +239,12 @@ describe.each(DB_KINDS)("an HTTP witness for the audit log on %s", (kind) => {
     expect(loser).toMatchObject({ body: `${size}\n`, contentType: "text/x.tlog.size" });
   });
 
-  it("refuses a witness URL without its key at start, naming the fix", () => {
+  it("refuses bad witness configuration at start, naming the variable", () => {
     expect(() => httpWitnesses({ WARDEN_WITNESS_URL: "http://127.0.0.1:1/witness" })).toThrow(/one key per witness/);
     expect(() => httpWitnesses({ WARDEN_WITNESS_URL: "ftp://x", WARDEN_WITNESS_KEY: cosignatureVerifier(witnessSigner).text })).toThrow(/not an http/);
     expect(() => httpWitnesses({ WARDEN_WITNESS_URL: server.url, WARDEN_WITNESS_KEY: "garbage" })).toThrow(/WARDEN_WITNESS_KEY, key 1/);
+    // And as a witness: a log key that does not parse, or a witness key named otherwise.
+    expect(() => openWitness(h.db, new TestClock(), { WARDEN_WITNESS_SIGNING_KEY: witnessSigner.secretText, WARDEN_WITNESS_NAME: "witness.test/w1", WARDEN_WITNESS_LOG_KEYS: `${logSigner.text}, garbage` })).toThrow(/WARDEN_WITNESS_LOG_KEYS, key 2/);
+    expect(() => openWitness(h.db, new TestClock(), { WARDEN_WITNESS_SIGNING_KEY: witnessSigner.secretText })).toThrow(/WARDEN_WITNESS_NAME/);
   });
 });
