@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DomainError } from "@/lib/errors";
-import { describeDatabaseFault, isDatabaseUnavailable } from "./faults";
+import { backgroundFailure, describeDatabaseFault, isDatabaseUnavailable } from "./faults";
 
 const pgError = (code: string, message: string) => Object.assign(new Error(message), { code, severity: "FATAL" });
 const socket = (code: string, syscall = "connect") => Object.assign(new Error(`${syscall} ${code} 127.0.0.1:5432`), { code, errno: -111, syscall });
@@ -77,5 +77,24 @@ describe("database faults", () => {
     expect(describeDatabaseFault(wrapped(socket("ECONNREFUSED")))).toBe("connect ECONNREFUSED 127.0.0.1:5432");
     expect(describeDatabaseFault(wrapped(pgError("57P01", "terminating connection due to administrator command")))).toBe("57P01 terminating connection due to administrator command");
     expect(describeDatabaseFault(new Error("Connection terminated unexpectedly"))).toBe("Connection terminated unexpectedly");
+  });
+
+  it("sends a background job's outage to the tracker and logs any other failure as the job's", () => {
+    const error = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const onOutage = vi.fn();
+      const fail = backgroundFailure("webhook dispatch", onOutage);
+      fail(wrapped(socket("ECONNREFUSED")));
+      expect(onOutage).toHaveBeenCalledTimes(1);
+      expect(error).not.toHaveBeenCalled();
+      fail(new TypeError("cannot read properties of undefined"));
+      expect(onOutage).toHaveBeenCalledTimes(1);
+      expect(error).toHaveBeenCalledWith("[warden] webhook dispatch failed:", "cannot read properties of undefined");
+      // Without a tracker, an outage is logged like any failure.
+      backgroundFailure("credential sweep")(socket("ECONNREFUSED"));
+      expect(error).toHaveBeenCalledTimes(2);
+    } finally {
+      error.mockRestore();
+    }
   });
 });

@@ -50,3 +50,14 @@ export function describeDatabaseFault(err: unknown): string {
   }
   return String((err as Error)?.message ?? err).split("\n")[0].slice(0, 200);
 }
+
+/**
+ * The catch of a background job's pass: a database outage goes to `onOutage` (the runtime's
+ * availability tracker, which says it once), anything else is logged as the job's failure.
+ */
+export function backgroundFailure(job: string, onOutage?: (err: unknown) => void): (err: unknown) => void {
+  return (err) => {
+    if (onOutage && isDatabaseUnavailable(err)) onOutage(err);
+    else console.error(`[warden] ${job} failed:`, (err as Error).message);
+  };
+}

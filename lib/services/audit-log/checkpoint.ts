@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable } from "@/lib/db/faults";
+import { backgroundFailure } from "@/lib/db/faults";
 import { checkpoint, type AuditLog, type CheckpointResult, type StoredCheckpoint } from "@/lib/audit/log/checkpointer";
 import { raiseFinding } from "../findings/raise";
 import { runSequencer } from "./sequence";
@@ -73,7 +73,7 @@ export function startCheckpointer(log: AuditLog, seconds = Number(process.env.WA
     if (running) return;
     running = true;
     checkpointNow(log)
-      .catch((err) => (onOutage && isDatabaseUnavailable(err) ? onOutage(err) : console.error("[warden] audit checkpoint failed:", (err as Error).message)))
+      .catch(backgroundFailure("audit checkpoint", onOutage))
       .finally(() => (running = false));
   }, seconds * 1000);
   every.unref?.();

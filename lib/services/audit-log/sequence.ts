@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable } from "@/lib/db/faults";
+import { backgroundFailure } from "@/lib/db/faults";
 import { sequencePass, SEQUENCE_BATCH, type SequenceResult } from "@/lib/audit/log/sequencer";
 import type { Db } from "@/lib/db/client";
 import type { ChangeFeed } from "@/lib/realtime/hub";
@@ -61,7 +61,7 @@ export function startSequencer(
     again = false;
     lastStart = Date.now();
     runSequencer(db, new Date())
-      .catch((err) => (onOutage && isDatabaseUnavailable(err) ? onOutage(err) : console.error("[warden] audit log sequencing failed:", (err as Error).message)))
+      .catch(backgroundFailure("audit log sequencing", onOutage))
       .finally(() => {
         running = false;
         if (again) tick();

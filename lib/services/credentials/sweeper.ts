@@ -1,7 +1,7 @@
 import { and, isNull, lte, sql } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
 import type { Db } from "@/lib/db/client";
-import { isDatabaseUnavailable } from "@/lib/db/faults";
+import { backgroundFailure } from "@/lib/db/faults";
 import { credentials } from "@/lib/db/schema";
 import { detectCredentialFindings } from "../findings/credential-hygiene";
 import { detectSessionFindings } from "../findings/session-detectors";
@@ -88,7 +88,7 @@ export function startCredentialSweeper(
       // committed since, flagged as a bypass once a minute old (telemetry/settle.ts).
       .then(() => reconcileTraceSpans(db))
       .then(() => (hygiene ? detectCredentialFindings(db) : undefined))
-      .catch((err) => (onOutage && isDatabaseUnavailable(err) ? onOutage(err) : console.error("[warden] credential sweep failed:", (err as Error).message)))
+      .catch(backgroundFailure("credential sweep", onOutage))
       .finally(() => (running = false));
   };
   const every = setInterval(tick, seconds * 1000);

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { isDatabaseUnavailable } from "@/lib/db/faults";
+import { backgroundFailure } from "@/lib/db/faults";
 import { rows, type Db } from "@/lib/db/client";
 import type { ChangeFeed, Change } from "@/lib/realtime/hub";
 import { BACKOFF_SECONDS, MAX_ATTEMPTS } from "@/lib/domain/webhooks/constants";
@@ -208,7 +208,7 @@ export function startWebhookDispatcher(
     running = true;
     again = false;
     run()
-      .catch((err) => (onOutage && isDatabaseUnavailable(err) ? onOutage(err) : console.error("[warden] webhook dispatch failed:", (err as Error).message)))
+      .catch(backgroundFailure("webhook dispatch", onOutage))
       .finally(() => {
         running = false;
         if (again) tick();
