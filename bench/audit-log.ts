@@ -9,7 +9,7 @@
 //     it (`node sdk/audit/warden-audit.mjs verify <bundle> --public-key <file>`), on a bundle
 //     written by bench/audit-bundle.ts; it must exit 0 with a line saying "intact", and print
 //     its progress on stderr. Alternated with `--workers 0` (one thread), the A/B of the workers.
-// BENCH_AUDIT_PART=proofs|verify runs one; BENCH_AUDIT_LEAVES, BENCH_AUDIT_EVENT_ROWS=0 (only the
+// BENCH_AUDIT_PART=sequencer|proofs|verify runs one (the sequencer's cost per event: bench/audit-sequencer.ts); BENCH_AUDIT_LEAVES, BENCH_AUDIT_EVENT_ROWS=0 (only the
 // proved events as rows), BENCH_AUDIT_ROUNDS, BENCH_AUDIT_BUNDLE_EVENTS, BENCH_AUDIT_RUNS resize.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -21,6 +21,7 @@ import { parseCheckpoint, parseNote, signedBy } from "../lib/audit/log/note";
 import { openDatabase, rows } from "../lib/db/client";
 import { eventProof } from "../lib/services/audit-log/proof";
 import { writeBundle } from "./audit-bundle";
+import { benchSequencer } from "./audit-sequencer";
 import { buildLogState, type LogState } from "./audit-state";
 import { freshDatabase, quantiles } from "./servers";
 
@@ -198,6 +199,7 @@ async function benchVerifier() {
 
 export async function benchAuditLog() {
   const part = process.env.BENCH_AUDIT_PART;
-  if (part !== "verify") await benchProofs();
-  if (part !== "proofs") await benchVerifier();
+  if (!part || part === "sequencer") await benchSequencer();
+  if (!part || part === "proofs") await benchProofs();
+  if (!part || part === "verify") await benchVerifier();
 }

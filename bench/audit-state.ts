@@ -130,7 +130,7 @@ export async function buildLogState(db: Db, size: number, prove: number[], opts:
  * (a real event's where there is one: the chain links hold throughout, as the sequencer checks),
  * fields like a decision's. A million rows per statement.
  */
-async function insertStandInRows(db: Db, size: number, real: Map<number, { hash: string }>, log: (s: string) => void) {
+export async function insertStandInRows(db: Db, size: number, real: Map<number, { hash: string }>, log: (s: string) => void) {
   const t0 = performance.now();
   const skip = `{${[...real.keys()].join(",")}}`;
   const realHash = JSON.stringify(Object.fromEntries([...real].map(([leaf, e]) => [leaf, e.hash])));

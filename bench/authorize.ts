@@ -171,7 +171,7 @@ function cpuMs(pgid: number): number {
 
 // Every postgres process's own time, plus the time of the ones that have exited (the postmaster's
 // cutime/cstime): a backend whose connection closed mid-run takes its CPU time with it otherwise.
-function postgresCpuMs(): number {
+export function postgresCpuMs(): number {
   let total = 0;
   for (const d of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(d)) continue;

@@ -17,17 +17,16 @@ export async function readTiles(db: Executor, refs: readonly TileRef[]): Promise
   return out;
 }
 
-/** Writes changed tiles: a partial tile is rewritten in place as it grows. */
+/** Writes changed tiles in one statement: a partial tile is rewritten in place as it grows. */
 export async function writeTiles(tx: Executor, tiles: readonly Tile[]): Promise<void> {
-  for (const t of tiles) {
-    await tx
-      .insert(auditLogTiles)
-      .values(t)
-      .onConflictDoUpdate({
-        target: [auditLogTiles.level, auditLogTiles.idx],
-        set: { hashes: sql`excluded.hashes`, firstSeq: sql`excluded.first_seq`, seqs: sql`excluded.seqs` },
-      });
-  }
+  if (tiles.length === 0) return;
+  await tx
+    .insert(auditLogTiles)
+    .values([...tiles])
+    .onConflictDoUpdate({
+      target: [auditLogTiles.level, auditLogTiles.idx],
+      set: { hashes: sql`excluded.hashes`, firstSeq: sql`excluded.first_seq`, seqs: sql`excluded.seqs` },
+    });
 }
 
 /** Only the hashes of the tiles named: all a proof reads (level-0 tiles' 256 seqs stay behind). */
