@@ -12,7 +12,7 @@ import { chainHash, eventPayload, GENESIS_HASH } from "../lib/audit/chain";
 import { consistencyProof, leafHash, rootHash, type Hash } from "../lib/audit/log/merkle";
 import { checkpointText, generateSigner, signNote, type Signer } from "../lib/audit/log/note";
 import { rangeProof } from "../lib/audit/log/range";
-import { appendLeaves, tileKey, tileTree, TILE_WIDTH, type Tile } from "../lib/audit/log/tiles";
+import { appendLeaves, leafRun, tileKey, tileTree, TILE_WIDTH, type Tile } from "../lib/audit/log/tiles";
 
 export const BENCH_ORIGIN = "warden.bench/audit";
 
@@ -27,7 +27,7 @@ export class TileBuilder {
   /** Appends leaves; returns the tiles that are now full (they never change again). */
   append(leaves: readonly { hash: Hash; seq: number }[]): Tile[] {
     const full: Tile[] = [];
-    for (const t of appendLeaves(this.size, this.open, leaves)) {
+    for (const t of appendLeaves(this.size, this.open, leafRun(leaves))) {
       if (t.hashes.length === TILE_WIDTH * 32) {
         full.push(t);
         this.open.delete(tileKey(t));

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { consistencyProof, EMPTY_ROOT, inclusionProof, leafHash, memoryTree, nodeHash, rootHash, verifyConsistency, verifyInclusion, type Hash } from "./merkle";
+import { consistencyProof, EMPTY_ROOT, foldRun, inclusionProof, leafHash, leafHashHexInto, memoryTree, nodeHash, rootHash, verifyConsistency, verifyInclusion, type Hash } from "./merkle";
 
 // RFC 6962's reference vectors (the certificate-transparency test data): eight leaves and the
 // roots of every prefix.
@@ -79,5 +79,24 @@ describe("the RFC 6962 Merkle tree", () => {
     expect(() => consistencyProof(tree, 5, 4)).toThrow(RangeError);
     expect(verifyInclusion(EMPTY_ROOT, 0, 0, [], EMPTY_ROOT)).toBe(false);
     expect(verifyConsistency(5, 4, [], EMPTY_ROOT, EMPTY_ROOT)).toBe(false);
+  });
+});
+
+describe("the sequencer's buffer helpers", () => {
+  it("leafHashHexInto writes leafHash of the hex's bytes, for any text the column may hold", () => {
+    const out = Buffer.alloc(32 * 5);
+    const texts = ["ab".repeat(32), "AB".repeat(32), "zz" + "ab".repeat(31), "ab".repeat(10), "ab".repeat(33)];
+    texts.forEach((t, i) => leafHashHexInto(t, out, i * 32));
+    texts.forEach((t, i) => expect(out.subarray(i * 32, i * 32 + 32).equals(leafHash(Buffer.from(t, "hex"))), t).toBe(true));
+  });
+
+  it("foldRun gives the root of the run's complete subtree, leaving the run as it was", () => {
+    for (const width of [1, 2, 4, 256]) {
+      const leaves = Array.from({ length: width }, (_, i) => leafHash(Buffer.from([i, i >> 8])));
+      const run = Buffer.concat(leaves);
+      const copy = Buffer.from(run);
+      expect(foldRun(run).equals(rootHash(memoryTree(leaves), width)), `width ${width}`).toBe(true);
+      expect(run.equals(copy)).toBe(true);
+    }
   });
 });

@@ -37,6 +37,29 @@ export function mergeAt(buf: Buffer, at: number): void {
   buf.write(hash("sha256", NODE_IN, "binary"), at, "latin1");
 }
 
+/**
+ * leafHash of an event's chain hash given as 64 hex digits, written into `out` at `at`: the
+ * sequencer's per-event step without a Buffer per event. Text that is not 64 hex digits takes
+ * leafHash's own path (the bytes Buffer.from(hex, "hex") gives), so the leaf is the same either way.
+ */
+export function leafHashHexInto(hex: string, out: Buffer, at: number): void {
+  if (hex.length === 64 && LEAF_IN.write(hex, 1, 32, "hex") === 32) out.write(hash("sha256", LEAF_IN, "binary"), at, "latin1");
+  else leafHash(Buffer.from(hex, "hex")).copy(out, at);
+}
+
+/** The root of a complete subtree whose 2^k entries lie side by side in `run`, folded in a copy. */
+export function foldRun(run: Buffer): Hash {
+  const buf = Buffer.from(run);
+  for (let width = buf.length / 32; width > 1; width /= 2) {
+    // Pair j (at 64·j) goes to 32·j: never over an entry not yet read.
+    for (let j = 0; j < width / 2; j++) {
+      buf.copy(NODE_IN, 1, j * 64, j * 64 + 64);
+      buf.write(hash("sha256", NODE_IN, "binary"), j * 32, "latin1");
+    }
+  }
+  return Buffer.from(buf.subarray(0, 32));
+}
+
 /** The hash of the empty tree (RFC 9162 §2.1.1). */
 export const EMPTY_ROOT: Hash = createHash("sha256").digest();
 

@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { rows } from "@/lib/db/client";
 import { auditEvents, auditLogState } from "@/lib/db/schema";
-import { leafHash } from "./merkle";
+import { leafHashHexInto } from "./merkle";
 import { readTiles, writeTiles } from "./store";
 import { appendLeaves, openTiles, tileKey, type Tile } from "./tiles";
 
@@ -59,7 +59,8 @@ export async function sequencePass(db: Db, limit = SEQUENCE_BATCH, wait = false)
     );
     let prev = state.lastHash;
     let broken: ChainGap | null = null;
-    const leaves: { hash: Buffer; seq: number }[] = [];
+    const hashes = Buffer.allocUnsafe(events.length * 32);
+    const seqs: number[] = [];
     for (const e of events) {
       if (e.prev_hash !== prev) {
         const seq = Number(e.seq);
@@ -67,21 +68,22 @@ export async function sequencePass(db: Db, limit = SEQUENCE_BATCH, wait = false)
         broken = { seq, id, expected: prev, found: e.prev_hash };
         break;
       }
-      leaves.push({ hash: leafHash(Buffer.from(e.hash, "hex")), seq: Number(e.seq) });
+      leafHashHexInto(e.hash, hashes, seqs.length * 32);
+      seqs.push(Number(e.seq));
       prev = e.hash;
     }
     const base = { busy: false as const, broken, size: state.size, lastSeq: state.lastSeq, appended: 0 };
-    if (leaves.length === 0) return base;
+    if (seqs.length === 0) return base;
     const cached = openByDb.get(db);
     const open = cached && cached.size === state.size && cached.lastHash === state.lastHash ? cached.tiles : await readTiles(tx, openTiles(state.size));
-    const written = appendLeaves(state.size, open, leaves);
+    const written = appendLeaves(state.size, open, { hashes: hashes.subarray(0, seqs.length * 32), seqs });
     await writeTiles(tx, written);
-    const size = state.size + leaves.length;
-    const lastSeq = leaves[leaves.length - 1].seq;
+    const size = state.size + seqs.length;
+    const lastSeq = seqs[seqs.length - 1];
     await tx.update(auditLogState).set({ size, lastSeq, lastHash: prev, updatedAt: new Date() }).where(eq(auditLogState.id, 1));
     const tiles = openAfter(size, open, written);
     next = tiles && { size, lastHash: prev, tiles };
-    return { ...base, appended: leaves.length, size, lastSeq };
+    return { ...base, appended: seqs.length, size, lastSeq };
   });
   // Only once committed: a pass that rolled back leaves the tree where the database has it.
   if (next) openByDb.set(db, next);

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { consistencyProof, inclusionProof, leafHash, memoryTree, rootHash } from "./merkle";
-import { appendLeaves, openTiles, tileKey, tilesRead, tileTree, type Tile } from "./tiles";
+import { appendLeaves, leafRun, openTiles, tileKey, tilesRead, tileTree, type Tile } from "./tiles";
 
 const leaf = (i: number) => leafHash(createHash("sha256").update(String(i)).digest());
 
@@ -13,7 +13,7 @@ function grow(chunks: number[]) {
     const open = new Map(openTiles(size).map((r) => [tileKey(r), store.get(tileKey(r))!]));
     for (const t of open.values()) expect(t).toBeDefined();
     const leaves = Array.from({ length: n }, (_, i) => ({ hash: leaf(size + i), seq: 10 + 2 * (size + i) }));
-    for (const t of appendLeaves(size, open, leaves)) store.set(tileKey(t), t);
+    for (const t of appendLeaves(size, open, leafRun(leaves))) store.set(tileKey(t), t);
     size += n;
   }
   return { store, size };
@@ -50,6 +50,6 @@ describe("tiles", () => {
   });
 
   it("refuse an append that does not start where the tile ends", () => {
-    expect(() => appendLeaves(3, new Map(), [{ hash: leaf(0), seq: 1 }])).toThrow(/expected 3/);
+    expect(() => appendLeaves(3, new Map(), leafRun([{ hash: leaf(0), seq: 1 }]))).toThrow(/expected 3/);
   });
 });

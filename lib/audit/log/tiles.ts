@@ -1,4 +1,4 @@
-import { nodeHash, type Hash, type Subtrees } from "./merkle";
+import { foldRun, nodeHash, type Hash, type Subtrees } from "./merkle";
 
 // The C2SP tlog-tiles layout (height 8) the server stores the tree in, as pure functions: which
 // tile holds a subtree's hash, how a tree grows by appending leaves, and a `Subtrees` over tiles.
@@ -74,30 +74,43 @@ export function openTiles(size: number): TileRef[] {
   return out;
 }
 
+/** Leaves to append: their hashes side by side (32 bytes each) and their events' seqs. */
+export type LeafRun = { hashes: Buffer; seqs: readonly number[] };
+
+/** A LeafRun from leaves one by one (tests and the benches' builders). */
+export const leafRun = (leaves: readonly { hash: Hash; seq: number }[]): LeafRun => ({ hashes: Buffer.concat(leaves.map((l) => l.hash)), seqs: leaves.map((l) => l.seq) });
+
 /**
- * Appends leaf hashes (with their events' seqs) to a tree of `size` leaves whose open tiles are
- * given; a tile that fills up sends its root one level up. Returns every tile that changed.
+ * Appends leaves to a tree of `size` leaves whose open tiles are given; a tile that fills up
+ * sends its root one level up. Returns every tile that changed. Level by level: each touched
+ * tile is its stored entries and the new ones, copied once; no Buffer per hash.
  */
-export function appendLeaves(size: number, open: ReadonlyMap<string, Tile>, leaves: readonly { hash: Hash; seq: number }[]): Tile[] {
-  const work = new Map<string, { level: number; idx: number; hashes: Hash[]; seqs: number[] | null }>();
-  const get = (level: number, idx: number) => {
-    const k = tileKey({ level, idx });
-    let t = work.get(k);
-    if (!t) {
-      const stored = open.get(k);
-      const n = stored ? stored.hashes.length / 32 : 0;
-      t = { level, idx, hashes: Array.from({ length: n }, (_, i) => entry(stored!.hashes, i)), seqs: level === 0 ? [...(stored?.seqs ?? [])] : null };
-      work.set(k, t);
+export function appendLeaves(size: number, open: ReadonlyMap<string, Tile>, leaves: LeafRun): Tile[] {
+  if (leaves.hashes.length !== leaves.seqs.length * 32) throw new Error(`${leaves.hashes.length} bytes of leaf hashes for ${leaves.seqs.length} seqs`);
+  const out: Tile[] = [];
+  let entries = leaves.hashes;
+  let start = size; // the level's index of the first new entry
+  for (let level = 0; entries.length > 0; level++) {
+    const n = entries.length / 32;
+    const roots: Buffer[] = [];
+    for (let i = 0, pos = start; i < n; ) {
+      const idx = Math.floor(pos / TILE_WIDTH);
+      const off = pos % TILE_WIDTH;
+      const take = Math.min(TILE_WIDTH - off, n - i);
+      const stored = off > 0 ? open.get(tileKey({ level, idx })) : undefined;
+      const held = stored ? stored.hashes.length / 32 : 0;
+      if (held !== off) throw new Error(`tile ${level}/${idx} holds ${held} entries, expected ${off}`);
+      const hashes = Buffer.concat(stored ? [stored.hashes, entries.subarray(i * 32, (i + take) * 32)] : [entries.subarray(i * 32, (i + take) * 32)]);
+      const seqs = level === 0 ? [...(stored?.seqs ?? []), ...leaves.seqs.slice(i, i + take)] : null;
+      out.push({ level, idx, hashes, firstSeq: seqs?.[0] ?? null, seqs });
+      if (off + take === TILE_WIDTH) roots.push(foldRun(hashes));
+      i += take;
+      pos += take;
     }
-    return t;
-  };
-  const push = (level: number, position: number, hash: Hash, seq?: number) => {
-    const t = get(level, Math.floor(position / TILE_WIDTH));
-    if (t.hashes.length !== position % TILE_WIDTH) throw new Error(`tile ${level}/${t.idx} holds ${t.hashes.length} entries, expected ${position % TILE_WIDTH}`);
-    t.hashes.push(hash);
-    if (seq !== undefined) t.seqs!.push(seq);
-    if (t.hashes.length === TILE_WIDTH) push(level + 1, t.idx, fold(t.hashes));
-  };
-  leaves.forEach((leaf, i) => push(0, size + i, leaf.hash, leaf.seq));
-  return [...work.values()].map((t) => ({ level: t.level, idx: t.idx, hashes: Buffer.concat(t.hashes), firstSeq: t.seqs?.[0] ?? null, seqs: t.seqs }));
+    // Tiles fill in order, and only the first can have started before this pass: the full ones
+    // are idx floor(start / 256) onwards, their roots the next level's new entries from there.
+    entries = Buffer.concat(roots);
+    start = Math.floor(start / TILE_WIDTH);
+  }
+  return out;
 }
