@@ -104,7 +104,7 @@ async function steady(name: string, url: string, headers: Record<string, string>
  * the tables (this machine's Postgres runs with autovacuum off, so without this the planner
  * never sees statistics), and a checkpoint has recycled the log segments.
  */
-async function settleDatabase(url: string): Promise<boolean> {
+export async function settleDatabase(url: string): Promise<boolean> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
@@ -155,7 +155,7 @@ function procTicks(pid: number | string): number[] | undefined {
  * The server's CPU time: every process in its process group (the front and the app process
  * behind it on Postgres, lib/server/front.ts), so the app process's share is never left out.
  */
-function cpuMs(pgid: number): number {
+export function cpuMs(pgid: number): number {
   let total = 0;
   for (const d of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(d)) continue;

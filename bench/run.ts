@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, one after the other, on this machine. Figures go to stdout;
 // copy them into docs/benchmarks.md with the machine and the command.
 import os from "node:os";
+import { benchAuditAB } from "./audit-ab";
 import { benchAuditLog } from "./audit-log";
 import { benchAuthorize } from "./authorize";
 import { benchLists } from "./lists";
@@ -18,6 +19,8 @@ async function main() {
   if (only === "machine") return benchMachine(); // how fast the machine is right now, alone
   // An hour by default (BENCH_SOAK_MINUTES): only when named, never in a bare `npm run bench`.
   if (only === "soak") return benchSoak();
+  // Issue 21's A/B, about 15 minutes: only when named.
+  if (only === "audit-ab") return benchAuditAB();
   if (!only || only === "policies") await benchPolicies();
   if (!only || only === "lists") await benchLists();
   if (!only || only === "authorize") await benchAuthorize();

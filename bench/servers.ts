@@ -26,16 +26,16 @@ export type Server = { base: string; pid: number; stop: () => Promise<void> };
 
 /**
  * Starts `.next/warden-server.cjs` on `port` against `databaseUrl` and waits until it answers.
- * `nodeArgs` are node flags for the server and `log` a file for its stdout. For diagnosis:
+ * `nodeArgs` are node flags for the server, `log` a file for its stdout and `env` its settings. For diagnosis:
  * BENCH_NODE_ARGS adds node flags (e.g. "--trace-gc", "--cpu-prof"), and BENCH_SERVER_LOG names
  * the stdout file when `log` does not.
  */
-export async function startServer(databaseUrl: string, port: number, opts: { nodeArgs?: string[]; log?: string } = {}): Promise<Server> {
+export async function startServer(databaseUrl: string, port: number, opts: { nodeArgs?: string[]; log?: string; env?: Record<string, string> } = {}): Promise<Server> {
   if (!fs.existsSync(".next/warden-server.cjs")) throw new Error("run `npm run build` first");
   const args = [...(opts.nodeArgs ?? []), ...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [])];
   const log = opts.log ?? process.env.BENCH_SERVER_LOG;
   const child: ChildProcess = spawn("node", [...args, ".next/warden-server.cjs", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), NODE_ENV: "production", WARDEN_DEMO: "0" },
+    env: { ...process.env, ...opts.env, DATABASE_URL: databaseUrl, PORT: String(port), NODE_ENV: "production", WARDEN_DEMO: "0" },
     stdio: ["ignore", log ? fs.openSync(log, "w") : "ignore", "inherit"],
     detached: true, // its own process group, so the whole tree stops at the end
   });

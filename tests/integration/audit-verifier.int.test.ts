@@ -1,7 +1,9 @@
 // The offline verifier against real tampering: the log is written and checkpointed by the server's
 // own code, then changed the way a database owner could (triggers disabled), and `warden-audit
 // verify` — spawned as users run it — must fail and say where. Each case starts from the same
-// intact state, restored from copies of the tables and the witness folder.
+// intact state, restored from copies of the tables and the witness folder. Both commands of
+// README "Evidence that holds against the database's administrator" are run this way: a bundle
+// with --witness, and --database-url with --witness.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
