@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rows, type DatabaseHandle } from "../../lib/db/client";
 import { agents, decisions, sessions } from "../../lib/db/schema";
-import { getOverviewCharts } from "../../lib/db/queries/overview";
+import { getOverviewCharts, getOverviewStats } from "../../lib/db/queries/overview";
 import { DB_KINDS, openTestDatabase } from "./db";
 
 describe.each(DB_KINDS)("overview charts on %s", (kind) => {
@@ -34,7 +34,7 @@ describe.each(DB_KINDS)("overview charts on %s", (kind) => {
 
   it("counts exactly what a direct count over the same period gives", async () => {
     const c = await getOverviewCharts(h.db, "24h", now);
-    const [direct] = rows<{ allow: number; deny: number; escalate: number }>(await h.db.execute(sql`select count(*) filter (where outcome = 'allow')::int as allow, count(*) filter (where outcome = 'deny')::int as deny, count(*) filter (where outcome = 'escalate')::int as escalate from decisions where created_at > ${c.since}::timestamptz`));
+    const [direct] = rows<{ allow: number; deny: number; escalate: number }>(await h.db.execute(sql`select count(*) filter (where outcome = 'allow')::int as allow, count(*) filter (where outcome = 'deny')::int as deny, count(*) filter (where outcome = 'escalate')::int as escalate from decisions where created_at >= ${c.since}::timestamptz`));
     const sum = (k: "allow" | "deny" | "escalate") => c.timeline.reduce((n, b) => n + b[k], 0);
     expect({ allow: sum("allow"), deny: sum("deny"), escalate: sum("escalate") }).toEqual(direct);
     expect(direct).toEqual({ allow: 30, deny: 7, escalate: 4 });
@@ -44,6 +44,22 @@ describe.each(DB_KINDS)("overview charts on %s", (kind) => {
     const week = await getOverviewCharts(h.db, "7d", now);
     expect(week.byConnector.find((x) => x.name === "slack")).toMatchObject({ deny: 5 });
     expect(week.timeline.reduce((n, b) => n + b.deny, 0)).toBe(12);
+  });
+
+  it("keeps counting as more decisions land in minutes already counted, and the stats agree with the charts", async () => {
+    // Decisions in minutes the seed already filled: the per-minute counts add up, not overwrite.
+    const more = await h.db.select().from(decisions).limit(3);
+    await h.db.insert(decisions).values(more.map((d) => ({ ...d, id: randomUUID() })));
+    await h.db.insert(decisions).values(more.slice(0, 1).map((d) => ({ ...d, id: randomUUID(), outcome: "deny" as const })));
+    const c = await getOverviewCharts(h.db, "24h", now);
+    const [direct] = rows<{ allow: number; deny: number; escalate: number }>(await h.db.execute(sql`select count(*) filter (where outcome = 'allow')::int as allow, count(*) filter (where outcome = 'deny')::int as deny, count(*) filter (where outcome = 'escalate')::int as escalate from decisions where created_at >= ${c.since}::timestamptz`));
+    const sum = (k: "allow" | "deny" | "escalate") => c.timeline.reduce((n, b) => n + b[k], 0);
+    expect({ allow: sum("allow"), deny: sum("deny"), escalate: sum("escalate") }).toEqual(direct);
+    const [minutes] = rows<{ n: number }>(await h.db.execute(sql`select sum(n)::int as n from decision_minutes`));
+    const [all] = rows<{ n: number }>(await h.db.execute(sql`select count(*)::int as n from decisions`));
+    expect(minutes.n).toBe(all.n);
+    const stats = await getOverviewStats(h.db);
+    expect(stats.decisions24h).toEqual(direct);
   });
 
   it("has every bucket of the range on one grid, the quiet ones as zeros", async () => {

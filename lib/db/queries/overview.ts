@@ -12,6 +12,8 @@ export type OverviewStats = {
   findingsOpen: number;
 };
 
+const DAY_START = sql.raw(`date_trunc('minute', now(), 'UTC') + interval '1 minute' - interval '24 hours'`);
+
 /** Headline counts for the overview, one round trip. */
 export async function getOverviewStats(db: Executor): Promise<OverviewStats> {
   const [r] = rows<Record<string, number>>(
@@ -29,9 +31,10 @@ export async function getOverviewStats(db: Executor): Promise<OverviewStats> {
         (select count(*) from credentials where revoked_at is null and expires_at is null)::int as cred_never,
         (select count(*) from sessions where status = 'active' and expires_at > now())::int as sess_active,
         (select count(*) from sessions where started_at > now() - interval '24 hours')::int as sess_24h,
-        (select count(*) from decisions where created_at > now() - interval '24 hours' and outcome = 'allow')::int as d_allow,
-        (select count(*) from decisions where created_at > now() - interval '24 hours' and outcome = 'deny')::int as d_deny,
-        (select count(*) from decisions where created_at > now() - interval '24 hours' and outcome = 'escalate')::int as d_escalate,
+        -- The last 24 h in whole minutes (to the end of this one), from the per-minute counts.
+        (select coalesce(sum(n), 0) from decision_minutes where minute >= ${DAY_START} and outcome = 'allow')::int as d_allow,
+        (select coalesce(sum(n), 0) from decision_minutes where minute >= ${DAY_START} and outcome = 'deny')::int as d_deny,
+        (select coalesce(sum(n), 0) from decision_minutes where minute >= ${DAY_START} and outcome = 'escalate')::int as d_escalate,
         (select count(*) from escalations where status = 'pending')::int as esc_pending,
         (select count(*) from findings where status <> 'resolved')::int as findings_open
     `),
@@ -50,35 +53,37 @@ export async function getOverviewStats(db: Executor): Promise<OverviewStats> {
 export { OVERVIEW_RANGES, type OverviewCharts, type OverviewRange } from "@/lib/domain/overview";
 
 /**
- * The overview's charts for a time range. Each is one grouped query over the range (the time
- * series walks the (created_at, outcome) index only); they run side by side.
+ * The overview's charts for a time range: the range in whole minutes, ending with the current
+ * one, so it lines up with the per-minute counts (decision_minutes) that every chart but the
+ * drift one reads; their cost follows the minutes in the range, not the decisions. Drift reads
+ * the decisions that carry a diff (a partial index holds only those). They run side by side.
  */
 export async function getOverviewCharts(db: Executor, range: OverviewRange, now = new Date()): Promise<OverviewCharts> {
   const r = OVERVIEW_RANGES[range];
-  const since = new Date(now.getTime() - r.ms).toISOString();
-  // The range is (since, now]: a decision made at `now` itself would open a bucket of its own
-  // past the grid, so it counts in the last one.
-  const lastBucket = new Date(now.getTime() - r.strideMs).toISOString();
+  const end = Math.floor(now.getTime() / 60_000) * 60_000 + 60_000;
+  const since = new Date(end - r.ms).toISOString();
+  // A decision dated after the end (a clock ahead) counts in the last bucket, not off the grid.
+  const lastBucket = new Date(end - r.strideMs).toISOString();
   const [timeline, byAgent, byConnector, drifting, findingsBySeverity] = await Promise.all([
     db.execute(sql`
-      select least(date_bin(${r.bucket}::interval, created_at, ${since}::timestamptz), ${lastBucket}::timestamptz) as bucket,
-             count(*) filter (where outcome = 'allow')::int as allow,
-             count(*) filter (where outcome = 'deny')::int as deny,
-             count(*) filter (where outcome = 'escalate')::int as escalate
-      from decisions where created_at > ${since}::timestamptz group by 1 order by 1`),
+      select least(date_bin(${r.bucket}::interval, minute, ${since}::timestamptz), ${lastBucket}::timestamptz) as bucket,
+             coalesce(sum(n) filter (where outcome = 'allow'), 0)::int as allow,
+             coalesce(sum(n) filter (where outcome = 'deny'), 0)::int as deny,
+             coalesce(sum(n) filter (where outcome = 'escalate'), 0)::int as escalate
+      from decision_minutes where minute >= ${since}::timestamptz group by 1 order by 1`),
     db.execute(sql`
-      select d.agent_id as id, a.name, count(*) filter (where d.outcome = 'deny')::int as deny, count(*) filter (where d.outcome = 'escalate')::int as escalate
-      from decisions d join agents a on a.id = d.agent_id
-      where d.created_at > ${since}::timestamptz and d.outcome <> 'allow'
-      group by d.agent_id, a.name order by count(*) desc limit 10`),
+      select m.agent_id as id, a.name, coalesce(sum(m.n) filter (where m.outcome = 'deny'), 0)::int as deny, coalesce(sum(m.n) filter (where m.outcome = 'escalate'), 0)::int as escalate
+      from decision_minutes m join agents a on a.id = m.agent_id
+      where m.minute >= ${since}::timestamptz and m.outcome <> 'allow'
+      group by m.agent_id, a.name order by sum(m.n) desc limit 10`),
     db.execute(sql`
-      select connector as name, count(*) filter (where outcome = 'deny')::int as deny, count(*) filter (where outcome = 'escalate')::int as escalate
-      from decisions where created_at > ${since}::timestamptz and outcome <> 'allow'
-      group by connector order by count(*) desc limit 10`),
+      select connector as name, coalesce(sum(n) filter (where outcome = 'deny'), 0)::int as deny, coalesce(sum(n) filter (where outcome = 'escalate'), 0)::int as escalate
+      from decision_minutes where minute >= ${since}::timestamptz and outcome <> 'allow'
+      group by connector order by sum(n) desc limit 10`),
     db.execute(sql`
       select d.agent_id as id, a.name, count(*)::int as attempts, count(distinct d.session_id)::int as sessions
       from decisions d join agents a on a.id = d.agent_id
-      where d.created_at > ${since}::timestamptz and d.diff is not null
+      where d.created_at >= ${since}::timestamptz and d.diff is not null
       group by d.agent_id, a.name order by count(*) desc limit 10`),
     db.execute(sql`
       select severity::text as severity, count(*)::int as open from findings where status <> 'resolved' group by severity
@@ -91,7 +96,7 @@ export async function getOverviewCharts(db: Executor, range: OverviewRange, now 
       rows<{ bucket: Date | string; allow: number; deny: number; escalate: number }>(timeline).map((b) => ({ ...b, bucket: new Date(b.bucket).toISOString() })),
       new Date(since),
       r.strideMs,
-      now,
+      new Date(end),
     ),
     byAgent: rows(byAgent),
     byConnector: rows(byConnector),

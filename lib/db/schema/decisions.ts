@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { agents } from "./agents";
 import { createdAt, id, tz } from "./columns";
 import { decisionOutcomeEnum, escalationKindEnum, escalationStatusEnum, grantScopeEnum, riskTierEnum, sensitivityEnum, voteEnum } from "./enums";
@@ -55,6 +55,26 @@ export const decisions = pgTable(
     index("decisions_agent_idx").on(t.agentId, t.createdAt),
     index("decisions_connector_idx").on(t.connectorId, t.createdAt),
   ],
+);
+
+// Decisions counted per minute, agent, connector and outcome (drift: how many carried an
+// intent-vs-action diff). The overview reads these instead of the decision rows, so its cost
+// follows the minutes in its range, not the decisions in them: at 1,000 decisions/s a day is 86
+// million rows, and counting them on every refresh took the database from the decision path
+// (docs/benchmarks.md, soak). Kept by a statement trigger on decisions, in the inserting
+// transaction, whatever path writes them (migration 0020). A decision with no agent counts
+// under the nil UUID.
+export const decisionMinutes = pgTable(
+  "decision_minutes",
+  {
+    minute: tz("minute").notNull(),
+    agentId: uuid("agent_id").notNull(),
+    connector: text("connector").notNull(),
+    outcome: decisionOutcomeEnum("outcome").notNull(),
+    n: integer("n").notNull(),
+    drift: integer("drift").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.minute, t.agentId, t.connector, t.outcome] })],
 );
 
 export const escalations = pgTable(
