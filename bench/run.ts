@@ -19,7 +19,7 @@ async function main() {
   if (only === "machine") return benchMachine(); // how fast the machine is right now, alone
   // An hour by default (BENCH_SOAK_MINUTES): only when named, never in a bare `npm run bench`.
   if (only === "soak") return benchSoak();
-  // Issue 21's A/B, about 15 minutes: only when named.
+  // Issue 21's A/B, about 12 minutes: only when named.
   if (only === "audit-ab") return benchAuditAB();
   if (!only || only === "policies") await benchPolicies();
   if (!only || only === "lists") await benchLists();
