@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { expect, request, type APIRequestContext } from "@playwright/test";
+
+export { freePort } from "../tests/processes";
 
 // The README's fenced examples, and what running one as written takes: the text of a block,
 // placeholders swapped for real values (each swap must find its placeholder, so an edited
@@ -92,17 +93,6 @@ export function startScript(script: string, opts: { env?: Record<string, string>
       clearTimeout(t);
     },
   };
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Waits until `base`/api/health answers 200 (or the script behind it has exited). */
