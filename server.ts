@@ -1,7 +1,8 @@
 // `npm start`: Warden's production server (built into .next/warden-server.cjs by
-// scripts/build-server.mjs). POST /api/v1/authorize, the per-tool-call hot path, is answered on
-// plain node:http (lib/api/machine-listener.ts); every other request (pages, management API, the
-// rest of the machine API) goes to Next as `next start` would.
+// scripts/build-server.mjs). POST /api/v1/authorize, the per-tool-call hot path, and AuthZEN's
+// evaluation endpoints and metadata are answered on plain node:http (lib/api/machine-listener.ts);
+// every other request (pages, management API, the rest of the machine API) goes to Next as
+// `next start` would.
 //
 // On Postgres that is two processes on one port (lib/server/front.ts): a front that answers
 // decisions without Next loaded and passes the rest to Next in a child process.

@@ -1,33 +1,66 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { authorizeSchema } from "@/lib/services/decisions/schemas";
+import { authzenBody } from "@/lib/domain/authzen/schemas";
 import { answerAuthorize, AUTHORIZE_MAX_BODY, type Answer } from "./authorize-endpoint";
+import { answerAuthzen, answerMetadata, AUTHZEN_PATHS, type AuthzenKind } from "./authzen-endpoint";
 import { checkJsonHeaders, parseJsonText, tooLarge } from "./body";
 import { metaFrom } from "./meta";
 
 // The same headers next.config.ts puts on every response Next serves.
 const SECURITY_HEADERS = { "x-content-type-options": "nosniff", "x-frame-options": "DENY", "referrer-policy": "same-origin" };
 
+const METADATA_PATH = "/.well-known/authzen-configuration";
+
 /**
- * The decision endpoint on plain node:http, in front of Next: in the front process on Postgres
- * (lib/server/front.ts), in Next's own process otherwise (server.ts).
+ * The agents' decision endpoints on plain node:http, in front of Next: in the front process on
+ * Postgres (lib/server/front.ts), in Next's own process otherwise (server.ts).
  * A Next route handler costs about a millisecond of CPU per request here, which would cap the
  * hot path near 1,000 decisions/s on two cores; this path does the same work through the same
- * code (answerAuthorize) without the framework. Returns false for anything it does not serve.
+ * code as the Next routes (answerAuthorize, answerAuthzen) without the framework.
+ *
+ *   POST /api/v1/authorize                      answerAuthorize (checked first: one comparison)
+ *   POST /access/v1/evaluation, …/evaluations   answerAuthzen
+ *   GET  /.well-known/authzen-configuration     answerMetadata
+ *
+ * Returns false for anything else, which goes to Next.
  */
 export function serveMachineApi(req: IncomingMessage, res: ServerResponse): boolean {
-  if (req.method !== "POST") return false;
   const url = req.url ?? "";
   const q = url.indexOf("?");
-  if ((q < 0 ? url : url.slice(0, q)) !== "/api/v1/authorize") return false;
-  const meta = metaFrom(header(req, "x-request-id"), header(req, "x-forwarded-for"));
-  answerAuthorize(header(req, "authorization"), () => readBody(req).then((t) => parseJsonText(t, authorizeSchema)), meta).then(
+  const path = q < 0 ? url : url.slice(0, q);
+  if (req.method === "POST") {
+    if (path === "/api/v1/authorize") {
+      const meta = metaOf(req);
+      const readInput = () => readBody(req, AUTHORIZE_MAX_BODY).then((t) => parseJsonText(t, authorizeSchema));
+      reply(res, answerAuthorize(header(req, "authorization"), readInput, meta), meta.requestId);
+      return true;
+    }
+    const kind: AuthzenKind | null = path === AUTHZEN_PATHS.evaluation ? "evaluation" : path === AUTHZEN_PATHS.evaluations ? "evaluations" : null;
+    if (!kind) return false;
+    const meta = metaOf(req);
+    const readJson = (max: number) => readBody(req, max).then((t) => parseJsonText(t, authzenBody));
+    reply(res, answerAuthzen(kind, header(req, "authorization"), readJson, meta), meta.requestId);
+    return true;
+  }
+  if (req.method === "GET" && path === METADATA_PATH) {
+    send(res, answerMetadata(req.headers, process.env, metaOf(req)));
+    return true;
+  }
+  return false;
+}
+
+function metaOf(req: IncomingMessage) {
+  return metaFrom(header(req, "x-request-id"), header(req, "x-forwarded-for"));
+}
+
+function reply(res: ServerResponse, answer: Promise<Answer>, requestId: string) {
+  answer.then(
     (a) => send(res, a),
     (err) => {
-      console.error(`[warden] request ${meta.requestId} failed:`, err);
-      if (!res.headersSent) send(res, { status: 500, body: { error: { code: "internal", message: "Internal error", requestId: meta.requestId } }, headers: {} });
+      console.error(`[warden] request ${requestId} failed:`, err);
+      if (!res.headersSent) send(res, { status: 500, body: { error: { code: "internal", message: "Internal error", requestId } }, headers: { "x-request-id": requestId } });
     },
   );
-  return true;
 }
 
 function header(req: IncomingMessage, name: string): string | null {
@@ -35,18 +68,19 @@ function header(req: IncomingMessage, name: string): string | null {
   return typeof v === "string" ? v : null;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  checkJsonHeaders(header(req, "content-type"), header(req, "content-length"), AUTHORIZE_MAX_BODY);
+/** The body as UTF-8 text: JSON by its Content-Type, at most `max` bytes (declared or streamed). */
+function readBody(req: IncomingMessage, max: number): Promise<string> {
+  checkJsonHeaders(header(req, "content-type"), header(req, "content-length"), max);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (c: Buffer) => {
       size += c.length;
-      if (size > AUTHORIZE_MAX_BODY) {
+      if (size > max) {
         chunks.length = 0;
         req.removeAllListeners("data");
         req.resume(); // discard the rest; the answer closes the connection
-        reject(tooLarge(AUTHORIZE_MAX_BODY));
+        reject(tooLarge(max));
       } else chunks.push(c);
     });
     req.on("end", () => resolve(chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks).toString("utf8")));

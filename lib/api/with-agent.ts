@@ -15,11 +15,7 @@ type RouteCtx = { params: Promise<Record<string, string | string[]>> };
  */
 export function withAgent<P = Record<string, string>>(
   handler: (ctx: AgentContext<P>) => Promise<Response | object>,
-  opts: {
-    decision?: boolean;
-    /** The 503 body while the database is unavailable, for endpoints whose answer is a decision (AuthZEN). */
-    unavailable?: (requestId: string) => unknown;
-  } = {},
+  opts: { decision?: boolean } = {},
 ) {
   return async (req: NextRequest, routeCtx: RouteCtx) => {
     const meta = requestMeta(req);
@@ -34,7 +30,7 @@ export function withAgent<P = Record<string, string>>(
       const out = await handler({ req, agent, params, meta });
       return out instanceof Response ? out : json(out, 200, meta);
     } catch (err) {
-      const res = errorResponse(err, meta, opts.unavailable);
+      const res = errorResponse(err, meta);
       // RFC 6750: a refused bearer credential names the scheme.
       if (res.status === 401) res.headers.set("www-authenticate", 'Bearer realm="warden"');
       return res;

@@ -23,15 +23,14 @@ export function json(data: unknown, status = 200, meta?: RequestMeta) {
 }
 
 /**
- * The error envelope for `err`. A database outage is a 503 with Retry-After (the body
- * `unavailable` gives, else the envelope), counted rather than logged per request; anything else
- * that is not a DomainError is a bug: a generic 500, its cause in the server log.
+ * The error envelope for `err`. A database outage is a 503 with Retry-After, counted rather than
+ * logged per request; anything else that is not a DomainError is a bug: a generic 500, its
+ * cause in the server log.
  */
-export function errorResponse(err: unknown, meta: RequestMeta, unavailable?: (requestId: string) => unknown) {
+export function errorResponse(err: unknown, meta: RequestMeta) {
   if (isDomainError(err)) return json(errorBody(err, meta.requestId), statusOf(err), meta);
   if (refusedForOutage(err)) {
-    const body = unavailable ? unavailable(meta.requestId) : errorBody(unavailableError(), meta.requestId);
-    return Response.json(body, { status: 503, headers: { ...unavailableHeaders(), "x-request-id": meta.requestId } });
+    return Response.json(errorBody(unavailableError(), meta.requestId), { status: 503, headers: { ...unavailableHeaders(), "x-request-id": meta.requestId } });
   }
   // The cause goes to the server log, never to the caller.
   console.error(`[warden] request ${meta.requestId} failed:`, err);

@@ -15,7 +15,8 @@ const NOT_STORED = Symbol.for("warden.notStoredAsGiven");
  * Declares the parts of what `schema` yields that are never stored as given, so parseWith's
  * storable-text guard does not refuse them: tool-call arguments (digested, only their shape
  * kept), OTLP spans (mapped and sanitised one by one). No paths: the whole value, for a caller
- * that maps it and checks what it keeps itself (the AuthZEN routes, lib/services/authzen/map.ts).
+ * that maps it and checks what it keeps itself (the AuthZEN body, lib/domain/authzen/schemas.ts,
+ * mapped by lib/services/authzen/map.ts).
  */
 export function notStoredAsGiven<S extends z.ZodType>(schema: S, paths: PathPattern[] = []): S {
   Object.defineProperty(schema, NOT_STORED, { value: paths.length ? paths : null, enumerable: false });

@@ -10,7 +10,8 @@ const FRONT_SOCKET_SLACK = 64;
 
 /**
  * The app process behind the front (lib/server/front.ts): Next, the management and machine
- * APIs other than authorize, and the background work, on a Unix socket only the front uses.
+ * APIs other than authorize and AuthZEN, and the background work, on a Unix socket only the
+ * front uses.
  */
 export async function runAppProcess(opts: { port: number; hostname: string; socketPath: string; limits: Limits }) {
   await startWardenOrExit();

@@ -12,9 +12,9 @@ import { createNextProxy } from "./next-proxy";
 /**
  * `npm start` on Postgres: two processes on one port.
  *
- * This one, the front, owns the port. It answers POST /api/v1/authorize itself (the machine
- * listener) and passes every other request to the app process, Next, which it starts as its
- * child on a Unix socket. Next never loads here. In Next's process every promise pays for
+ * This one, the front, owns the port. It answers POST /api/v1/authorize and AuthZEN itself (the
+ * machine listener) and passes every other request to the app process, Next, which it starts
+ * as its child on a Unix socket. Next never loads here. In Next's process every promise pays for
  * Next's AsyncLocalStorage hooks and several globals (Date among them) are wrapped, and its
  * heap is several times the decision path's; measured side by side on one database, the
  * decision path served alone did 15–20% more decisions per second (docs/benchmarks.md, fifth
@@ -65,7 +65,7 @@ export async function runFront(opts: { port: number; hostname: string; limits: L
   gracefulStop(
     server,
     async () => {
-      app.kill("SIGTERM"); // it finishes its own decisions in flight (AuthZEN, the Next routes)
+      app.kill("SIGTERM"); // it finishes its own requests in flight (sessions, escalations, the console)
       await Promise.race([exited, new Promise((r) => setTimeout(r, 8_000))]);
     },
     // From the signal on, the app process ending is expected: a signal to the whole group (a

@@ -1,6 +1,6 @@
 import { and, eq, like, sql } from "drizzle-orm";
 import { NextRequest } from "next/server";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import * as wellKnownRoute from "../../app/.well-known/authzen-configuration/route";
 import * as evaluationRoute from "../../app/access/v1/evaluation/route";
 import * as evaluationsRoute from "../../app/access/v1/evaluations/route";
@@ -84,17 +84,29 @@ describe.each(DB_KINDS)("OpenID AuthZEN API on %s", (kind) => {
   });
   afterAll(async () => h?.close());
 
-  it("publishes PDP metadata with absolute endpoints for the request's origin, unauthenticated", async () => {
-    const r = await call(H(wellKnownRoute.GET), { path: "/.well-known/authzen-configuration" });
-    expect(r.status).toBe(200);
-    expect(r.body).toEqual({
-      policy_decision_point: "http://localhost",
-      access_evaluation_endpoint: "http://localhost/access/v1/evaluation",
-      access_evaluations_endpoint: "http://localhost/access/v1/evaluations",
-    });
-    const res = await wellKnownRoute.GET(new NextRequest("https://pdp.example.com/.well-known/authzen-configuration"));
-    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
-    expect((await res.json()).access_evaluations_endpoint).toBe("https://pdp.example.com/access/v1/evaluations");
+  it("publishes PDP metadata with absolute endpoints for the URL clients use, unauthenticated", async () => {
+    // What the operator configured would win (lib/domain/public-url.ts); here, the request's.
+    vi.stubEnv("WARDEN_PUBLIC_URL", "");
+    vi.stubEnv("NEXTAUTH_URL", "");
+    try {
+      const get = async (url: string, headers: Record<string, string>) => {
+        const res = await wellKnownRoute.GET(new NextRequest(url, { headers }));
+        expect(res.status).toBe(200);
+        expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+        return res.json();
+      };
+      expect(await get("http://localhost/.well-known/authzen-configuration", { host: "localhost" })).toEqual({
+        policy_decision_point: "http://localhost",
+        access_evaluation_endpoint: "http://localhost/access/v1/evaluation",
+        access_evaluations_endpoint: "http://localhost/access/v1/evaluations",
+      });
+      // Behind a proxy: the host and scheme the client used, never the address Warden listens on.
+      const proxied = await get("http://0.0.0.0:3000/.well-known/authzen-configuration", { host: "0.0.0.0:3000", "x-forwarded-proto": "https", "x-forwarded-host": "pdp.example.com" });
+      expect(proxied.access_evaluations_endpoint).toBe("https://pdp.example.com/access/v1/evaluations");
+      expect((await get("http://0.0.0.0:3000/.well-known/authzen-configuration", { host: "0.0.0.0:3000" })).policy_decision_point).toBe("http://localhost:3000");
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it("refuses a PEP without agent credentials", async () => {
@@ -241,18 +253,35 @@ describe.each(DB_KINDS)("OpenID AuthZEN API on %s", (kind) => {
     expect((none.body.evaluations as Decision[]).map((d) => d.decision)).toEqual([false, false]);
   });
 
-  it("answers like the single API without evaluations, and refuses bad or oversize batches whole", async () => {
+  it("answers like the single API without evaluations, and refuses bad or oversize payloads whole", async () => {
     const single = await evaluateMany({ subject: me, ...READ, context: { sessionId }, evaluations: [] });
     expect(single.body).toEqual({ decision: true, context: { decisionId: expect.any(String) } });
     const before = await decisionCount();
     const tooMany = await evaluateMany({ subject: me, ...READ, context: { sessionId }, evaluations: Array.from({ length: 101 }, () => ({})) });
     expect(tooMany.status).toBe(400);
-    const oneBad = await evaluateMany({ subject: me, context: { sessionId }, evaluations: [READ, READ, { resource: tool("github:issues") }] });
-    expect(oneBad.status).toBe(400);
-    expect(oneBad.body.error.fields[0].path).toBe("evaluations.2.action");
     const badSemantic = await evaluateMany({ subject: me, ...READ, context: { sessionId }, evaluations: [{}], options: { evaluations_semantic: "first_wins" } });
     expect(badSemantic.status).toBe(400);
+    const badDefault = await evaluateMany({ subject: "agent", ...READ, context: { sessionId }, evaluations: [{}] });
+    expect(badDefault.status).toBe(400);
+    expect(badDefault.body.error.fields[0].path).toBe("subject");
     expect(await decisionCount()).toBe(before);
+  });
+
+  it("answers a bad item of a batch with its own error, undecided, and decides the rest (scenario C-3-4-1)", async () => {
+    const before = await decisionCount();
+    const r = await evaluateMany({ subject: me, context: { sessionId }, options: { evaluations_semantic: "execute_all" }, evaluations: [READ, { resource: tool("github:issues") }, READ, { ...READ, resource: { type: "document", id: "github:issues" } }] });
+    expect(r.status).toBe(200);
+    const ds = r.body.evaluations as Decision[];
+    expect(ds.map((d) => d.decision)).toEqual([true, false, true, false]);
+    expect(ds[1]).toEqual({ decision: false, context: { error: { status: 400, message: "action: is required (in the evaluation or as a top-level default)" } } });
+    expect(ds[3].context!.error).toEqual({ status: 400, message: 'resource.type: must be "tool" (Warden decides tool calls)' });
+    // Only the two good items were decided and recorded.
+    expect(await decisionCount()).toBe(before + 2);
+    for (const d of [ds[0], ds[2]]) expect(await auditFor(d.context!.decisionId)).toHaveLength(1);
+    // A bad item is a denial for deny_on_first_deny: nothing after it runs.
+    const stop = await evaluateMany({ subject: me, context: { sessionId }, options: { evaluations_semantic: "deny_on_first_deny" }, evaluations: [{ resource: tool("github:issues") }, READ] });
+    expect((stop.body.evaluations as Decision[]).map((d) => d.decision)).toEqual([false]);
+    expect(await decisionCount()).toBe(before + 2);
   });
 
   it("never answers 500 to random bodies; 200 only for valid ones; every true is audited once", async () => {

@@ -7,8 +7,6 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import * as evaluationRoute from "../../app/access/v1/evaluation/route";
-import * as evaluationsRoute from "../../app/access/v1/evaluations/route";
 import * as agentsRoute from "../../app/api/v1/agents/route";
 import * as escalationRoute from "../../app/api/v1/escalations/[id]/route";
 import * as endRoute from "../../app/api/v1/sessions/[id]/end/route";
@@ -41,9 +39,9 @@ const ROUTES: ServedRoute[] = [
   ["POST", /^\/api\/v1\/sessions\/(?<id>[^/]+)\/end$/, endRoute.POST as RouteHandler],
   ["GET", /^\/api\/v1\/escalations\/(?<id>[^/]+)$/, escalationRoute.GET as RouteHandler],
   ["GET", /^\/api\/v1\/agents$/, agentsRoute.GET as RouteHandler],
-  ["POST", /^\/access\/v1\/evaluation$/, evaluationRoute.POST as RouteHandler],
-  ["POST", /^\/access\/v1\/evaluations$/, evaluationsRoute.POST as RouteHandler],
 ];
+// AuthZEN (/access/v1/*) is the machine listener's own, as /api/v1/authorize is: serveRoutes
+// puts it in front of these routes, as production does.
 
 
 /** Every console line while `fn` runs, with the level it was written at; nothing reaches the terminal. */

@@ -54,3 +54,27 @@ describe("an AuthZEN batch when the database goes away", () => {
     }
   });
 });
+
+describe("an AuthZEN batch with an item that could not be mapped", () => {
+  beforeEach(() => {
+    authorize.mockReset();
+  });
+  const fault = { fault: { status: 400, message: "resource: is required (in the evaluation or as a top-level default)" } };
+  const items = (semantic: "execute_all" | "deny_on_first_deny" | "permit_on_first_permit"): ParsedEvaluations => ({ kind: "batch", semantic, evaluations: [fault, one, one] });
+
+  it("answers it closed with its error, without deciding it, and decides the others", async () => {
+    authorize.mockResolvedValue({ decision: "allow", reasons: [], decisionId: "d" });
+    const r = (await evaluateMany(deps, items("execute_all"))) as { evaluations: unknown[] };
+    expect(r.evaluations).toEqual([{ decision: false, context: { error: fault.fault } }, { decision: true, context: { decisionId: "d" } }, { decision: true, context: { decisionId: "d" } }]);
+    expect(authorize).toHaveBeenCalledTimes(2);
+  });
+
+  it("counts it as a denial: deny_on_first_deny stops there, permit_on_first_permit goes on", async () => {
+    authorize.mockResolvedValue({ decision: "allow", reasons: [], decisionId: "d" });
+    expect(((await evaluateMany(deps, items("deny_on_first_deny"))) as { evaluations: unknown[] }).evaluations).toHaveLength(1);
+    expect(authorize).not.toHaveBeenCalled();
+    const p = (await evaluateMany(deps, items("permit_on_first_permit"))) as { evaluations: { decision: boolean }[] };
+    expect(p.evaluations.map((e) => e.decision)).toEqual([false, true]);
+    expect(authorize).toHaveBeenCalledTimes(1);
+  });
+});

@@ -1,7 +1,7 @@
 import type { AgentCaller } from "../machine/authenticate";
 import { authorize, type DecisionDeps } from "../decisions/authorize";
 import { isDatabaseUnavailable } from "@/lib/db/faults";
-import { errorDecision, fromWarden, isCaller, notCallerDecision, unavailableDecision, type AuthzenDecision, type EvaluationsSemantic, type ParsedEvaluations, type WardenEvaluation } from "./map";
+import { errorDecision, fromWarden, isCaller, isFault, notCallerDecision, unavailableDecision, type AuthzenDecision, type EvaluationsSemantic, type ParsedEvaluations, type WardenEvaluation } from "./map";
 
 export type EvaluateDeps = DecisionDeps & {
   agent: AgentCaller;
@@ -41,7 +41,9 @@ export function stopsAfter(semantic: EvaluationsSemantic, d: AuthzenDecision): b
  * With `deny_on_first_deny` / `permit_on_first_permit` the run stops at the first false / true:
  * the rest are not evaluated (no decision, no audit event) and, as in the spec's examples, are
  * simply absent from the `evaluations` array, which ends with the deciding answer. An absent or
- * empty `evaluations` array answers like the single Access Evaluation API.
+ * empty `evaluations` array answers like the single Access Evaluation API. An item the parser
+ * could not map is answered with its error (`decision: false`, context.error) without being
+ * decided, and counts as a denial for the semantics (the spec's "any denial (error, or false)").
  */
 export async function evaluateMany(deps: EvaluateDeps, parsed: ParsedEvaluations): Promise<AuthzenDecision | { evaluations: AuthzenDecision[] }> {
   if (parsed.kind === "single") return evaluateOne(deps, parsed.evaluation);
@@ -49,7 +51,7 @@ export async function evaluateMany(deps: EvaluateDeps, parsed: ParsedEvaluations
   for (const [i, e] of parsed.evaluations.entries()) {
     let d: AuthzenDecision;
     try {
-      d = await evaluateOne(deps, e);
+      d = isFault(e) ? errorDecision(e.fault.status, e.fault.message) : await evaluateOne(deps, e);
     } catch (err) {
       // The database went away: before any decision, the whole request is the 503; after some,
       // those stand and this one and the rest answer unavailable without being tried (each would

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { DomainError } from "@/lib/errors";
 import { statusOf } from "@/lib/api/errors";
 import { stopsAfter } from "./evaluate";
-import { applyDefaults, evaluationsRequestSchema, fromWarden, isCaller, MAX_EVALUATIONS, notCallerDecision, parseEvaluation, parseEvaluations } from "./map";
+import { evaluationsRequestSchema, partialEvaluationSchema, withDefaults } from "@/lib/domain/authzen/schemas";
+import { fromWarden, isCaller, isFault, MAX_EVALUATIONS, notCallerDecision, parseEvaluation, parseEvaluations, type BatchItem, type WardenEvaluation } from "./map";
 
 const SID = "7b0c1a0e-8d1e-4c55-9f3a-0a4a1f2b3c4d";
 const subject = { type: "agent", id: "spiffe://acme.internal/ns/devex/sa/release-bot" };
@@ -21,6 +22,11 @@ function errorOf(fn: () => unknown): DomainError {
   throw new Error("expected a validation error");
 }
 const paths = (fn: () => unknown) => (errorOf(fn).fields ?? []).map((f) => f.path);
+/** A batch item the parser mapped, or fails the test. */
+function mapped(item: BatchItem): WardenEvaluation {
+  if (isFault(item)) throw new Error(`unexpected fault: ${item.fault.message}`);
+  return item;
+}
 
 describe("AuthZEN Access Evaluation request -> Warden", () => {
   it("maps subject/resource/action/context onto the authorize input", () => {
@@ -96,7 +102,7 @@ describe("AuthZEN Access Evaluations request", () => {
       context: { sessionId: SID, arguments: { a: 1 } },
       evaluations: [{ resource }, { resource: { type: "tool", id: "github:pulls" }, action: { name: "write" } }, { resource, context: { sessionId: SID } }],
     });
-    const merged = applyDefaults(body);
+    const merged = body.evaluations!.map((e) => withDefaults(body, partialEvaluationSchema.parse(e)));
     expect(merged).toHaveLength(3);
     expect(merged[0]).toEqual({ subject, action, resource, context: { sessionId: SID, arguments: { a: 1 } } });
     expect(merged[1].action).toEqual({ name: "write" });
@@ -109,7 +115,7 @@ describe("AuthZEN Access Evaluations request", () => {
     expect(p.kind).toBe("batch");
     if (p.kind !== "batch") return;
     expect(p.semantic).toBe("execute_all");
-    expect(p.evaluations.map((e) => e.input.action.operation)).toEqual(["read", "write"]);
+    expect(p.evaluations.map((e) => mapped(e).input.action.operation)).toEqual(["read", "write"]);
     for (const s of ["execute_all", "deny_on_first_deny", "permit_on_first_permit"] as const) {
       const q = parseEvaluations({ subject, context, resource, action, evaluations: [{}], options: { evaluations_semantic: s, another_option: "value" } });
       expect(q.kind === "batch" && q.semantic).toBe(s);
@@ -124,11 +130,51 @@ describe("AuthZEN Access Evaluations request", () => {
     expect(paths(() => parseEvaluations({ evaluations: [] }))).toEqual(["subject", "action", "resource"]);
   });
 
-  it("names the evaluation and field that has neither a value nor a default", () => {
-    expect(paths(() => parseEvaluations({ subject, context, evaluations: [{ action, resource }, { action }, { resource }] }))).toEqual(["evaluations.1.resource", "evaluations.2.action"]);
-    expect(paths(() => parseEvaluations({ subject, action, resource, evaluations: [{}, { context: { sessionId: "x" } }] }))).toEqual(["evaluations.0.context", "evaluations.1.context.sessionId"]);
-    expect(paths(() => parseEvaluations({ subject, action, resource, context, evaluations: [{}, 5] }))).toEqual(["evaluations.1"]);
+  it("answers an item without a value or a default for a key with its own error, not a failed batch", () => {
+    const items = (body: unknown) => {
+      const p = parseEvaluations(body);
+      if (p.kind !== "batch") throw new Error("expected a batch");
+      return p.evaluations.map((e) => (isFault(e) ? e.fault : "ok"));
+    };
+    expect(items({ subject, context, evaluations: [{ action, resource }, { action }, { resource }] })).toEqual([
+      "ok",
+      { status: 400, message: "resource: is required (in the evaluation or as a top-level default)" },
+      { status: 400, message: "action: is required (in the evaluation or as a top-level default)" },
+    ]);
+    expect(items({ subject, action, resource, evaluations: [{}, { context: { sessionId: "x" } }] })).toEqual([
+      { status: 400, message: "context: is required (it carries sessionId)" },
+      { status: 400, message: "context.sessionId: must be a UUID (a Warden session id)" },
+    ]);
+    // Malformed items, and what Warden cannot evaluate, fail only themselves.
+    expect(items({ subject, action, resource, context, evaluations: [{}, 5, { subject: "agent" }, { resource: { type: "document", id: "1" } }, { action: { name: 7 } }] })).toEqual([
+      "ok",
+      { status: 400, message: "(evaluation): must be an object" },
+      { status: 400, message: "subject: must be an object" },
+      { status: 400, message: 'resource.type: must be "tool" (Warden decides tool calls)' },
+      { status: 400, message: "action.name: must be a string" },
+    ]);
+  });
+
+  it("gives the certification scenario's C-3-4-1 batch (second evaluation missing resource) an answer per item", () => {
+    const p = parseEvaluations({ subject, action, context, options: { evaluations_semantic: "execute_all" }, evaluations: [{ resource }, {}] });
+    expect(p.kind === "batch" && p.evaluations).toHaveLength(2);
+    if (p.kind !== "batch") return;
+    expect(isFault(p.evaluations[0])).toBe(false);
+    expect(p.evaluations[1]).toEqual({ fault: { status: 400, message: "resource: is required (in the evaluation or as a top-level default)" } });
+  });
+
+  it("still refuses a fault of the whole payload with a 400", () => {
     expect(paths(() => parseEvaluations({ subject, action, resource, context, evaluations: {} }))).toEqual(["evaluations"]);
+    expect(paths(() => parseEvaluations([{ subject }]))).toEqual(["(body)"]);
+    expect(paths(() => parseEvaluations("evaluations"))).toEqual(["(body)"]);
+    // A malformed top-level default is the payload's, whichever item would have used it.
+    expect(paths(() => parseEvaluations({ subject: "agent", action, resource, context, evaluations: [{ subject }] }))).toEqual(["subject"]);
+    expect(paths(() => parseEvaluations({ subject, action: { name: 123 }, resource, context, evaluations: [{}] }))).toEqual(["action.name"]);
+    expect(paths(() => parseEvaluations({ subject, action, resource, context: [], evaluations: [{}] }))).toEqual(["context"]);
+    expect(paths(() => parseEvaluations({ subject, action, resource, context, evaluations: [{}], options: 1 }))).toEqual(["options"]);
+    // Without evaluations it is the single request: any fault is the request's.
+    expect(paths(() => parseEvaluations({ subject, action, context, evaluations: [] }))).toEqual(["resource"]);
+    expect(paths(() => parseEvaluations({ subject, action, resource: { type: "document", id: "github:issues" }, context }))).toEqual(["resource.type"]);
   });
 
   it("refuses an unknown semantic and more than the batch limit", () => {

@@ -46,6 +46,8 @@
  *   Warden escalate -> { decision: false, context: { decisionId, escalation: { id, status: "pending" },
  *                        reasons, reason_admin, reason_user, diff? } }
  *   unknown/foreign session -> { decision: false, context: { error: { status: 404, message } } }
+ *   a bad item of a batch   -> { decision: false, context: { error: { status: 400, message } } }, not run;
+ *                              the same fault in a single request (or the whole payload) is the HTTP 400
  *   database unavailable    -> HTTP 503, Retry-After, { decision: false, context: { error: { status: 503, message },
  *                              reasons: [{ code: "warden.unavailable", … }], reason_admin, reason_user: { "503": … } } }
  *
@@ -55,7 +57,16 @@
  */
 import { z } from "zod";
 import { DomainError, type FieldError } from "@/lib/errors";
-import { notStoredAsGiven } from "@/lib/domain/request";
+import {
+  evaluationRequestSchema,
+  evaluationsRequestSchema,
+  missingKeys,
+  partialEvaluationSchema,
+  withDefaults,
+  type EvaluationRequest,
+  type EvaluationsSemantic,
+  type Subject,
+} from "@/lib/domain/authzen/schemas";
 import { UNAVAILABLE_MESSAGE, UNAVAILABLE_REASON } from "@/lib/domain/unavailable";
 import { findUnstorable } from "@/lib/storable";
 import type { DiffEntry, Reason } from "@/lib/db/schema/decisions";
@@ -63,114 +74,9 @@ import type { AgentCaller } from "../machine/authenticate";
 import type { AuthorizeResult } from "../decisions/authorize";
 import { actionSchema, type AuthorizeInput } from "../decisions/schemas";
 
-/** Most evaluations one Access Evaluations request may carry. */
-export const MAX_EVALUATIONS = 100;
-
-export const EVALUATIONS_SEMANTICS = ["execute_all", "deny_on_first_deny", "permit_on_first_permit"] as const;
-export type EvaluationsSemantic = (typeof EVALUATIONS_SEMANTICS)[number];
-
-// ---------------------------------------------------------------------------------------------
-// AuthZEN request shapes (structure only; unknown fields are dropped by zod objects).
-
-/**
- * The body as read (lib/api/body.ts readJson): checked by parseEvaluation(s) below, not by
- * parseWith. Only the mapped Warden input is ever stored, so that is what must be storable text
- * (toWarden); a NUL in a property Warden ignores is no reason to refuse.
- */
-export const authzenBody = notStoredAsGiven(z.unknown());
-
-const requiredString = z.string({ error: (iss) => (iss.input === undefined ? "is required" : "must be a string") });
-const objectError = { error: (iss: { input?: unknown }) => (iss.input === undefined ? "is required" : "must be an object") };
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-/** A JSON object kept as parsed (not copied, so a `__proto__` key stays an ordinary key). */
-const jsonObject = z.custom<Record<string, unknown>>(isPlainObject, { error: "must be an object" });
-
-export const subjectSchema = z.object({ type: requiredString, id: requiredString, properties: jsonObject.optional() }, objectError);
-export const resourceSchema = z.object({ type: requiredString, id: requiredString, properties: jsonObject.optional() }, objectError);
-export const authzenActionSchema = z.object({ name: requiredString, properties: jsonObject.optional() }, objectError);
-export const contextSchema = jsonObject;
-
-export type Subject = z.infer<typeof subjectSchema>;
-export type Resource = z.infer<typeof resourceSchema>;
-export type AuthzenAction = z.infer<typeof authzenActionSchema>;
-
-/** Access Evaluation API request {#access-evaluation-request}. */
-export const evaluationRequestSchema = z.object(
-  { subject: subjectSchema, action: authzenActionSchema, resource: resourceSchema, context: contextSchema.optional() },
-  { error: "the body must be a JSON object" },
-);
-export type EvaluationRequest = z.infer<typeof evaluationRequestSchema>;
-
-const partialEvaluationSchema = z.object(
-  { subject: subjectSchema.optional(), action: authzenActionSchema.optional(), resource: resourceSchema.optional(), context: contextSchema.optional() },
-  { error: "must be an object" },
-);
-
-/** Access Evaluations API request {#access-evaluations-request}, defaults not yet applied. */
-export const evaluationsRequestSchema = z
-  .object(
-    {
-      subject: subjectSchema.optional(),
-      action: authzenActionSchema.optional(),
-      resource: resourceSchema.optional(),
-      context: contextSchema.optional(),
-      // Length first, so an oversize batch is refused before its items are looked at.
-      evaluations: z
-        .array(z.unknown(), { error: "must be an array" })
-        .max(MAX_EVALUATIONS, `at most ${MAX_EVALUATIONS} evaluations per request`)
-        .pipe(z.array(partialEvaluationSchema))
-        .optional(),
-      options: z
-        .object(
-          {
-            evaluations_semantic: z
-              .enum(EVALUATIONS_SEMANTICS, { error: `must be one of ${EVALUATIONS_SEMANTICS.join(", ")}` })
-              .optional(),
-          },
-          { error: "must be an object" },
-        )
-        .optional(),
-    },
-    { error: "the body must be a JSON object" },
-  )
-  .superRefine((body, ctx) => {
-    // "Because subject, action, and resource are required for a valid evaluation, any of these
-    // keys omitted from an evaluation object MUST be provided as a top-level key." {#default-values}
-    const keys = ["subject", "action", "resource"] as const;
-    const items = body.evaluations ?? [];
-    if (items.length === 0) {
-      for (const k of keys) if (body[k] === undefined) ctx.addIssue({ code: "custom", path: [k], message: "is required" });
-      return;
-    }
-    items.forEach((e, i) => {
-      for (const k of keys) {
-        if (e[k] === undefined && body[k] === undefined) {
-          ctx.addIssue({ code: "custom", path: ["evaluations", i, k], message: `is required (in the evaluation or as a top-level default)` });
-        }
-      }
-    });
-  });
-export type EvaluationsRequest = z.infer<typeof evaluationsRequestSchema>;
-
-/**
- * The evaluations of a batch with the top-level defaults applied: a key present in an
- * evaluation replaces the top-level one whole {#default-values}. An absent or empty
- * `evaluations` array yields the single top-level request.
- */
-export function applyDefaults(body: EvaluationsRequest): Partial<EvaluationRequest>[] {
-  const top = { subject: body.subject, action: body.action, resource: body.resource, context: body.context };
-  const items = body.evaluations ?? [];
-  if (items.length === 0) return [top];
-  return items.map((e) => ({
-    subject: e.subject ?? top.subject,
-    action: e.action ?? top.action,
-    resource: e.resource ?? top.resource,
-    context: e.context ?? top.context,
-  }));
-}
+// The request shapes are lib/domain/authzen/schemas.ts; these are the ones callers of the
+// mapping name.
+export { authzenBody, MAX_EVALUATIONS, type EvaluationsSemantic } from "@/lib/domain/authzen/schemas";
 
 // ---------------------------------------------------------------------------------------------
 // AuthZEN -> Warden.
@@ -252,28 +158,49 @@ export function parseEvaluation(body: unknown): WardenEvaluation {
   return r.value;
 }
 
+/** An evaluation of a batch that cannot be evaluated: answered closed, with why, and not run. */
+export type ItemFault = { fault: { status: number; message: string } };
+export type BatchItem = WardenEvaluation | ItemFault;
+
+export const isFault = (item: BatchItem): item is ItemFault => "fault" in item;
+
 export type ParsedEvaluations =
   | { kind: "single"; evaluation: WardenEvaluation }
-  | { kind: "batch"; semantic: EvaluationsSemantic; evaluations: WardenEvaluation[] };
+  | { kind: "batch"; semantic: EvaluationsSemantic; evaluations: BatchItem[] };
 
 /**
- * Validates and maps an Access Evaluations request. Every evaluation is checked before any is
- * run, so a bad item refuses the whole request (400) and nothing is half-decided.
+ * Validates and maps an Access Evaluations request. A fault of the payload (not an object, a
+ * malformed top-level default or `options`, `evaluations` not an array or too long, and, without
+ * `evaluations`, anything the single request would refuse) throws the 400. A fault of one
+ * evaluation (not an object, a key missing after the defaults, something Warden cannot evaluate)
+ * is that item's fault, so the rest are still answered (spec "Errors", scenario C-3-4-1).
  */
 export function parseEvaluations(body: unknown): ParsedEvaluations {
   const b = structural(evaluationsRequestSchema, body);
-  const merged = applyDefaults(b);
-  const batch = (b.evaluations ?? []).length > 0;
-  const issues: Issue[] = [];
-  const out: WardenEvaluation[] = [];
-  merged.forEach((m, i) => {
-    const r = toWarden(m as EvaluationRequest);
-    if (r.ok) out.push(r.value);
-    else issues.push(...r.issues.map((x) => ({ path: batch ? ["evaluations", i, ...x.path] : x.path, message: x.message })));
-  });
-  if (issues.length) fail(issues);
-  if (!batch) return { kind: "single", evaluation: out[0] };
-  return { kind: "batch", semantic: b.options?.evaluations_semantic ?? "execute_all", evaluations: out };
+  const items = b.evaluations ?? [];
+  if (items.length === 0) {
+    const r = toWarden(b as EvaluationRequest); // the schema required the three keys then
+    if (!r.ok) fail(r.issues);
+    return { kind: "single", evaluation: r.value };
+  }
+  const top = { subject: b.subject, action: b.action, resource: b.resource, context: b.context };
+  return { kind: "batch", semantic: b.options?.evaluations_semantic ?? "execute_all", evaluations: items.map((item) => parseItem(top, item)) };
+}
+
+function parseItem(top: z.infer<typeof partialEvaluationSchema>, item: unknown): BatchItem {
+  const p = partialEvaluationSchema.safeParse(item);
+  if (!p.success) return faultOf(p.error.issues.map((i) => ({ path: i.path as (string | number)[], message: i.message })));
+  const merged = withDefaults(top, p.data);
+  const missing = missingKeys(merged);
+  if (missing.length) return faultOf(missing.map((k) => ({ path: [k], message: "is required (in the evaluation or as a top-level default)" })));
+  const r = toWarden(merged as EvaluationRequest);
+  return r.ok ? r.value : faultOf(r.issues);
+}
+
+/** The item's error: a 400, as the same evaluation sent alone would get; its first problem named. */
+function faultOf(issues: Issue[]): ItemFault {
+  const path = issues[0].path.map(String).join(".") || "(evaluation)";
+  return { fault: { status: 400, message: `${path}: ${issues[0].message}` } };
 }
 
 // ---------------------------------------------------------------------------------------------

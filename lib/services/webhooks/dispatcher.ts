@@ -3,6 +3,7 @@ import { backgroundFailure } from "@/lib/db/faults";
 import { rows, type Db } from "@/lib/db/client";
 import type { ChangeFeed, Change } from "@/lib/realtime/hub";
 import { BACKOFF_SECONDS, MAX_ATTEMPTS } from "@/lib/domain/webhooks/constants";
+import { publicBaseUrl } from "@/lib/domain/public-url";
 import { decryptSecret, getWebhookKey } from "./crypto";
 import { recordOutcome, type DeliveryRef, type Outcome } from "./outcome";
 import { postSigned, type FetchLike } from "./send";
@@ -13,10 +14,11 @@ const BATCH = 20;
 // takes, so only a crashed instance's claims are ever taken over.
 const LEASE_SECONDS = 60;
 
-/** Where the payload's link points: the escalation's page in this Warden. */
-export function publicBaseUrl(): string {
-  return (process.env.NEXTAUTH_URL || "http://localhost:3000").replace(/\/+$/, "");
-}
+/**
+ * Where the payload's link points: the escalation's page in this Warden. No request to read a
+ * Host from, so the configured public URL (README `WARDEN_PUBLIC_URL`), else localhost.
+ */
+export const consoleBaseUrl = (): string => publicBaseUrl({}, process.env);
 
 const iso = (col: string) => sql.raw(`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
@@ -30,7 +32,7 @@ const iso = (col: string) => sql.raw(`to_char(${col} at time zone 'UTC', 'YYYY-M
  * resource, never a tool call's arguments).
  */
 export async function enqueueEscalationNotifications(db: Db): Promise<number> {
-  const link = `${publicBaseUrl()}/escalations/`;
+  const link = `${consoleBaseUrl()}/escalations/`;
   const r = await db.execute(sql`
     with c as materialized (
       select gen_random_uuid() as delivery_id, w.id as webhook_id, e.id as escalation_id,

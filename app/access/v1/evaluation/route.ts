@@ -1,15 +1,13 @@
+import type { NextRequest } from "next/server";
+import { answerAuthzen } from "@/lib/api/authzen-endpoint";
 import { readJson } from "@/lib/api/body";
-import { withAgent } from "@/lib/api/with-agent";
-import { decisionDeps } from "@/lib/runtime";
-import { evaluateOne } from "@/lib/services/authzen/evaluate";
-import { authzenBody, parseEvaluation, unavailableDecision } from "@/lib/services/authzen/map";
+import { requestMeta } from "@/lib/api/meta";
+import { authzenBody } from "@/lib/domain/authzen/schemas";
 
-// OpenID AuthZEN 1.0 Access Evaluation API (default path /access/v1/evaluation). The PEP
-// authenticates as the agent, like the machine API. A deny is HTTP 200 with decision: false;
-// mapping and shapes: lib/services/authzen/map.ts.
-const MAX_BODY = 64 * 1024;
-
-export const POST = withAgent(async ({ req, agent, meta }) => {
-  const evaluation = parseEvaluation(await readJson(req, authzenBody, MAX_BODY));
-  return evaluateOne({ ...(await decisionDeps()), agent, meta }, evaluation);
-}, { unavailable: unavailableDecision });
+// OpenID AuthZEN 1.0 Access Evaluation API. In production the node:http machine listener
+// (lib/api/machine-listener.ts) answers this path before Next sees it; this route serves
+// `next dev`. Both answer through answerAuthzen (lib/api/authzen-endpoint.ts).
+export async function POST(req: NextRequest) {
+  const a = await answerAuthzen("evaluation", req.headers.get("authorization"), (max) => readJson(req, authzenBody, max), requestMeta(req));
+  return Response.json(a.body, { status: a.status, headers: a.headers });
+}

@@ -1,14 +1,13 @@
+import type { NextRequest } from "next/server";
+import { answerAuthzen } from "@/lib/api/authzen-endpoint";
 import { readJson } from "@/lib/api/body";
-import { withAgent } from "@/lib/api/with-agent";
-import { decisionDeps } from "@/lib/runtime";
-import { evaluateMany } from "@/lib/services/authzen/evaluate";
-import { authzenBody, parseEvaluations, unavailableDecision } from "@/lib/services/authzen/map";
+import { requestMeta } from "@/lib/api/meta";
+import { authzenBody } from "@/lib/domain/authzen/schemas";
 
-// OpenID AuthZEN 1.0 Access Evaluations (boxcarring) API (default path /access/v1/evaluations):
-// at most MAX_EVALUATIONS (100) per request, every one validated before any is decided.
-const MAX_BODY = 1024 * 1024;
-
-export const POST = withAgent(async ({ req, agent, meta }) => {
-  const parsed = parseEvaluations(await readJson(req, authzenBody, MAX_BODY));
-  return evaluateMany({ ...(await decisionDeps()), agent, meta }, parsed);
-}, { unavailable: unavailableDecision });
+// OpenID AuthZEN 1.0 Access Evaluations (boxcarring) API. In production the node:http machine
+// listener (lib/api/machine-listener.ts) answers this path before Next sees it; this route
+// serves `next dev`. Both answer through answerAuthzen (lib/api/authzen-endpoint.ts).
+export async function POST(req: NextRequest) {
+  const a = await answerAuthzen("evaluations", req.headers.get("authorization"), (max) => readJson(req, authzenBody, max), requestMeta(req));
+  return Response.json(a.body, { status: a.status, headers: a.headers });
+}
