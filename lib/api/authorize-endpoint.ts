@@ -12,6 +12,21 @@ export const AUTHORIZE_MAX_BODY = 64 * 1024;
 export type Answer = { status: number; body: unknown; headers: Record<string, string> };
 
 /**
+ * The runtime and the agent a machine-API request comes from (authorize and AuthZEN). Each
+ * `x instanceof Promise ? await x : x` takes the in-memory answer when there is one: every await
+ * is a suspension (and, with Next's async hooks in `next dev`, hook calls) on the path every tool
+ * call takes. A recent authentication is reused: the decision's commit re-checks credential and agent.
+ */
+export async function callingAgent(authorization: string | null, meta: RequestMeta) {
+  const r = getRuntime();
+  const rt = r instanceof Promise ? await r : r;
+  const a = rt.agentAuth.authenticate(authorization, meta.ip);
+  const agent = a instanceof Promise ? await a : a;
+  if (!("id" in agent)) throw new ApiError("unauthenticated", "Agent credentials were not accepted");
+  return { rt, agent };
+}
+
+/**
  * POST /api/v1/authorize, independent of the HTTP stack: the Next route (dev server) and the
  * node:http machine listener (production, lib/api/machine-listener.ts) both answer through it,
  * so the two can never disagree. Agent first, then the body; a deny is a 200. While the database
@@ -21,15 +36,7 @@ export async function answerAuthorize(authorization: string | null, readInput: (
   const started = performance.now();
   const headers: Record<string, string> = { "cache-control": "no-store", "x-request-id": meta.requestId };
   try {
-    // Each `x instanceof Promise ? await x : x` below takes the in-memory answer when there is
-    // one: every await is a suspension (and, with Next's async hooks in this process, hook
-    // calls) on the path every tool call takes.
-    const r = getRuntime();
-    const rt = r instanceof Promise ? await r : r;
-    // Reuses a recent authentication: the decision's commit re-checks credential and agent.
-    const a = rt.agentAuth.authenticate(authorization, meta.ip);
-    const agent = a instanceof Promise ? await a : a;
-    if (!("id" in agent)) throw new ApiError("unauthenticated", "Agent credentials were not accepted");
+    const { rt, agent } = await callingAgent(authorization, meta);
     const input = await readInput();
     const e = rt.policies.current();
     const engine = e instanceof Promise ? await e : e;

@@ -1,9 +1,8 @@
 import { publicBaseUrl, type HeaderSource } from "@/lib/domain/public-url";
 import { DomainError, isDomainError, type ErrorCode } from "@/lib/errors";
-import { getRuntime } from "@/lib/runtime";
 import { evaluateMany, evaluateOne } from "@/lib/services/authzen/evaluate";
 import { parseEvaluation, parseEvaluations, unavailableDecision } from "@/lib/services/authzen/map";
-import type { Answer } from "./authorize-endpoint";
+import { callingAgent, type Answer } from "./authorize-endpoint";
 import { ERROR_STATUS, errorBody } from "./errors";
 import type { RequestMeta } from "./meta";
 import { refusedForOutage, unavailableHeaders } from "./unavailable";
@@ -39,14 +38,7 @@ export function authzenStatus(code: ErrorCode): number {
 export async function answerAuthzen(kind: AuthzenKind, authorization: string | null, readBody: (maxBytes: number) => Promise<unknown>, meta: RequestMeta): Promise<Answer> {
   const headers: Record<string, string> = { "cache-control": "no-store", "x-request-id": meta.requestId };
   try {
-    // Each `x instanceof Promise ? await x : x` takes the in-memory answer when there is one, as
-    // on /api/v1/authorize: every await is a suspension on the decision path.
-    const r = getRuntime();
-    const rt = r instanceof Promise ? await r : r;
-    // Reuses a recent authentication: every decision's commit re-checks credential and agent.
-    const a = rt.agentAuth.authenticate(authorization, meta.ip);
-    const agent = a instanceof Promise ? await a : a;
-    if (!("id" in agent)) throw new DomainError("unauthenticated", "Agent credentials were not accepted");
+    const { rt, agent } = await callingAgent(authorization, meta);
     const body = await readBody(AUTHZEN_MAX_BODY[kind]);
     // Parsed before the policy set is taken: a bad request is a 400 whatever else is wrong.
     const parsed = kind === "evaluation" ? parseEvaluation(body) : parseEvaluations(body);
