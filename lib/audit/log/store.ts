@@ -1,5 +1,6 @@
 import { and, desc, eq, lte, or, sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
+import type { Statement } from "@/lib/db/raw";
 import { auditLogTiles } from "@/lib/db/schema";
 import type { Subtrees } from "./merkle";
 import { tileKey, tilesRead, tileTree, TILE_WIDTH, type Tile, type TileRef } from "./tiles";
@@ -27,6 +28,48 @@ export async function writeTiles(tx: Executor, tiles: readonly Tile[]): Promise<
       target: [auditLogTiles.level, auditLogTiles.idx],
       set: { hashes: sql`excluded.hashes`, firstSeq: sql`excluded.first_seq`, seqs: sql`excluded.seqs` },
     });
+}
+
+// The sequencer's statements, in hand-written SQL for lib/db/raw.ts's batchTransaction: built
+// through the query builder, a pass's tile upsert (level-0 tiles carry 256 seqs each) cost more
+// CPU in drizzle's parameter mapping than hashing the pass's leaves did, on the cores decisions
+// use. Values travel as text (hex for bytes, a Postgres array literal for seqs) so that both
+// drivers read back the same strings.
+
+const refList = (refs: readonly TileRef[]) => refs.map((r) => `(${r.level}, ${r.idx})`).join(", ");
+
+/** The open tiles named, as text columns (parsed by tilesFromRows). Levels and indexes are integers we computed. */
+export function readTilesStatement(refs: readonly TileRef[]): Statement {
+  if (refs.some((r) => !Number.isSafeInteger(r.level) || !Number.isSafeInteger(r.idx))) throw new Error("tile refs must be integers");
+  return {
+    text: `select level::text as level, idx::text as idx, encode(hashes, 'hex') as hashes, first_seq::text as first_seq, array_to_string(seqs, ',') as seqs
+           from audit_log_tiles where (level, idx) in (${refs.length ? refList(refs) : "(-1, -1)"})`,
+  };
+}
+
+export function tilesFromRows(rows: readonly Record<string, unknown>[]): Map<string, Tile> {
+  const out = new Map<string, Tile>();
+  for (const r of rows) {
+    const seqs = r.seqs === null || r.seqs === undefined ? null : String(r.seqs) === "" ? [] : String(r.seqs).split(",").map(Number);
+    const t: Tile = { level: Number(r.level), idx: Number(r.idx), hashes: Buffer.from(String(r.hashes), "hex"), firstSeq: r.first_seq === null ? null : Number(r.first_seq), seqs };
+    out.set(tileKey(t), t);
+  }
+  return out;
+}
+
+/** writeTiles as one statement: five parameters per tile. */
+export function writeTilesStatement(tiles: readonly Tile[]): Statement {
+  const params: (string | null)[] = [];
+  const values = tiles.map((t) => {
+    params.push(String(t.level), String(t.idx), t.hashes.toString("hex"), t.firstSeq === null ? null : String(t.firstSeq), t.seqs ? `{${t.seqs.join(",")}}` : null);
+    const b = params.length - 5;
+    return `($${b + 1}::smallint, $${b + 2}::bigint, decode($${b + 3}, 'hex'), $${b + 4}::bigint, $${b + 5}::bigint[])`;
+  });
+  return {
+    text: `insert into audit_log_tiles (level, idx, hashes, first_seq, seqs) values ${values.join(", ")}
+           on conflict (level, idx) do update set hashes = excluded.hashes, first_seq = excluded.first_seq, seqs = excluded.seqs`,
+    params,
+  };
 }
 
 /** Only the hashes of the tiles named: all a proof reads (level-0 tiles' 256 seqs stay behind). */
