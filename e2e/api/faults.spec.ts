@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { appProcessDies, failover, postgresDownUnderLoad, PostgresFleet, rollingRestart, SHORT, sigkillMidBatch, type Report } from "../../tests/faults/scenarios";
+import { appProcessDies, failover, failoverBehindName, postgresDownUnderLoad, PostgresFleet, rollingRestart, SHORT, sigkillMidBatch, type Report } from "../../tests/faults/scenarios";
 
 // Issue 26, points 4 and 6, short: two Warden instances (each a front and its app process) on a
 // private Postgres of the test's own, behind a small round-robin balancer, under a steady load of
@@ -40,6 +40,11 @@ test("rolling restart of both instances and of Postgres behind a balancer: nothi
 test("failover to a promoted streaming replica under load: nothing lost", async () => {
   test.setTimeout(180_000);
   held(await failover(fleet, SHORT));
+});
+
+test("failover through a name that moves to the promoted replica under load: back by itself, no restart, nothing lost", async () => {
+  test.setTimeout(180_000);
+  held(await failoverBehindName(fleet, SHORT));
 });
 
 test("an instance killed with SIGKILL mid-batch: its requests fail at the client, the other keeps answering, nothing half-recorded", async () => {

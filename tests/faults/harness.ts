@@ -240,6 +240,54 @@ export async function startBalancer(backends: () => string[]): Promise<Balancer>
   return lb;
 }
 
+/**
+ * A name that moves: a TCP proxy in front of Postgres, as a virtual IP, a DNS name with a short
+ * TTL or a pooler would be. `moveTo` points it at another server and cuts every connection it
+ * carries (a moved address breaks established TCP connections the same way), so clients must
+ * reconnect by themselves and reach the new one.
+ */
+export type MovingName = { url: string; port: number; moveTo: (port: number) => void; cut: number; close: () => Promise<void> };
+
+export async function startMovingName(targetPort: number): Promise<MovingName> {
+  let target = targetPort;
+  const pairs = new Set<[net.Socket, net.Socket]>();
+  const server = net.createServer((client) => {
+    const up = net.connect(target, "127.0.0.1");
+    const pair: [net.Socket, net.Socket] = [client, up];
+    pairs.add(pair);
+    const drop = () => {
+      pairs.delete(pair);
+      client.destroy();
+      up.destroy();
+    };
+    client.on("error", drop).on("close", drop);
+    up.on("error", drop).on("close", drop);
+    client.pipe(up).pipe(client);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as net.AddressInfo).port;
+  const name: MovingName = {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    cut: 0,
+    moveTo: (p) => {
+      target = p;
+      for (const [c, u] of [...pairs]) {
+        name.cut++;
+        c.destroy();
+        u.destroy();
+      }
+      pairs.clear();
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        for (const [c, u] of pairs) (c.destroy(), u.destroy());
+        server.close(() => r());
+      }),
+  };
+  return name;
+}
+
 // ---------------------------------------------------------------------------------------------
 // A steady decision load: `concurrency` agents' tool calls in a loop, each answer kept.
 

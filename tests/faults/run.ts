@@ -8,6 +8,7 @@ import {
   cannotMount,
   embeddedDiskFull,
   failover,
+  failoverBehindName,
   FULL,
   postgresDownUnderLoad,
   PostgresFleet,
@@ -17,7 +18,7 @@ import {
   type Report,
 } from "./scenarios";
 
-const FLEET = ["postgres-crash", "rolling-restart", "postgres-restart", "failover", "sigkill", "app-dies"] as const;
+const FLEET = ["postgres-crash", "rolling-restart", "postgres-restart", "failover", "failover-name", "sigkill", "app-dies"] as const;
 const ALL = [...FLEET, "disk-full"] as const;
 
 async function main(): Promise<number> {
@@ -43,6 +44,7 @@ async function main(): Promise<number> {
         ["postgres-restart", () => postgresDownUnderLoad(fleet, pace, "fast")],
         ["rolling-restart", () => rollingRestart(fleet, pace)],
         ["failover", () => failover(fleet, pace)],
+        ["failover-name", () => failoverBehindName(fleet, pace)],
         ["sigkill", () => sigkillMidBatch(fleet, pace)],
         ["app-dies", () => appProcessDies(fleet, pace)],
       ];

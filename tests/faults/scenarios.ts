@@ -25,12 +25,14 @@ import {
   seed,
   sleep,
   startBalancer,
+  startMovingName,
   tally,
   until,
   workDir,
   WRITE,
   type Answer,
   type Balancer,
+  type MovingName,
   type Seed,
 } from "./harness";
 
@@ -67,6 +69,8 @@ export class PostgresFleet {
   current!: PrivateCluster;
   instances: Instance[] = [];
   lb!: Balancer;
+  /** Names that move (failoverBehindName), closed with the fleet. */
+  names: MovingName[] = [];
   seed!: Seed;
   sessionId = "";
   /** Every answer any scenario got, for the checks across all of them. */
@@ -123,6 +127,7 @@ export class PostgresFleet {
   async close() {
     await this.lb?.close();
     await Promise.all(this.instances.map((i) => i.stop(15_000)));
+    await Promise.all(this.names.map((n) => n.close()));
     for (const i of this.instances) i.destroy();
     for (const c of this.clusters) c.destroy();
     this.work.cleanup();
@@ -251,6 +256,64 @@ export async function rollingRestart(f: PostgresFleet, pace: Pace): Promise<Repo
   return { name: "rolling restart of each instance, then of Postgres, behind a balancer", problems, facts };
 }
 
+/** Waits until the primary at `url` has a replica streaming from it. */
+async function streamingFrom(url: string): Promise<boolean> {
+  return !!(await until(async () => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      return (await c.query("select 1 from pg_stat_replication where state = 'streaming'")).rowCount;
+    } finally {
+      await c.end();
+    }
+  }, 20_000));
+}
+
+/**
+ * Point 4, failover as an operator sets it up once: the instances reach Postgres through a name
+ * that moves to the new primary (a TCP proxy standing in for a virtual IP, a DNS name or a
+ * pooler). The primary stops, the replica is promoted and the name moves; no instance restarts,
+ * and decisions come back by themselves (the 503 deny meanwhile), nothing answered lost. The
+ * instances are moved onto the name first, one at a time, as a deploy would.
+ */
+export async function failoverBehindName(f: PostgresFleet, pace: Pace): Promise<Report> {
+  const problems: string[] = [];
+  const facts: Record<string, unknown> = {};
+  const replica = await f.current.replica();
+  f.clusters.push(replica);
+  if (!(await streamingFrom(f.current.url))) problems.push("the replica is not streaming");
+  const name = await startMovingName(f.current.port);
+  f.names.push(name);
+  for (const inst of f.instances) {
+    inst.env = { ...inst.env, DATABASE_URL: name.url };
+    await inst.stop();
+    await inst.start();
+  }
+  const pids = f.instances.map((i) => i.proc?.pid);
+  const load = f.load(pace).start();
+  if (!(await load.allowsAfter(Date.now(), pace.allows, pace.recoverMs))) problems.push("no steady allows before the failover");
+  const t0 = Date.now();
+  f.current.stop("fast");
+  replica.promote();
+  name.moveTo(replica.port);
+  f.current = replica;
+  const moved = Date.now();
+  facts.promotedMs = moved - t0;
+  facts.connectionsCut = name.cut;
+  const back = await until(() => load.answers.find((a) => a.sentAt >= moved && a.decision === "allow"), pace.recoverMs);
+  if (!back) problems.push(`decisions did not come back through the moved name within ${pace.recoverMs} ms`);
+  else facts.firstAllowAfterMoveMs = back.at - moved;
+  if (!(await load.allowsAfter(Date.now(), pace.allows, pace.recoverMs))) problems.push("no steady allows after the failover");
+  f.instances.forEach((i, n) => {
+    if (!i.running || i.proc?.pid !== pids[n]) problems.push(`${i.name} restarted or stopped; it should have reconnected by itself`);
+  });
+  // Every answer is checked against the new primary; no instance restarted, so no 502 either.
+  problems.push(...(await f.finish(load)));
+  facts.all = tally(load.answers);
+  facts.refusedDuringMove = load.answers.filter((a) => a.at > t0 && a.status === 503).length;
+  return { name: "failover to a promoted replica through a name that moves, no restart", problems, facts };
+}
+
 /**
  * Point 4: fail Postgres over to a streaming replica under load. The primary stops (a
  * switchover: everything it committed has reached the replica), the replica is promoted, and each
@@ -263,16 +326,7 @@ export async function failover(f: PostgresFleet, pace: Pace): Promise<Report> {
   const facts: Record<string, unknown> = {};
   const replica = await f.current.replica();
   f.clusters.push(replica);
-  const streaming = await until(async () => {
-    const c = new pg.Client({ connectionString: f.current.url });
-    await c.connect();
-    try {
-      return (await c.query("select 1 from pg_stat_replication where state = 'streaming'")).rowCount;
-    } finally {
-      await c.end();
-    }
-  }, 20_000);
-  if (!streaming) problems.push("the replica is not streaming");
+  if (!(await streamingFrom(f.current.url))) problems.push("the replica is not streaming");
   const load = f.load(pace).start();
   if (!(await load.allowsAfter(Date.now(), pace.allows, pace.recoverMs))) problems.push("no steady allows before the failover");
   const old = f.current;
