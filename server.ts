@@ -13,7 +13,7 @@ import { serveMachineApi } from "./lib/api/machine-listener";
 import { runAppProcess } from "./lib/server/app-process";
 import { createBoundedServer } from "./lib/server/bounded-server";
 import { runFront } from "./lib/server/front";
-import { exitWhenDatabaseBreaks, gracefulStop, listen, nextHandler } from "./lib/server/lifecycle";
+import { answerDrainingHealth, drainMsFromEnv, exitWhenDatabaseBreaks, gracefulStop, listen, nextHandler } from "./lib/server/lifecycle";
 import { type Limits, limitsFromEnv, warnIfDescriptorsShort } from "./lib/server/limits";
 import { tolerateClosedOutput } from "./lib/server/stdio";
 import { startWardenOrExit } from "./lib/startup";
@@ -27,16 +27,16 @@ const port = Number(arg(["-p", "--port"]) ?? process.env.PORT ?? 3000);
 const hostname = arg(["-H", "--hostname"]) ?? "0.0.0.0";
 process.env.PORT = String(port); // the demo simulator calls this server back on PORT
 
-async function singleProcess(limits: Limits) {
+async function singleProcess(limits: Limits, drainMs: number) {
   // Migrations, guardrails, first admin, demo seed: all before the first decision is answered.
   await startWardenOrExit();
   const handle = await nextHandler(hostname, port);
   // Timeouts and the connection cap: lib/server/bounded-server.ts, README "Limits".
   const server = createBoundedServer((req, res) => {
-    if (!serveMachineApi(req, res)) handle(req, res);
+    if (!answerDrainingHealth(req, res) && !serveMachineApi(req, res)) handle(req, res);
   }, limits);
   warnIfDescriptorsShort(limits.maxConnections, 1);
-  const stop = gracefulStop(server, () => {});
+  const stop = gracefulStop(server, () => {}, undefined, drainMs);
   void exitWhenDatabaseBreaks(stop);
   await listen(server, { port, hostname });
   console.log(`[warden] ready on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`);
@@ -45,9 +45,10 @@ async function singleProcess(limits: Limits) {
 async function main(): Promise<void> {
   tolerateClosedOutput(); // every role: a closed log pipe must not stop or spin any of them
   const limits = limitsFromEnv(); // a bad WARDEN_* limit stops the start here, naming the variable
-  if (process.env.WARDEN_ROLE === "app") return runAppProcess({ port, hostname, socketPath: process.env.WARDEN_APP_SOCKET!, limits });
-  if (process.env.DATABASE_URL && process.env.WARDEN_SINGLE_PROCESS !== "1") return runFront({ port, hostname, limits });
-  return singleProcess(limits);
+  const drainMs = drainMsFromEnv(); // likewise WARDEN_DRAIN_SECONDS
+  if (process.env.WARDEN_ROLE === "app") return runAppProcess({ port, hostname, socketPath: process.env.WARDEN_APP_SOCKET!, limits, drainMs });
+  if (process.env.DATABASE_URL && process.env.WARDEN_SINGLE_PROCESS !== "1") return runFront({ port, hostname, limits, drainMs });
+  return singleProcess(limits, drainMs);
 }
 
 main().catch((err) => {

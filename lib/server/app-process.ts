@@ -13,7 +13,7 @@ const FRONT_SOCKET_SLACK = 64;
  * APIs other than authorize and AuthZEN, and the background work, on a Unix socket only the
  * front uses.
  */
-export async function runAppProcess(opts: { port: number; hostname: string; socketPath: string; limits: Limits }) {
+export async function runAppProcess(opts: { port: number; hostname: string; socketPath: string; limits: Limits; drainMs: number }) {
   await startWardenOrExit();
   const handle = await nextHandler(opts.hostname, opts.port);
   // Only the front connects, through a pool of at most WARDEN_MAX_CONNECTIONS sockets it reuses
@@ -27,7 +27,9 @@ export async function runAppProcess(opts: { port: number; hostname: string; sock
     keepAliveTimeoutMs: 0,
     maxConnections: opts.limits.maxConnections + FRONT_SOCKET_SLACK,
   });
-  const stop = gracefulStop(server, () => fs.rmSync(opts.socketPath, { force: true }));
+  // It drains as the front does when a signal reaches the whole group, so pages keep working
+  // while the front drains; the front stops it with SIGINT after its own drain.
+  const stop = gracefulStop(server, () => fs.rmSync(opts.socketPath, { force: true }), undefined, opts.drainMs);
   // The front went away without stopping us (killed outright): nobody can reach this process.
   process.on("disconnect", () => stop("the front process is gone"));
   fs.rmSync(opts.socketPath, { force: true }); // left over from a process that was killed

@@ -5,7 +5,7 @@ import path from "node:path";
 import { serveMachineApi } from "@/lib/api/machine-listener";
 import { getRuntime } from "@/lib/runtime";
 import { createBoundedServer } from "./bounded-server";
-import { gracefulStop, listen } from "./lifecycle";
+import { answerDrainingHealth, gracefulStop, listen } from "./lifecycle";
 import { type Limits, warnIfDescriptorsShort } from "./limits";
 import { createNextProxy } from "./next-proxy";
 
@@ -27,7 +27,7 @@ import { createNextProxy } from "./next-proxy";
  *
  * On the embedded database there is one process (server.ts): PGlite belongs to one process.
  */
-export async function runFront(opts: { port: number; hostname: string; limits: Limits }) {
+export async function runFront(opts: { port: number; hostname: string; limits: Limits; drainMs: number }) {
   const socketPath = path.join(os.tmpdir(), `warden-app-${process.pid}.sock`);
   // Diagnostic flags given to the front (--cpu-prof, --trace-gc ...) are about the front.
   const execArgv = process.execArgv.filter((a) => a === "--enable-source-maps");
@@ -56,7 +56,7 @@ export async function runFront(opts: { port: number; hostname: string; limits: L
   // Timeouts and the connection cap: lib/server/bounded-server.ts, README "Limits".
   const server = createBoundedServer(
     (req, res) => {
-      if (!serveMachineApi(req, res)) proxy(req, res);
+      if (!answerDrainingHealth(req, res) && !serveMachineApi(req, res)) proxy(req, res);
     },
     limits,
     { name: "the front" },
@@ -65,13 +65,16 @@ export async function runFront(opts: { port: number; hostname: string; limits: L
   gracefulStop(
     server,
     async () => {
-      app.kill("SIGTERM"); // it finishes its own requests in flight (sessions, escalations, the console)
+      // It finishes its own requests in flight (sessions, escalations, the console). After a
+      // drain, SIGINT: it may be draining too (a signal to the whole group) and must stop now.
+      app.kill(opts.drainMs > 0 ? "SIGINT" : "SIGTERM");
       await Promise.race([exited, new Promise((r) => setTimeout(r, 8_000))]);
     },
     // From the signal on, the app process ending is expected: a signal to the whole group (a
     // terminal's Ctrl-C, a container stop) reaches it too, and it may finish first. The front
     // still finishes its own decisions in flight instead of exiting as if the app had crashed.
     () => (stopping = true),
+    opts.drainMs,
   );
   await listen(server, { port: opts.port, hostname: opts.hostname });
   const shown = opts.hostname === "0.0.0.0" ? "localhost" : opts.hostname;

@@ -14,13 +14,41 @@ export function listen(server: http.Server, target: { port: number; hostname: st
   });
 }
 
+// Draining (README "Restarts, failover, a killed process, a full disk"): from SIGTERM, for
+// WARDEN_DRAIN_SECONDS, the process keeps serving everything but answers its health check 503
+// "draining", so a balancer that checks it stops sending new connections before the listener
+// closes. Without it, connections that reach a process in the instant it stops listening are
+// reset before their request is read, and the balancer reports them as failed (502).
+let draining = false;
+
+/** The drain period from WARDEN_DRAIN_SECONDS (default 0: stop at once); a bad value stops the start. */
+export function drainMsFromEnv(env: Record<string, string | undefined> = process.env): number {
+  const raw = env.WARDEN_DRAIN_SECONDS?.trim();
+  if (!raw) return 0;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || n > 300) throw new Error(`WARDEN_DRAIN_SECONDS must be a number of seconds from 0 to 300 (got "${raw}")`);
+  return Math.round(n * 1000);
+}
+
+/** While draining, answers the health check (GET or HEAD /api/health) 503 `draining`; true when it answered. */
+export function answerDrainingHealth(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  if (!draining || (req.method !== "GET" && req.method !== "HEAD")) return false;
+  const path = req.url?.split("?")[0];
+  if (path !== "/api/health") return false;
+  const body = JSON.stringify({ status: "draining" });
+  res.writeHead(503, { "content-type": "application/json", "cache-control": "no-store", "content-length": Buffer.byteLength(body), connection: "close" });
+  res.end(req.method === "HEAD" ? undefined : body);
+  return true;
+}
+
 /**
  * Stops taking requests and waits for every decision already computed to be committed (and
  * answered) before `then` runs; at most 5 s. Runs once, on the first of SIGTERM / SIGINT or a
  * call to the returned function; `starting` runs at once, before the wait. Exits with
- * `exitCode` (0 for a signal).
+ * `exitCode` (0 for a signal). With `drainMs`, SIGTERM first drains for that long (serving,
+ * health 503); a second signal, SIGINT or a call stops at once.
  */
-export function gracefulStop(server: http.Server, then: () => Promise<void> | void, starting?: () => void): (why: string, exitCode?: number) => void {
+export function gracefulStop(server: http.Server, then: () => Promise<void> | void, starting?: () => void, drainMs = 0): (why: string, exitCode?: number) => void {
   let stopping = false;
   const stop = (why: string, exitCode = 0) => {
     if (stopping) return;
@@ -34,7 +62,12 @@ export function gracefulStop(server: http.Server, then: () => Promise<void> | vo
       .then(then)
       .finally(() => process.exit(exitCode));
   };
-  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGTERM", () => {
+    if (draining || !(drainMs > 0)) return stop("SIGTERM");
+    draining = true;
+    console.log(`[warden] SIGTERM: draining for ${drainMs / 1000} s (serving; the health check answers 503 "draining"), then stopping`);
+    setTimeout(() => stop("SIGTERM, drained"), drainMs);
+  });
   process.on("SIGINT", () => stop("SIGINT"));
   return stop;
 }

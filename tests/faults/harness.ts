@@ -177,17 +177,47 @@ export class Instance {
 
 export type Balancer = { url: string; close: () => Promise<void>; answeredBy: Map<string, number>; retried: number };
 
+/**
+ * A round-robin balancer that checks its backends' health every 100 ms, as real ones do, and
+ * sends nothing new to one whose health check says it is draining (README "Restarts, failover,
+ * a killed process, a full disk"); a refused connection goes to the next backend.
+ */
 export async function startBalancer(backends: () => string[]): Promise<Balancer> {
   let next = 0;
   const answeredBy = new Map<string, number>();
   const lb: Balancer = { url: "", close: async () => {}, answeredBy, retried: 0 };
   const sockets = new Set<net.Socket>();
+  const draining = new Set<string>();
+  const check = (base: string) =>
+    new Promise<void>((resolve) => {
+      const r = http.get(`${base}/api/health`, { agent: false, timeout: 500 }, (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => (text += c));
+        res.on("end", () => {
+          if (res.statusCode === 503 && text.includes('"draining"')) draining.add(base);
+          else draining.delete(base);
+          resolve();
+        });
+        res.on("error", () => resolve());
+      });
+      // A backend that is down is not draining: refused connections are retried elsewhere.
+      r.on("error", () => (draining.delete(base), resolve()));
+      r.on("timeout", () => r.destroy());
+    });
+  let checking = false;
+  const health = setInterval(() => {
+    if (checking) return;
+    checking = true;
+    void Promise.all(backends().map(check)).finally(() => (checking = false));
+  }, 100);
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks);
-      const list = backends();
+      const all = backends();
+      const serving = all.filter((b) => !draining.has(b));
+      const list = serving.length ? serving : all;
       const first = next++;
       const attempt = (n: number) => {
         if (n >= list.length) {
@@ -234,6 +264,7 @@ export async function startBalancer(backends: () => string[]): Promise<Balancer>
   lb.url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
   lb.close = () =>
     new Promise<void>((r) => {
+      clearInterval(health);
       for (const s of sockets) s.destroy();
       server.close(() => r());
     });

@@ -85,7 +85,7 @@ export class PostgresFleet {
       f.seed = await seed({ kind: "postgres", url: f.current.url });
       const key = auditKey("warden fault tests");
       for (const name of ["A", "B"]) {
-        const env = { DATABASE_URL: f.current.url, WARDEN_AUDIT_KEY: key, WARDEN_DATA_DIR: path.join(f.work.dir, "data"), WARDEN_DB_POOL_SIZE: "6" };
+        const env = { DATABASE_URL: f.current.url, WARDEN_AUDIT_KEY: key, WARDEN_DATA_DIR: path.join(f.work.dir, "data"), WARDEN_DB_POOL_SIZE: "6", WARDEN_DRAIN_SECONDS: "0.5" };
         f.instances.push(new Instance(name, await freePort(), env, path.join(f.work.dir, `${name}.log`)));
       }
       await Promise.all(f.instances.map((i) => i.start()));
@@ -207,7 +207,17 @@ export async function rollingRestart(f: PostgresFleet, pace: Pace): Promise<Repo
     for (let round = 0; round < pace.rounds; round++) {
       for (const inst of f.instances) {
         const t0 = Date.now();
-        const exit = await inst.stop();
+        const stopping = inst.stop();
+        if (round === 0) {
+          // Draining: it still answers decisions, and its health check tells the balancer to stop sending.
+          await sleep(150);
+          const health = await fetch(`${inst.base}/api/health`).then(async (r) => ({ status: r.status, body: await r.text() }), (err: Error) => ({ status: 0, body: err.message }));
+          if (health.status !== 503 || !health.body.includes('"draining"')) problems.push(`${inst.name} draining: its health check answered ${health.status} ${health.body.slice(0, 100)}`);
+          const served = await authorizeOnce(inst.base, f.seed.key, f.sessionId, READ);
+          if (served.status !== 200 || served.decision !== "allow") problems.push(`${inst.name} draining: a decision got ${served.status} ${served.error ?? served.decision}`);
+          else load.answers.push(served);
+        }
+        const exit = await stopping;
         if (exit === "still running" || exit.code !== 0) problems.push(`${inst.name} did not stop cleanly on SIGTERM: ${JSON.stringify(exit)}`);
         facts[`${inst.name} stop ms`] = Date.now() - t0;
         const stoppedAt = Date.now();
@@ -249,7 +259,9 @@ export async function rollingRestart(f: PostgresFleet, pace: Pace): Promise<Repo
     if (feed.readies < 2) problems.push(`the live feed connected ${feed.readies} time(s): it did not reconnect after its instance stopped`);
   } finally {
     feed.close();
-    problems.push(...(await f.finish(load, { badGateway: true })));
+    // Each instance drains before it stops (WARDEN_DRAIN_SECONDS) and the balancer checks health:
+    // no request may fail at the balancer (502).
+    problems.push(...(await f.finish(load)));
   }
   facts.all = tally(load.answers);
   facts.balancerRetried = f.lb.retried;
