@@ -14,6 +14,7 @@ import { runAppProcess } from "./lib/server/app-process";
 import { createBoundedServer } from "./lib/server/bounded-server";
 import { runFront } from "./lib/server/front";
 import { exitWhenDatabaseBreaks, gracefulStop, listen, nextHandler } from "./lib/server/lifecycle";
+import { identityHygieneFromEnv } from "./lib/domain/identity-hygiene";
 import { type Limits, limitsFromEnv, warnIfDescriptorsShort } from "./lib/server/limits";
 import { tolerateClosedOutput } from "./lib/server/stdio";
 import { startWardenOrExit } from "./lib/startup";
@@ -45,6 +46,7 @@ async function singleProcess(limits: Limits) {
 async function main(): Promise<void> {
   tolerateClosedOutput(); // every role: a closed log pipe must not stop or spin any of them
   const limits = limitsFromEnv(); // a bad WARDEN_* limit stops the start here, naming the variable
+  identityHygieneFromEnv(); // so does a bad WARDEN_DORMANT_DAYS / WARDEN_KEY_MAX_AGE_DAYS, in every role
   if (process.env.WARDEN_ROLE === "app") return runAppProcess({ port, hostname, socketPath: process.env.WARDEN_APP_SOCKET!, limits });
   if (process.env.DATABASE_URL && process.env.WARDEN_SINGLE_PROCESS !== "1") return runFront({ port, hostname, limits });
   return singleProcess(limits);
