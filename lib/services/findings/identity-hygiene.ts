@@ -18,7 +18,7 @@ const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 
 type Cut = { now: Date; dormantBefore: Date; keyIssuedBefore: Date };
 
-// Each takes the agent as `a` (and the key as `c`): these say what the finding is.
+// What each finding means, over the agent as `a` (and, for a stale key, the key as `c`).
 const live = (c: string, now: Date) => sql`${sql.raw(c)}.revoked_at is null and (${sql.raw(c)}.expires_at is null or ${sql.raw(c)}.expires_at > ${at(now)})`;
 // No owner, a disabled one, or one not on record.
 const orphaned = () => sql`a.status <> 'retired' and not exists (select 1 from users u where u.id = a.owner_id and u.disabled_at is null)`;
@@ -63,8 +63,9 @@ async function newCases(tx: Executor, t: Cut) {
 
 /**
  * One pass at `now`: raise what newly holds (each raise audited), resolve (audited) the open
- * findings whose condition is gone, and mark the rest as seen. All in one transaction, so two
- * instances passing at once see each other's work whole. Runs in the background
+ * findings whose condition is gone, and mark the rest as seen. One transaction: each raise and
+ * resolve commits with its audit event or not at all; two instances passing at once meet on the
+ * dedupe key (one inserts and audits, the other only refreshes). Runs in the background
  * (credentials/sweeper.ts), never on the decision path; tests call it with their clock's time.
  */
 export async function detectIdentityFindings(db: Db, now = new Date(), o: IdentityHygieneOptions = identityHygieneFromEnv()) {
