@@ -14,6 +14,7 @@ import { runAppProcess } from "./lib/server/app-process";
 import { createBoundedServer } from "./lib/server/bounded-server";
 import { runFront } from "./lib/server/front";
 import { answerDrainingHealth, drainMsFromEnv, exitWhenDatabaseBreaks, gracefulStop, listen, nextHandler } from "./lib/server/lifecycle";
+import { identityHygieneFromEnv } from "./lib/domain/identity-hygiene";
 import { type Limits, limitsFromEnv, warnIfDescriptorsShort } from "./lib/server/limits";
 import { tolerateClosedOutput } from "./lib/server/stdio";
 import { startWardenOrExit } from "./lib/startup";
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
   tolerateClosedOutput(); // every role: a closed log pipe must not stop or spin any of them
   const limits = limitsFromEnv(); // a bad WARDEN_* limit stops the start here, naming the variable
   const drainMs = drainMsFromEnv(); // likewise WARDEN_DRAIN_SECONDS
+  identityHygieneFromEnv(); // so does a bad WARDEN_DORMANT_DAYS / WARDEN_KEY_MAX_AGE_DAYS, in every role
   if (process.env.WARDEN_ROLE === "app") return runAppProcess({ port, hostname, socketPath: process.env.WARDEN_APP_SOCKET!, limits, drainMs });
   if (process.env.DATABASE_URL && process.env.WARDEN_SINGLE_PROCESS !== "1") return runFront({ port, hostname, limits, drainMs });
   return singleProcess(limits, drainMs);

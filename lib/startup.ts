@@ -1,4 +1,5 @@
 import { auditLogOf, witnessOf } from "@/lib/api/audit-log";
+import { identityHygieneFromEnv } from "@/lib/domain/identity-hygiene";
 import { getRuntime, oncePerProcess } from "@/lib/runtime";
 import { ensureFirstAdmin } from "@/lib/services/people/bootstrap";
 import { ensureGuardrails } from "@/lib/services/policies/guardrails";
@@ -11,6 +12,8 @@ import { ensureGuardrails } from "@/lib/services/policies/guardrails";
 export async function startWarden() {
   // Without a configured public URL, next-auth builds its redirects from the request's Host.
   if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "true";
+  // A bad WARDEN_DORMANT_DAYS / WARDEN_KEY_MAX_AGE_DAYS stops the start here, naming the variable.
+  const identityHygiene = identityHygieneFromEnv();
   const t0 = Date.now();
   const rt = await getRuntime();
   const { db } = rt;
@@ -25,7 +28,7 @@ export async function startWarden() {
   const { startCredentialSweeper } = await import("@/lib/services/credentials/sweeper");
   // A pass that finds the database unreachable tells the runtime, which says so once.
   const onOutage = (err: unknown) => rt.availability.noticed(err);
-  rt.runInBackground(startCredentialSweeper(db, undefined, onOutage));
+  rt.runInBackground(startCredentialSweeper(db, undefined, onOutage, identityHygiene));
   rt.runInBackground((await import("@/lib/services/webhooks/dispatcher")).startWebhookDispatcher(db, rt.feed, undefined, onOutage));
   // The verifiable audit log (docs/audit-log.md): events become Merkle leaves in the background,
   // and the tree is signed every few seconds; nothing of it is on the decision path.

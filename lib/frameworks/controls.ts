@@ -28,6 +28,9 @@ export const DETECTORS: Record<keyof typeof FINDING_REFS, { name: string; how: s
   audit_log_rolled_back: { name: "Audit log rollback check", how: "Raises a critical finding and refuses to sign when the log no longer extends its last signed or witnessed checkpoint (a rollback, cut or rewrite).", runs: "audit-log" },
   audit_witness_unreachable: { name: "Audit witness check", how: "Raises a finding and records a gap in the log when a checkpoint could not be copied to its witness folder or cosigned by its HTTP witness; resolves it when the witness has caught up.", runs: "audit-log" },
   witnessed_log_inconsistent: { name: "Witnessed log consistency check", how: "As a witness for another log, refuses to cosign and raises a critical finding when that log presents a checkpoint that does not extend the one cosigned before.", runs: "audit-log" },
+  agent_orphaned: { name: "Orphaned agent detector", how: "Raises a finding for an agent that is not retired but whose owner is disabled or missing, or that has no owner; resolves when an active owner is assigned or the agent is retired.", runs: "hygiene" },
+  agent_dormant: { name: "Dormant agent detector", how: "Raises a finding for an agent with no session for WARDEN_DORMANT_DAYS that still holds live credentials; resolves when it works again, its credentials are revoked or it is retired.", runs: "hygiene" },
+  agent_key_stale: { name: "Stale agent key detector", how: "Raises a finding when a key older than WARDEN_KEY_MAX_AGE_DAYS is the only way a key-only agent authenticates; resolves when the key is rotated or revoked.", runs: "hygiene" },
   unchecked_tool_call: { name: "Unchecked tool call detector", how: "Raises a finding when an agent's own traces (OTLP) show a tool call that never asked Warden for a decision.", runs: "sweeper" },
 };
 

@@ -18,6 +18,12 @@ export const FINDING_REFS: Record<string, string[]> = {
   // A tool call seen in the agent's own traces that never asked Warden (OTLP ingest).
   unchecked_tool_call: ["OWASP-ASI02", "OWASP-ASI03", "NIST-AI-RMF:MEASURE-2.4", "CSA-MAESTRO:L7"],
   activity_burst: ["OWASP-ASI10", "OWASP-ASI08", "OWASP-LLM10", "NIST-AI-RMF:MEASURE-2.4"],
+  // Identity hygiene (lib/services/findings/identity-hygiene.ts): an agent nobody owns or uses any
+  // more is improper offboarding (NHI1, GOVERN 1.7); one nobody owns is also a gap in the
+  // inventory's accountability (GOVERN 1.6); a key never rotated is a long-lived secret (NHI7).
+  agent_orphaned: ["OWASP-NHI1", "NIST-AI-RMF:GOVERN-1.6", "NIST-AI-RMF:GOVERN-1.7"],
+  agent_dormant: ["OWASP-NHI1", "OWASP-NHI7", "NIST-AI-RMF:GOVERN-1.7"],
+  agent_key_stale: ["OWASP-NHI7", "OWASP-ASI03"],
   // The audit log itself (docs/audit-log.md): a broken chain, a rollback, a witness not reached.
   audit_log_broken: ["NIST-AI-RMF:MEASURE-2.8", "NIST-AI-RMF:MANAGE-4.3", "CSA-MAESTRO:L5"],
   audit_log_rolled_back: ["NIST-AI-RMF:MEASURE-2.8", "NIST-AI-RMF:MANAGE-4.3", "CSA-MAESTRO:L5"],

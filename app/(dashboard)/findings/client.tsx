@@ -12,6 +12,7 @@ import { Time } from "@/components/time";
 import { Badge } from "@/components/ui/badge";
 import { useListQuery, type InitialPage } from "@/lib/client/use-list-query";
 import type { FindingRow } from "@/lib/db/queries/findings";
+import { findingFixes, type FindingFix } from "@/lib/domain/findings";
 
 const STATUS = [
   { value: "open", label: "Open" },
@@ -21,6 +22,24 @@ const STATUS = [
 ];
 const SEVERITY = optionsOf(["critical", "high", "medium", "low", "info"]);
 const label = (kind: string) => kind.replaceAll("_", " ");
+
+// Where the fix is one step (retire, rotate, assign an owner); the page there checks the role.
+function FixLinks({ fixes }: { fixes: FindingFix[] }) {
+  if (!fixes.length) return null;
+  return (
+    <div className="text-xs">
+      Fix:{" "}
+      {fixes.map((x, i) => (
+        <span key={x.action}>
+          {i ? " · " : null}
+          <Link className="text-primary underline-offset-2 hover:underline" href={x.href}>
+            {x.label}
+          </Link>
+        </span>
+      ))}
+    </div>
+  );
+}
 
 function Finding({ f }: { f: FindingRow }) {
   return (
@@ -46,6 +65,7 @@ function Finding({ f }: { f: FindingRow }) {
           </>
         ) : null}
       </div>
+      {f.status !== "resolved" ? <FixLinks fixes={findingFixes(f.fix)} /> : null}
       {f.resolutionNote ? <div className="text-xs">Note: {f.resolutionNote}</div> : null}
     </>
   );

@@ -43,6 +43,8 @@ const columns = {
   lastSeenAt: findings.lastSeenAt,
   resolvedAt: findings.resolvedAt,
   resolutionNote: findings.resolutionNote,
+  // The fixes a detector named (lib/domain/findings.ts), for the row's links; not the whole detail.
+  fix: sql<unknown>`${findings.detail} -> 'fix'`,
 };
 // Findings with their agent's and assignee's names.
 const base = (db: Executor) => db.select(columns).from(findings).leftJoin(agents, eq(agents.id, findings.agentId)).leftJoin(assignee, eq(assignee.id, findings.assigneeId));

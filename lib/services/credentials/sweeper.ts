@@ -3,7 +3,9 @@ import { recordAudit } from "@/lib/audit/record";
 import type { Db } from "@/lib/db/client";
 import { backgroundFailure } from "@/lib/db/faults";
 import { credentials } from "@/lib/db/schema";
+import { identityHygieneFromEnv, type IdentityHygieneOptions } from "@/lib/domain/identity-hygiene";
 import { detectCredentialFindings } from "../findings/credential-hygiene";
+import { detectIdentityFindings } from "../findings/identity-hygiene";
 import { detectSessionFindings } from "../findings/session-detectors";
 import { dropRetiredDatabaseRoles } from "./postgres-backend";
 import { expireEscalations } from "../escalations/decide";
@@ -53,14 +55,16 @@ export async function sweepCredentials(db: Db, now = new Date()): Promise<{ expi
  * Runs the sweeper, escalation expiry, the behaviour detectors (lib/services/findings/session-detectors.ts)
  * and the trace reconciler (lib/services/telemetry/settle.ts)
  * every `seconds` in the background of this process (the runtime starts it once), and the
- * standing-privilege detectors (credential-hygiene.ts) at start and then every
- * WARDEN_HYGIENE_MINUTES (default 10).
+ * standing-privilege detectors (credential-hygiene.ts, identity-hygiene.ts) at start and then
+ * every WARDEN_HYGIENE_MINUTES (default 10).
  */
 export function startCredentialSweeper(
   db: Db,
   seconds = Number(process.env.WARDEN_SWEEP_SECONDS ?? 30),
   /** The database is unreachable: told once by the runtime (lib/db/availability.ts), not logged per pass. */
   onOutage?: (err: unknown) => void,
+  /** WARDEN_DORMANT_DAYS / WARDEN_KEY_MAX_AGE_DAYS, validated at start (lib/startup.ts). */
+  identity: IdentityHygieneOptions = identityHygieneFromEnv(),
 ): () => void {
   if (!(seconds > 0)) return () => {};
   const hygieneEveryMs = Number(process.env.WARDEN_HYGIENE_MINUTES ?? 10) * 60_000;
@@ -88,6 +92,7 @@ export function startCredentialSweeper(
       // committed since, flagged as a bypass once a minute old (telemetry/settle.ts).
       .then(() => reconcileTraceSpans(db))
       .then(() => (hygiene ? detectCredentialFindings(db) : undefined))
+      .then(() => (hygiene ? detectIdentityFindings(db, new Date(), identity) : undefined))
       .catch(backgroundFailure("credential sweep", onOutage))
       .finally(() => (running = false));
   };

@@ -21,10 +21,12 @@ export type NewFinding = {
 
 /**
  * Raises a finding, or refreshes the one with the same key (a resolved one reopens: the
- * condition is back). A new finding is audited as finding.raised in the same transaction.
+ * condition is back). A new finding is audited as finding.raised, a reopened one as
+ * finding.reopened, in the same transaction.
  */
-export async function raiseFinding(tx: Executor, f: NewFinding, now: Date, raisedBy: string): Promise<{ id: string; inserted: boolean }> {
-  const [r] = rows<{ id: string; inserted: boolean }>(
+export async function raiseFinding(tx: Executor, f: NewFinding, now: Date, raisedBy: string): Promise<{ id: string; inserted: boolean; reopened: boolean }> {
+  // A subquery in RETURNING reads the table as it was before this statement: the status it had.
+  const [r] = rows<{ id: string; inserted: boolean; reopened: boolean }>(
     await tx.execute(sql`
       insert into findings (kind, severity, title, detail, agent_id, session_id, connector_id, credential_id, decision_id, framework_refs, dedupe_key, occurrences, first_seen_at, last_seen_at)
       values (${f.kind}, ${f.severity}, ${f.title}, ${JSON.stringify(f.detail)}::jsonb, ${f.agentId ?? null}, ${f.sessionId ?? null}, ${f.connectorId ?? null},
@@ -36,12 +38,14 @@ export async function raiseFinding(tx: Executor, f: NewFinding, now: Date, raise
         status = case when findings.status = 'resolved' then 'open'::finding_status else findings.status end,
         resolved_at = case when findings.status = 'resolved' then null else findings.resolved_at end,
         updated_at = now()
-      returning id, (xmax = 0) as inserted`),
+      returning id, (xmax = 0) as inserted,
+        coalesce((select f0.status = 'resolved' from findings f0 where f0.id = findings.id), false) as reopened`),
   );
-  if (r.inserted) {
+  // Raising anew and reopening a resolved finding are both changes someone must be able to trace.
+  if (r.inserted || r.reopened) {
     await recordAudit(tx, {
       actor: { kind: "system", label: raisedBy },
-      action: "finding.raised",
+      action: r.inserted ? "finding.raised" : "finding.reopened",
       target: { kind: "finding", id: r.id },
       agentId: f.agentId ?? null,
       sessionId: f.sessionId ?? null,

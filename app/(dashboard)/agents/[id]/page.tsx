@@ -142,7 +142,8 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
         </Card>
       </div>
 
-      <Card>
+      {/* The target of findings' "Rotate the key" and "Revoke its credentials" links. */}
+      <Card id="credentials" className="scroll-mt-4">
         <CardHeader className="flex flex-row items-center justify-between">
           <CardTitle>Credentials</CardTitle>
           {can(person.role, "issueAgentKeys") && agent.status === "active" ? <IssueKeyDialog agentId={agent.id} /> : null}
