@@ -3,7 +3,7 @@
 // request's scope selects, one Cedar call over the pre-parsed slice, and the rule that turns
 // Cedar's answer into allow / deny / escalate. What a request looks like, which bucket keys a
 // scope and a request have, and how a request becomes Cedar input stay with each adapter.
-import { policyToJson, statefulIsAuthorized, type Context, type EntityJson, type EntityUidJson, type Response, type Schema } from "@cedar-policy/cedar-wasm/nodejs";
+import { policyToJson, policyToText, statefulIsAuthorized, type Context, type EntityJson, type EntityUidJson, type Response, type Schema } from "@cedar-policy/cedar-wasm/nodejs";
 import { uidKey, type Uid } from "./schema";
 import { scopeMatches, scopeOf, type RequestSides, type Scope } from "./scope";
 import { preparsedSlice } from "./slice-cache";
@@ -122,7 +122,11 @@ export type CoreOptions = {
   /**
    * General requests: an escalating forbid asks a person only if a permit also matched (an
    * approval can lift a forbid, it cannot stand in for a missing permit). Agents always have the
-   * baseline permit, so their engine escalates on the forbids alone.
+   * baseline permit, so their engine escalates on the forbids alone. Cedar's answer names only
+   * the determining policies (the forbids, on a deny), so to learn whether a permit matched
+   * beside the escalating forbids, those are handed to Cedar as permits: Cedar then allows and
+   * names them with the real permits, and `outcome` knows them as forbids. A plain forbid still
+   * makes Cedar deny, naming only the plain forbids, which is the answer either way.
    */
   escalateNeedsPermit: boolean;
 };
@@ -137,6 +141,8 @@ export class SlicedCore {
   private readonly buckets = new Map<string, number[]>();
   private readonly unconstrained: number[] = [];
   private readonly groupIds: Set<string>;
+  /** The text Cedar evaluates for each statement (see escalateNeedsPermit). */
+  private readonly texts: string[];
   private readonly seen: Uint32Array;
   private stamp = 0;
   /** Answers by slice + pruned request (see decide); bounded, oldest dropped first. */
@@ -147,6 +153,7 @@ export class SlicedCore {
     private readonly opts: CoreOptions,
   ) {
     this.groupIds = new Set([...opts.actionParents.values()].flatMap((up) => up.map((u) => u.id)));
+    this.texts = statements.map((s) => (opts.escalateNeedsPermit && s.escalate ? asPermit(s.text) : s.text));
     this.seen = new Uint32Array(statements.length);
     statements.forEach((s, i) => {
       const keys = opts.keysOf(s.scope);
@@ -200,7 +207,7 @@ export class SlicedCore {
   // `uses` = every identifier the slice's statements write; `groups` = the text names an action
   // group (a raw substring test: it may say yes too often, never too rarely).
   private build(slice: number[], prune: boolean): { text: string; meta: SliceMeta } {
-    const text = slice.map((i) => this.statements[i].text).join("\n");
+    const text = slice.map((i) => this.texts[i]).join("\n");
     if (!prune) return { text, meta: { groups: true } };
     return { text, meta: { uses: new Set(text.match(/[A-Za-z_][A-Za-z0-9_]*/g)), groups: [...this.groupIds].some((id) => text.includes(id)) } };
   }
@@ -276,6 +283,15 @@ export class SlicedCore {
     if (permits.length === 0) return { ...noPermit(evaluated), ...extra };
     return { decision: "allow", matched: unique(permits), reasons: [], evaluated, ...extra };
   }
+}
+
+/** The same statement with effect permit, printed by Cedar from its JSON form. */
+function asPermit(text: string): string {
+  const json = policyToJson(text);
+  if (json.type === "failure") throw new Error(`a compiled statement no longer parses: ${json.errors.map((e) => e.message).join("; ")}`);
+  const printed = policyToText({ ...json.json, effect: "permit" });
+  if (printed.type === "failure") throw new Error(`Cedar could not print a statement: ${printed.errors.map((e) => e.message).join("; ")}`);
+  return printed.text;
 }
 
 export function noPermit(evaluated: number): PolicyDecision {
