@@ -8,7 +8,10 @@
 // Outcome: forbids first. A request escalates only if a permit also matched and every matching
 // forbid escalates (`@escalate`, or the record's onForbid); otherwise a matching forbid denies,
 // and so does the absence of a permit. `@risk("high")` on an escalating forbid is reported as
-// `risk: "high"` (two approvers); `@reason` becomes the reason's message.
+// `risk: "high"` (two approvers); `@reason` becomes the reason's message. On a deny by a plain
+// forbid, `matched` names the plain forbids and any forbid that could not be evaluated, not the
+// escalating ones that matched too (Cedar names only the determining policies; see
+// escalateNeedsPermit in sliced-core.ts).
 import { uidKey } from "../cedar/schema";
 import { sideOf, type RequestSides } from "../cedar/scope";
 import { SlicedCore, compileStatements, type PolicyDecision, type PolicyInput } from "../cedar/sliced-core";
