@@ -4,6 +4,7 @@ import os from "node:os";
 import { benchAuditAB } from "./audit-ab";
 import { benchAuditLog } from "./audit-log";
 import { benchAuthorize } from "./authorize";
+import { benchGeneralPolicies } from "./general-policies";
 import { benchLists } from "./lists";
 import { benchMachine, machineProbe } from "./machine";
 import { benchOverview } from "./overview";
@@ -22,6 +23,7 @@ async function main() {
   // Issue 21's A/B, about 12 minutes: only when named.
   if (only === "audit-ab") return benchAuditAB();
   if (!only || only === "policies") await benchPolicies();
+  if (!only || only === "general-policies") await benchGeneralPolicies();
   if (!only || only === "lists") await benchLists();
   if (!only || only === "authorize") await benchAuthorize();
   if (!only || only === "revocation") await benchRevocation();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { targetLines } from "./targets";
+import { generalPolicyTargetLine, targetLines } from "./targets";
 
 describe("speed targets", () => {
   it("says met or NOT met for each, with the figure it rests on", () => {
@@ -30,5 +30,12 @@ describe("speed targets", () => {
     const [rate, ratio] = targetLines([{ generator: "wrk", rps: 3500, p99: 27, bareRps: 13000 }], [], { decisions: 1, audited: 1 });
     expect(rate).toContain("NOT met");
     expect(ratio).toContain(": met");
+  });
+});
+
+describe("general policies target", () => {
+  it("is met up to 1.5x and not above", () => {
+    expect(generalPolicyTargetLine(1.5)).toBe("1,000 vs 10 general policies, time per decision ≤ 1.5x: met — x1.50");
+    expect(generalPolicyTargetLine(1.52)).toBe("1,000 vs 10 general policies, time per decision ≤ 1.5x: NOT met — x1.52");
   });
 });

@@ -20,3 +20,11 @@ export function targetLines(saturations: SaturationFigures[], steady: SteadyFigu
   lines.push(`every decision committed with its audit event: ${verdict(committed.decisions === committed.audited)} — ${n(committed.audited)} of ${n(committed.decisions)}`);
   return lines;
 }
+
+/** Issue 22: 1,000 general policies cost at most this many times what 10 do (bench/general-policies.ts). */
+export const GENERAL_POLICY_TARGET = { ratio: 1.5 } as const;
+
+/** `ratio` = time per decision with 1,000 policies over time per decision with 10. */
+export function generalPolicyTargetLine(ratio: number): string {
+  return `1,000 vs 10 general policies, time per decision ≤ ${GENERAL_POLICY_TARGET.ratio}x: ${verdict(ratio <= GENERAL_POLICY_TARGET.ratio)} — x${ratio.toFixed(2)}`;
+}

@@ -6,13 +6,13 @@
 import type { ActionConstraint, EntityUidJson, PolicyJson, PrincipalConstraint, ResourceConstraint } from "@cedar-policy/cedar-wasm/nodejs";
 import { uidKey } from "./schema";
 
-type Test =
+export type ScopeTest =
   | { kind: "any" }
   | { kind: "eq"; uid: string }
   | { kind: "in"; uids: string[] } // the request side is, or descends from, one of these
   | { kind: "is"; type: string; in?: string };
 
-export type Scope = { principal: Test; action: Test; resource: Test };
+export type Scope = { principal: ScopeTest; action: ScopeTest; resource: ScopeTest };
 
 /** One side of a request: its uid, its type and the uids it is `in` (itself and ancestors). */
 export type Side = { self: string; type: string; lineage: ReadonlySet<string> };
@@ -28,7 +28,7 @@ function uid(e: EntityUidJson): string {
   return uidKey(t.type, t.id);
 }
 
-function headTest(c: PrincipalConstraint | ResourceConstraint): Test {
+function headTest(c: PrincipalConstraint | ResourceConstraint): ScopeTest {
   switch (c.op) {
     case "==":
       return "entity" in c ? { kind: "eq", uid: uid(c.entity) } : { kind: "any" }; // slots: never compiled
@@ -41,7 +41,7 @@ function headTest(c: PrincipalConstraint | ResourceConstraint): Test {
   }
 }
 
-function actionTest(c: ActionConstraint): Test {
+function actionTest(c: ActionConstraint): ScopeTest {
   if (c.op === "==") return "entity" in c ? { kind: "eq", uid: uid(c.entity) } : { kind: "any" };
   if (c.op === "in") return { kind: "in", uids: "entity" in c ? [uid(c.entity)] : c.entities.map(uid) };
   return { kind: "any" };
@@ -51,7 +51,7 @@ export function scopeOf(policy: PolicyJson): Scope {
   return { principal: headTest(policy.principal), action: actionTest(policy.action), resource: headTest(policy.resource) };
 }
 
-function test(t: Test, side: Side): boolean {
+function test(t: ScopeTest, side: Side): boolean {
   switch (t.kind) {
     case "any":
       return true;
@@ -75,7 +75,7 @@ export function scopeMatches(s: Scope, r: RequestSides): boolean {
  * `null` = unconstrained, evaluated for every request.
  */
 export function indexKeys(s: Scope, actionLineage: ReadonlyMap<string, ReadonlySet<string>>): string[] | null {
-  const head = (prefix: string, t: Test): string[] | null => {
+  const head = (prefix: string, t: ScopeTest): string[] | null => {
     if (t.kind === "eq") return [`${prefix}|${t.uid}`];
     if (t.kind === "in") return t.uids.map((u) => `${prefix}|${u}`);
     if (t.kind === "is") return t.in === undefined ? [`${prefix}t|${t.type}`] : [`${prefix}|${t.in}`];
