@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as policiesRoute from "../../app/api/v1/policies/route";
 import * as validateRoute from "../../app/api/v1/policies/validate/route";
 import * as schemaRoute from "../../app/api/v1/authz/schema/route";
+import * as schemaValidateRoute from "../../app/api/v1/authz/schema/validate/route";
 import * as activateRoute from "../../app/api/v1/authz/schema/versions/[version]/activate/route";
 import { verifyAuditChain } from "../../lib/audit/verify";
 import { rows } from "../../lib/db/client";
@@ -78,6 +79,7 @@ describe.each(DB_KINDS)("general schema and namespaced policies on %s", (kind) =
   it("has the shared security cases: no credentials 401, a bad token 401, a wrong role 403, an unknown version 404", async () => {
     expect((await call(H(schemaRoute.GET), { path: "/api/v1/authz/schema" })).status).toBe(401);
     expect((await call(H(schemaRoute.POST), { path: "/api/v1/authz/schema", body: { cedar: CERTIFICATION_SCHEMA } })).status).toBe(401);
+    expect((await call(H(schemaValidateRoute.POST), { path: "/x", body: { cedar: CERTIFICATION_SCHEMA } })).status).toBe(401);
     expect((await get(schemaRoute.GET, "/api/v1/authz/schema", "wdn_pat_" + "x".repeat(43))).status).toBe(401);
     expect((await post(schemaRoute.POST, "/api/v1/authz/schema", { cedar: CERTIFICATION_SCHEMA }, analyst)).status).toBe(403);
     expect((await post(activateRoute.POST, "/x", { reason: "because" }, analyst, { version: "1" })).status).toBe(403);
@@ -105,6 +107,11 @@ describe.each(DB_KINDS)("general schema and namespaced policies on %s", (kind) =
     const noReason = await post(schemaRoute.POST, "/api/v1/authz/schema", { cedar: CERTIFICATION_SCHEMA, activate: true });
     expect(noReason.status).toBe(400);
     expect(noReason.body.error.fields[0].path).toBe("reason");
+    // The editor's check gives the same positions, for any role, and writes nothing.
+    const check = await post(schemaValidateRoute.POST, "/x", { cedar: broken }, analyst);
+    expect(check.status).toBe(200);
+    expect(check.body).toMatchObject({ ok: false, errors: [{ line: 4, column: expect.any(Number) }], blocking: [] });
+    expect((await post(schemaValidateRoute.POST, "/x", { cedar: CERTIFICATION_SCHEMA }, analyst)).body).toMatchObject({ ok: true, errors: [], namespaces: ["Certification"] });
     expect(await counts()).toEqual(before);
   });
 
@@ -185,6 +192,9 @@ describe.each(DB_KINDS)("general schema and namespaced policies on %s", (kind) =
     });
     expect(await counts()).toEqual(before); // not even the version
     expect(await activeVersion()).toBe(1);
+    const advice = await post(schemaValidateRoute.POST, "/x", { cedar: WITHOUT_DELETE }, analyst);
+    expect(advice.body).toMatchObject({ ok: false, errors: [], blocking: [expect.stringContaining('"cert-soft-delete"')] });
+    expect((await post(schemaValidateRoute.POST, "/x", { cedar: WITHOUT_STATUS }, analyst)).body).toMatchObject({ ok: true, notes: expect.arrayContaining([expect.stringContaining("\"cert-archived-needs-admin\" line 1, column 1: policy is impossible")]) });
 
     // Saved without activating, it is kept as a draft; activating it later is refused the same way.
     const draft = await post(schemaRoute.POST, "/api/v1/authz/schema", { cedar: WITHOUT_DELETE, comment: "draft" });

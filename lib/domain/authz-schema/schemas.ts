@@ -24,6 +24,8 @@ export const schemaVersionCreateSchema = z
     if (v.activate && (v.reason ?? "").length < 3) ctx.addIssue({ code: "custom", path: ["reason"], message: "give a reason (3+ characters) to activate" });
   });
 
+export const schemaValidateSchema = z.object({ cedar: z.string().max(MAX_SCHEMA_CHARS, `at most ${MAX_SCHEMA_CHARS} characters`) });
+
 export const schemaActivateSchema = z.object({ reason });
 
 export type SchemaVersionCreate = z.infer<typeof schemaVersionCreateSchema>;
