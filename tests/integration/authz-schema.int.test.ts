@@ -1,6 +1,10 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { isAuthorized } from "@cedar-policy/cedar-wasm/nodejs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as policyActivateRoute from "../../app/api/v1/policies/[id]/activate/route";
+import * as policyDisableRoute from "../../app/api/v1/policies/[id]/disable/route";
+import * as policyEnableRoute from "../../app/api/v1/policies/[id]/enable/route";
+import * as policyVersionsRoute from "../../app/api/v1/policies/[id]/versions/route";
 import * as policiesRoute from "../../app/api/v1/policies/route";
 import * as validateRoute from "../../app/api/v1/policies/validate/route";
 import * as schemaRoute from "../../app/api/v1/authz/schema/route";
@@ -178,6 +182,31 @@ describe.each(DB_KINDS)("general schema and namespaced policies on %s", (kind) =
     expect(warden.body.items.length).toBeGreaterThan(0);
 
     // The agent engine did not even recompile: general policies are not in its set.
+    settle();
+    expect(await agentView()).toEqual(agentBefore);
+  });
+
+  it("checks a general policy's new versions, activation and enabling against its namespace", async () => {
+    const agentBefore = await agentView();
+    const [{ id }] = await h.db.select({ id: policies.id }).from(policies).where(eq(policies.name, "cert-read"));
+    const agentWords = await post(policyVersionsRoute.POST, "/x", { cedar: 'permit(principal,\n  action == Warden::Action::"read", resource);' }, admin, { id });
+    expect(agentWords.status).toBe(400);
+    expect(agentWords.body.error.fields[0].message).toMatch(/^line 2, column \d+: /);
+    const widened = await post(policyVersionsRoute.POST, "/x", { cedar: CERTIFICATION_POLICIES[0].cedar.replace('"read"', '"write"'), comment: "staff write" }, admin, { id });
+    expect(widened.status).toBe(201);
+    expect((await post(policyActivateRoute.POST, "/x", { version: 2, reason: "try writes" }, admin, { id })).status).toBe(200);
+    expect((await post(policyActivateRoute.POST, "/x", { version: 1, reason: "back to reads" }, admin, { id })).status).toBe(200);
+    const [activated] = await h.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "policy.activated"), eq(auditEvents.targetId, id), eq(sql`${auditEvents.detail}->>'to'`, "2")));
+    expect(activated.detail).toMatchObject({ name: "cert-read", namespace: "Certification", from: 1, to: 2 });
+
+    const [soft] = await h.db.select({ id: policies.id }).from(policies).where(eq(policies.name, "cert-soft-delete"));
+    const off = await post(policyDisableRoute.POST, "/x", { reason: "pause deletes" }, admin, { id: soft.id });
+    expect(off.status).toBe(200);
+    expect(off.body.warnings).toEqual([]); // other Certification permits remain; Warden's do not count
+    expect((await post(policyEnableRoute.POST, "/x", { reason: "deletes again" }, admin, { id: soft.id })).status).toBe(200);
     settle();
     expect(await agentView()).toEqual(agentBefore);
   });

@@ -49,6 +49,7 @@ describe("parseGeneralSchema", () => {
     expect(errorsOf("namespace Other { entity a; }\nnamespace Warden {\n  entity x;\n}")[0]).toMatchObject({ line: 2, column: 1, message: expect.stringContaining("reserved") });
     expect(errorsOf("namespace Warden::Extra { entity x; }")[0].message).toContain("reserved");
     expect(errorsOf("// types\nentity loose;\nnamespace A { entity x; }")[0]).toMatchObject({ line: 2, column: 1, message: expect.stringContaining("namespace") });
+    expect(errorsOf('@doc("billing")\nnamespace A { entity x; }\nentity loose;')[0]).toMatchObject({ line: 3, column: 1 });
     const [cross] = errorsOf("namespace A {\n  entity x;\n}\nnamespace B {\n  entity y in [A::x];\n}");
     expect(cross).toMatchObject({ line: 5, column: 16, message: expect.stringContaining("namespace B must be self-contained") });
   });

@@ -75,7 +75,12 @@ function topLevelDeclaration(text: string): number {
       for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
     } else if (ch === "{") depth++;
     else if (ch === "}") depth--;
-    else if (depth === 0 && /[A-Za-z_@]/.test(ch)) {
+    else if (depth === 0 && ch === "@") {
+      // an annotation (`@doc("…")`) belongs to what follows it: skip its name and argument
+      const close = text.indexOf(")", i);
+      const nl = text.indexOf("\n", i);
+      i = close >= 0 && (nl < 0 || close < nl) ? close : nl < 0 ? text.length : nl;
+    } else if (depth === 0 && /[A-Za-z_]/.test(ch)) {
       if (/^namespace\b/.test(text.slice(i))) {
         const open = text.indexOf("{", i);
         if (open < 0) return -1;

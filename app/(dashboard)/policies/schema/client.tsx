@@ -26,14 +26,23 @@ const STARTER = `// One or more namespaces, each self-contained. \`Warden\` is r
 export function SchemaClient({ overview, canManage }: { overview: SchemaOverview; canManage: boolean }) {
   const { active, versions, namespaces } = overview;
   const [draft, setDraft] = React.useState(active?.cedar ?? STARTER);
+  // Bumped when a past version is loaded: the editor starts afresh (its last check, its
+  // positions and its messages were about the text it replaced).
+  const [loaded, setLoaded] = React.useState(0);
   const editorRef = React.useRef<HTMLDivElement>(null);
   const general = namespaces.filter((n) => !n.builtIn);
 
   function openInEditor(text: string) {
     setDraft(text);
+    setLoaded((n) => n + 1);
+  }
+
+  // After the editor remounted with the loaded text: bring it into view with the cursor in it.
+  React.useEffect(() => {
+    if (loaded === 0) return;
     editorRef.current?.scrollIntoView({ block: "start" });
     editorRef.current?.querySelector("textarea")?.focus();
-  }
+  }, [loaded]);
 
   return (
     <div className="space-y-4">
@@ -70,7 +79,7 @@ export function SchemaClient({ overview, canManage }: { overview: SchemaOverview
 
       {canManage ? (
         <div ref={editorRef}>
-          <SchemaEditor active={active} value={draft} onChange={setDraft} />
+          <SchemaEditor key={loaded} active={active} value={draft} onChange={setDraft} />
         </div>
       ) : active ? (
         <Card>
