@@ -16,7 +16,7 @@ const policyName = `cert-read-${suffix}`;
 test("an admin edits the schema, sees an error at its line and column, activates with a reason, and writes a policy in the new namespace", async ({ page }) => {
   await page.goto("/policies/schema");
   await expect(page.getByRole("heading", { name: "Authorization schema", level: 1 })).toBeVisible();
-  const editor = page.getByLabel("Schema", { exact: true });
+  const editor = page.getByRole("textbox", { name: "Schema", exact: true });
   const before = (await editor.inputValue()).trimEnd();
   const head = `${before}\n\n`;
   const blockStart = head.split("\n").length; // the line the namespace block starts on
@@ -59,9 +59,10 @@ test("an admin edits the schema, sees an error at its line and column, activates
 
   // A policy in the namespace: agent vocabulary is refused at its position, the namespace's own validates.
   await page.getByRole("link", { name: "New policy" }).click();
-  await expect(page.getByLabel("Namespace")).toHaveValue(ns);
-  await page.getByLabel("Name", { exact: true }).fill(policyName);
-  const cedar = page.getByLabel("Cedar");
+  await expect(page).toHaveURL(/\/policies\/new\?/);
+  await expect(page.getByLabel("Namespace", { exact: true })).toHaveValue(ns);
+  await page.getByRole("textbox", { name: "Name", exact: true }).fill(policyName);
+  const cedar = page.getByRole("textbox", { name: "Cedar", exact: true });
   await cedar.fill('permit (principal,\n  action == Warden::Action::"read", resource);');
   await page.getByRole("button", { name: "Validate" }).click();
   await expect(page.getByRole("alert").getByRole("button", { name: /^line 2, column \d+: / })).toBeVisible();
