@@ -7,7 +7,7 @@ import { api, ApiClientError, type FieldError } from "@/lib/client/api";
 import { cn } from "@/lib/utils";
 
 export type Problem = { message: string; line: number; column: number; help?: string };
-type Checked = { ok: boolean; errors: Problem[]; warnings: Problem[] };
+export type Checked = { ok: boolean; errors: Problem[]; warnings: Problem[] };
 
 const LINE_PX = 20; // leading-5: the gutter, the highlight bands and the textarea share it
 const PAD_PX = 8; // py-2
@@ -30,7 +30,8 @@ const problemText = (p: Problem) => `line ${p.line}, column ${p.column}: ${p.mes
 /**
  * A plain textarea for Cedar with a line-number gutter. "Validate" asks the API; each problem is
  * listed as "line L, column C: message", its line is highlighted, and clicking it puts the cursor
- * there. `problems` from the parent (a refused save) are shown the same way.
+ * there. `problems` from the parent (a refused save) are shown the same way. Policy text is
+ * checked against its `namespace`'s schema; the schema editor passes its own `check`.
  */
 export function CedarEditor({
   id,
@@ -39,6 +40,9 @@ export function CedarEditor({
   problems: outside = [],
   disabled,
   describedBy,
+  namespace = "Warden",
+  check,
+  validLabel,
 }: {
   id: string;
   value: string;
@@ -46,6 +50,9 @@ export function CedarEditor({
   problems?: Problem[];
   disabled?: boolean;
   describedBy?: string;
+  namespace?: string;
+  check?: (text: string) => Promise<Checked>;
+  validLabel?: string;
 }) {
   const ref = React.useRef<HTMLTextAreaElement>(null);
   const [scrollTop, setScrollTop] = React.useState(0);
@@ -68,7 +75,7 @@ export function CedarEditor({
     setChecking(true);
     setCheckError(undefined);
     try {
-      setChecked(await api<Checked>("/api/v1/policies/validate", { body: { cedar: value } }));
+      setChecked(check ? await check(value) : await api<Checked>("/api/v1/policies/validate", { body: { cedar: value, namespace } }));
     } catch (err) {
       setChecked(null);
       setCheckError(err instanceof ApiClientError ? err.message : "Could not reach the validator. Try again.");
@@ -140,7 +147,7 @@ export function CedarEditor({
         <div role="status" className="text-sm">
           {checked?.ok && outside.length === 0 ? (
             <span className="inline-flex items-center gap-1 text-success">
-              <CircleCheck aria-hidden="true" className="size-4" /> Valid against the Warden schema
+              <CircleCheck aria-hidden="true" className="size-4" /> {validLabel ?? `Valid against the ${namespace} schema`}
             </span>
           ) : null}
           {checkError ? <span className="text-destructive">{checkError}</span> : null}

@@ -66,7 +66,7 @@ const COLUMNS: Columns<PolicyRow> = [
   { id: "updatedAt", header: "Updated", meta: { sortKey: "updatedAt", firstDir: "desc" }, cell: ({ row }) => <Time value={row.original.updatedAt} stacked /> },
 ];
 
-export function PoliciesClient({ initial, canManage }: { initial: InitialPage<PolicyRow>; canManage: boolean }) {
+export function PoliciesClient({ initial, canManage, namespace }: { initial: InitialPage<PolicyRow>; canManage: boolean; namespace: string }) {
   const q = useListQuery<PolicyRow>("policies", initial);
   return (
     <div className="space-y-3">
@@ -75,7 +75,7 @@ export function PoliciesClient({ initial, canManage }: { initial: InitialPage<Po
         columns={COLUMNS}
         rowProps={(p) => ({ className: p.enabled ? undefined : "text-muted-foreground" })}
         errorMessage="The policy list could not be loaded."
-        empty={{ title: "No policies match", description: "Change the filters or write a policy." }}
+        empty={{ title: "No policies match", description: `Change the filters or write a policy in ${namespace}.` }}
         toolbar={
           <FilterBar
             searchLabel="Search policies"
@@ -87,7 +87,7 @@ export function PoliciesClient({ initial, canManage }: { initial: InitialPage<Po
             actions={
               canManage ? (
                 <Button asChild size="sm">
-                  <Link href="/policies/new">New policy</Link>
+                  <Link href={`/policies/new?namespace=${encodeURIComponent(namespace)}`}>New policy</Link>
                 </Button>
               ) : null
             }

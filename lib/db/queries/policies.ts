@@ -8,6 +8,7 @@ import { deferredPage, orderBy, searchAny, type Page } from "./list";
 export type PolicyRow = {
   id: string;
   name: string;
+  namespace: string;
   description: string;
   enabled: boolean;
   builtIn: boolean;
@@ -27,6 +28,7 @@ const versionCount = sql<number>`(select count(*)::int from ${policyVersions} v 
 const listColumns = {
   id: policies.id,
   name: policies.name,
+  namespace: policies.namespace,
   description: policies.description,
   enabled: policies.enabled,
   builtIn: policies.builtIn,
@@ -44,6 +46,8 @@ export async function listPolicies(db: Executor, q: PolicyListQuery): Promise<Pa
     searchAny(q.q, [policies.name, policies.description]),
     q.enabled === undefined ? undefined : eq(policies.enabled, q.enabled),
     q.builtIn === undefined ? undefined : eq(policies.builtIn, q.builtIn),
+    // policies_namespace_idx
+    q.namespace === undefined ? undefined : eq(policies.namespace, q.namespace),
   ];
   const where = and(...conds.filter(Boolean));
   const order = orderBy(sortable[q.sort], q.dir, policies.id);

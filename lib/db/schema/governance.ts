@@ -15,10 +15,17 @@ export const policies = pgTable(
     // Shipped with Warden (guardrails) vs written by the organisation.
     builtIn: boolean("built_in").notNull().default(false),
     activeVersion: integer("active_version"),
+    // Cedar namespace the policy is written for. `Warden` is the agent schema; any other is a
+    // general namespace of the active authz schema, and never reaches agent decisions.
+    namespace: text("namespace").notNull().default("Warden"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("policies_name_key").on(t.name)],
+  (t) => [
+    uniqueIndex("policies_name_key").on(t.name),
+    // the per-namespace load (agent engine: 'Warden'; validation of a general namespace)
+    index("policies_namespace_idx").on(t.namespace),
+  ],
 );
 
 export const policyVersions = pgTable(

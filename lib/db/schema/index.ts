@@ -9,3 +9,4 @@ export * from "./governance";
 export * from "./webhooks";
 export * from "./telemetry";
 export * from "./audit-log";
+export * from "./authz";

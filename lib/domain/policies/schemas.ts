@@ -6,6 +6,14 @@ import { listQuery } from "@/lib/domain/list-query";
 export const POLICY_NAME_RE = /^[a-z0-9][a-z0-9._-]{1,62}$/;
 const nameMsg = "use 2-63 lower-case letters, digits, '.', '-' or '_', starting with a letter or digit";
 
+/**
+ * A Cedar namespace path (`Certification`, `Acme::Billing`). `Warden` is the agent schema; any
+ * other must be declared by the active general schema (checked by the service, not here).
+ */
+export const NAMESPACE_RE = /^[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z_][A-Za-z0-9_]*)*$/;
+export const DEFAULT_NAMESPACE = "Warden";
+const namespace = z.string().trim().max(200).regex(NAMESPACE_RE, "a Cedar namespace such as Certification or Acme::Billing");
+
 /** Longest Cedar text one policy may hold (the request body limit is 64 KiB). */
 export const MAX_CEDAR_CHARS = 32_000;
 
@@ -16,6 +24,7 @@ const reason = z.string().trim().min(3, "give a reason (3+ characters)").max(100
 
 export const policyCreateSchema = z.object({
   name: z.string().trim().regex(POLICY_NAME_RE, nameMsg),
+  namespace: namespace.default(DEFAULT_NAMESPACE),
   description: z.string().trim().max(2000).default(""),
   cedar,
   onForbid: onForbid.default("deny"),
@@ -36,13 +45,17 @@ export const policyActivateSchema = z.object({
 
 export const policyReasonSchema = z.object({ reason });
 
-export const policyValidateSchema = z.object({ cedar: z.string().max(MAX_CEDAR_CHARS, `at most ${MAX_CEDAR_CHARS} characters`) });
+export const policyValidateSchema = z.object({
+  cedar: z.string().max(MAX_CEDAR_CHARS, `at most ${MAX_CEDAR_CHARS} characters`),
+  namespace: namespace.default(DEFAULT_NAMESPACE),
+});
 
 const flag = z.enum(["true", "false"]).transform((v) => v === "true");
 
 export const policyListSchema = listQuery.extend({
   enabled: flag.optional(),
   builtIn: flag.optional(),
+  namespace: namespace.optional(),
   sort: z.enum(["name", "updatedAt"]).default("name"),
 });
 

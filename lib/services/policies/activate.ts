@@ -6,7 +6,7 @@ import { policies, policyVersions } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
 import { summarizeEffects } from "@/lib/domain/policies/effects";
 import { summarizeDiff } from "@/lib/domain/policies/line-diff";
-import { bumpedUpdatedAt, loadActiveSet, lockPolicies, requireSetCompiles, toInput } from "./policy-set";
+import { bumpedUpdatedAt, loadActiveSet, lockPolicies, requireSetCompiles, schemaFor, toInput } from "./policy-set";
 
 /**
  * Puts version N of a policy in force. The resulting set must compile; the updated_at bump makes
@@ -24,12 +24,15 @@ export async function activatePolicyVersion(db: Db, caller: Caller, policyId: st
     if (!version) throw invalid("version", `this policy has no version ${versionNumber}`);
     if (policy.activeVersion === versionNumber) throw new DomainError("conflict", `Version ${versionNumber} is already active`);
 
-    const active = await loadActiveSet(tx);
+    // The version was valid when saved, but the namespace's schema may have changed since.
+    const schema = await schemaFor(tx, policy.namespace);
+    const active = await loadActiveSet(tx, policy.namespace);
     const previous = active.find((r) => r.policyId === policyId);
     const onForbid = version.onForbid === "escalate" ? "escalate" : "deny";
     requireSetCompiles(
       [...active.filter((r) => r.policyId !== policyId).map(toInput), { id: policy.name, text: version.cedar, onForbid, enabled: true }],
       policy.name,
+      schema,
     );
 
     const [updated] = await tx
@@ -43,6 +46,7 @@ export async function activatePolicyVersion(db: Db, caller: Caller, policyId: st
       target: { kind: "policy", id: policyId },
       detail: {
         name: policy.name,
+        namespace: policy.namespace,
         from: policy.activeVersion,
         to: versionNumber,
         reason,

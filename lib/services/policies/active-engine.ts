@@ -4,6 +4,7 @@ import { rows, type Db } from "@/lib/db/client";
 import { policies, policyVersions } from "@/lib/db/schema";
 import { compilePolicies, type PolicyDecision, type PolicyEngine } from "@/lib/policy/cedar/engine";
 import type { PolicyRequest } from "@/lib/policy/cedar/request";
+import { WARDEN_NAMESPACE } from "@/lib/policy/cedar/schema";
 import { systemClock, type Clock } from "@/lib/clock";
 
 export type ActiveEngine = { version: string; decide(req: PolicyRequest): PolicyDecision };
@@ -24,9 +25,15 @@ const FAIL_CLOSED: ActiveEngine = {
   }),
 };
 
+// Agent decisions see the `Warden` namespace only: a general namespace's policies (issue 22) are
+// another authorization domain, and its `permit(principal, action, resource)` must never allow
+// a tool call. The marker is filtered the same way, so a general policy change does not even
+// recompile the agent set (both served by policies_namespace_idx).
 async function changeMarker(db: Db): Promise<string> {
   const [r] = rows<{ m: string | null; n: number }>(
-    await db.execute(sql`select max(updated_at)::text as m, count(*)::int as n from policies`),
+    await db.execute(
+      sql`select max(updated_at)::text as m, count(*)::int as n from ${policies} where ${policies.namespace} = ${WARDEN_NAMESPACE}`,
+    ),
   );
   return `${r?.m ?? "none"}/${r?.n ?? 0}`;
 }
@@ -35,7 +42,8 @@ async function load(db: Db, marker: string): Promise<ActiveEngine> {
   const active = await db
     .select({ id: policies.id, name: policies.name, enabled: policies.enabled, version: policyVersions.version, cedar: policyVersions.cedar, onForbid: policyVersions.onForbid })
     .from(policies)
-    .innerJoin(policyVersions, and(eq(policyVersions.policyId, policies.id), eq(policyVersions.version, policies.activeVersion)));
+    .innerJoin(policyVersions, and(eq(policyVersions.policyId, policies.id), eq(policyVersions.version, policies.activeVersion)))
+    .where(eq(policies.namespace, WARDEN_NAMESPACE));
   const compiled = compilePolicies(active.map((p) => ({ id: p.name, text: p.cedar, enabled: p.enabled, onForbid: p.onForbid === "escalate" ? "escalate" : "deny" })));
   if (!compiled.ok) {
     console.error("[warden] active policy set does not compile:", compiled.errors.slice(0, 5));

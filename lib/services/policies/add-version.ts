@@ -6,7 +6,7 @@ import { policies, policyVersions } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
 import { summarizeEffects } from "@/lib/domain/policies/effects";
 import { summarizeDiff } from "@/lib/domain/policies/line-diff";
-import { bumpedUpdatedAt, loadActiveSet, lockPolicies, requireSetCompiles, requireValidText, toInput } from "./policy-set";
+import { bumpedUpdatedAt, loadActiveSet, lockPolicies, requireSetCompiles, requireValidText, schemaFor, toInput } from "./policy-set";
 import type { PolicyVersionInput } from "@/lib/domain/policies/schemas";
 
 /**
@@ -14,20 +14,22 @@ import type { PolicyVersionInput } from "@/lib/domain/policies/schemas";
  * of the active version). It is NOT in force until someone activates it.
  */
 export async function addPolicyVersion(db: Db, caller: Caller, policyId: string, input: PolicyVersionInput) {
-  const warnings = requireValidText(input.cedar);
   return db.transaction(async (tx) => {
     await lockPolicies(tx);
     const [policy] = await tx.select().from(policies).where(eq(policies.id, policyId)).for("update");
     if (!policy) throw notFound("Policy");
+    const schema = await schemaFor(tx, policy.namespace);
+    const warnings = requireValidText(input.cedar, schema);
     const [latest] = await tx.select().from(policyVersions).where(eq(policyVersions.policyId, policyId)).orderBy(desc(policyVersions.version)).limit(1);
     if (latest && latest.cedar === input.cedar && latest.onForbid === input.onForbid) {
       throw new DomainError("conflict", `Nothing changed: this is the text of version ${latest.version}`, [{ path: "cedar", message: `identical to version ${latest.version}` }]);
     }
-    const active = await loadActiveSet(tx);
+    const active = await loadActiveSet(tx, policy.namespace);
     const current = active.find((r) => r.policyId === policyId);
     requireSetCompiles(
       [...active.filter((r) => r.policyId !== policyId).map(toInput), { id: policy.name, text: input.cedar, onForbid: input.onForbid, enabled: true }],
       policy.name,
+      schema,
     );
 
     const number = (latest?.version ?? 0) + 1;
@@ -42,6 +44,7 @@ export async function addPolicyVersion(db: Db, caller: Caller, policyId: string,
       target: { kind: "policy", id: policyId },
       detail: {
         name: policy.name,
+        namespace: policy.namespace,
         version: number,
         activeVersion: policy.activeVersion,
         onForbid: version.onForbid,

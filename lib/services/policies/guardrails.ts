@@ -1,17 +1,19 @@
-import { count } from "drizzle-orm";
+import { count, eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
 import type { Db } from "@/lib/db/client";
 import { policies, policyVersions } from "@/lib/db/schema";
 import { GUARDRAILS } from "@/lib/policy/cedar/guardrails";
+import { WARDEN_NAMESPACE } from "@/lib/policy/cedar/schema";
 
 /**
- * On a database with no policies, installs the guardrails that ship with Warden as built-in
- * policies (version 1, active), audited. A database that has policies is left alone, so an
- * organisation's edits and disables survive restarts and upgrades.
+ * On a database with no agent (`Warden`) policies, installs the guardrails that ship with Warden
+ * as built-in policies (version 1, active), audited. A database that has them is left alone, so
+ * an organisation's edits and disables survive restarts and upgrades; general namespaces'
+ * policies do not count, as they never decide a tool call.
  */
 export async function ensureGuardrails(db: Db): Promise<number> {
   return db.transaction(async (tx) => {
-    const [{ n }] = await tx.select({ n: count() }).from(policies);
+    const [{ n }] = await tx.select({ n: count() }).from(policies).where(eq(policies.namespace, WARDEN_NAMESPACE));
     if (n > 0) return 0;
     for (const g of GUARDRAILS) {
       const [p] = await tx

@@ -4,7 +4,7 @@ import { DomainError, notFound } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 import { policies } from "@/lib/db/schema";
 import { auditMeta, type Caller } from "../context";
-import { bumpedUpdatedAt, loadActiveSet, lockPolicies, permitWarnings, requireSetCompiles, toInput } from "./policy-set";
+import { bumpedUpdatedAt, loadActiveSet, lockPolicies, permitWarnings, requireSetCompiles, schemaFor, toInput } from "./policy-set";
 
 /**
  * Enables or disables a policy, with a reason for the audit trail. Disabling anything is allowed,
@@ -17,14 +17,15 @@ export async function setPolicyEnabled(db: Db, caller: Caller, policyId: string,
     if (!policy) throw notFound("Policy");
     if (policy.enabled === enabled) throw new DomainError("conflict", `Policy is already ${enabled ? "enabled" : "disabled"}`);
 
-    const active = await loadActiveSet(tx);
+    const active = await loadActiveSet(tx, policy.namespace);
     if (enabled) {
       requireSetCompiles(
         active.map((r) => toInput(r.policyId === policyId ? { ...r, enabled: true } : r)),
         policy.name,
+        await schemaFor(tx, policy.namespace),
       );
     }
-    const warnings = enabled ? [] : permitWarnings(active, policy.name);
+    const warnings = enabled ? [] : permitWarnings(active, policy.name, policy.namespace);
 
     const [updated] = await tx
       .update(policies)
@@ -37,6 +38,7 @@ export async function setPolicyEnabled(db: Db, caller: Caller, policyId: string,
       target: { kind: "policy", id: policyId },
       detail: {
         name: policy.name,
+        namespace: policy.namespace,
         builtIn: policy.builtIn,
         activeVersion: policy.activeVersion,
         from: policy.enabled ? "enabled" : "disabled",

@@ -32,11 +32,15 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
       <PageHeader
         title={<span className="font-mono">{policy.name}</span>}
         description={policy.description ? (rest ? <><strong className="font-medium text-foreground">{title}.</strong> {rest}</> : title) : undefined}
-        breadcrumbs={[{ label: "Policies", href: "/policies" }]}
+        breadcrumbs={[{ label: "Policies", href: `/policies?namespace=${encodeURIComponent(policy.namespace)}` }]}
         actions={canManage ? <PolicyEnableActions policyId={policy.id} name={policy.name} enabled={policy.enabled} /> : null}
       />
       <div className="flex flex-wrap items-center gap-2 text-sm">
         <Badge variant={policy.enabled ? "success" : "muted"}>{policy.enabled ? "enabled" : "disabled"}</Badge>
+        <Badge variant="outline">
+          <span className="sr-only">namespace </span>
+          <span className="font-mono">{policy.namespace}</span>
+        </Badge>
         {policy.builtIn ? <Badge variant="info">built-in</Badge> : <Badge variant="outline">organisation</Badge>}
         <EffectBadges effects={effects} />
         <span className="text-muted-foreground">
@@ -77,6 +81,7 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
       {canManage && latest ? (
         <VersionEditor
           policyId={policy.id}
+          namespace={policy.namespace}
           versions={asJson(versions).map((v) => ({ version: v.version, cedar: v.cedar, onForbid: v.onForbid }))}
           activeVersion={policy.activeVersion}
         />

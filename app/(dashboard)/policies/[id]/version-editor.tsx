@@ -15,7 +15,17 @@ import { CedarEditor, problemsFromError, type Problem } from "../cedar-editor";
 type Version = { version: number; cedar: string; onForbid: string };
 
 /** Admins write the next version here; saving never activates it. */
-export function VersionEditor({ policyId, versions, activeVersion }: { policyId: string; versions: Version[]; activeVersion: number | null }) {
+export function VersionEditor({
+  policyId,
+  namespace,
+  versions,
+  activeVersion,
+}: {
+  policyId: string;
+  namespace: string;
+  versions: Version[];
+  activeVersion: number | null;
+}) {
   const router = useRouter();
   const latest = versions[0];
   const [base, setBase] = React.useState(latest.version);
@@ -93,7 +103,7 @@ export function VersionEditor({ policyId, versions, activeVersion }: { policyId:
             <label htmlFor="policy-cedar" className="text-sm font-medium">
               Cedar
             </label>
-            <CedarEditor id="policy-cedar" value={cedar} onChange={setCedar} problems={problems} disabled={pending} />
+            <CedarEditor id="policy-cedar" value={cedar} onChange={setCedar} problems={problems} disabled={pending} namespace={namespace} />
           </div>
           <FormField name="comment" label="Comment" error={fields.comment} description="What changed and why; shown in the history and the audit trail.">
             <Input value={comment} onChange={(e) => setComment(e.target.value)} maxLength={1000} disabled={pending} />

@@ -29,9 +29,23 @@ when {
 };
 `;
 
-export function NewPolicyForm() {
+// A general namespace has its own types and actions (the schema page lists them); start from the
+// widest statement, which validates against any namespace, for the author to narrow.
+const generalStarter = (ns: string) => `// Decides requests of namespace ${ns} only, never an agent's tool call. Name its types and
+// actions in full, e.g. ${ns}::Action::"read". A matching forbid wins over any permit.
+permit (
+  principal,
+  action,
+  resource
+);
+`;
+
+const starterFor = (ns: string) => (ns === "Warden" ? STARTER : generalStarter(ns));
+
+export function NewPolicyForm({ namespaces, initialNamespace }: { namespaces: string[]; initialNamespace: string }) {
   const router = useRouter();
-  const [cedar, setCedar] = React.useState(STARTER);
+  const [namespace, setNamespace] = React.useState(initialNamespace);
+  const [cedar, setCedar] = React.useState(() => starterFor(initialNamespace));
   const [problems, setProblems] = React.useState<Problem[]>([]);
   const { pending, fields, error, submit } = useApiForm({ fallback: "Could not create the policy." });
 
@@ -44,7 +58,7 @@ export function NewPolicyForm() {
       async () => {
         try {
           const out = await api<{ policy: { id: string } }>("/api/v1/policies", {
-            body: { name: get("name"), description: get("description"), onForbid: get("onForbid"), comment: get("comment"), enabled: f.get("enabled") === "on", cedar },
+            body: { name: get("name"), namespace, description: get("description"), onForbid: get("onForbid"), comment: get("comment"), enabled: f.get("enabled") === "on", cedar },
           });
           router.push(`/policies/${out.policy.id}`);
           router.refresh();
@@ -57,9 +71,30 @@ export function NewPolicyForm() {
     );
   }
 
+  function changeNamespace(next: string) {
+    // Keep what the author wrote; replace only an untouched starter.
+    if (cedar === starterFor(namespace)) setCedar(starterFor(next));
+    setNamespace(next);
+    setProblems([]);
+  }
+
   return (
     <form onSubmit={onSubmit} className="grid max-w-4xl gap-4" noValidate>
       <FormError message={problems.length ? undefined : error} />
+      <FormField
+        name="namespace"
+        label="Namespace"
+        error={fields.namespace}
+        description="Warden policies decide agents' tool calls; a general namespace's policies decide its own requests only. Fixed once created."
+      >
+        <NativeSelect value={namespace} onChange={(e) => changeNamespace(e.target.value)} disabled={pending}>
+          {namespaces.map((n) => (
+            <option key={n} value={n}>
+              {n === "Warden" ? "Warden (agents)" : n}
+            </option>
+          ))}
+        </NativeSelect>
+      </FormField>
       <div className="grid gap-4 sm:grid-cols-2">
         <FormField name="name" label="Name" required error={fields.name} description="Lower-case slug, fixed once created; decisions name the policy by it.">
           <Input className="font-mono" autoComplete="off" spellCheck={false} autoFocus disabled={pending} />
@@ -78,7 +113,7 @@ export function NewPolicyForm() {
         <label htmlFor="policy-cedar" className="text-sm font-medium">
           Cedar<span aria-hidden="true" className="text-destructive">*</span>
         </label>
-        <CedarEditor id="policy-cedar" value={cedar} onChange={setCedar} problems={problems} disabled={pending} />
+        <CedarEditor id="policy-cedar" value={cedar} onChange={setCedar} problems={problems} disabled={pending} namespace={namespace} />
       </div>
       <FormField name="comment" label="Comment" error={fields.comment} description="Why this policy exists; recorded with version 1 and in the audit trail.">
         <Input maxLength={1000} disabled={pending} />
