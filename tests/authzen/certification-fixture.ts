@@ -1,47 +1,21 @@
-// The AuthZEN certification fixture in Cedar, verbatim from docs/authzen-pdp-plan.md section 2:
-// the general schema namespace and its five policies. Shared by the integration tests and the
-// e2e specs (and, in step 4, the fixture loader) so they exercise one and the same text.
+// The AuthZEN certification fixture as the policy API takes it ({name, description, cedar}),
+// from the one copy in lib/policy/general/certification-fixture.ts (docs/authzen-pdp-plan.md §2)
+// that the engine's unit tests evaluate: the integration tests, the e2e specs and (in step 4)
+// the fixture loader post exactly that text.
+import { CERTIFICATION_NAMESPACE, CERTIFICATION_POLICIES as POLICIES, CERTIFICATION_SCHEMA } from "../../lib/policy/general/certification-fixture";
 
-export const CERTIFICATION_NAMESPACE = "Certification";
+export { CERTIFICATION_NAMESPACE, CERTIFICATION_SCHEMA };
 
-export const CERTIFICATION_SCHEMA = `namespace Certification {
-  entity group;
-  entity user in [group] = { "role"?: String };
-  entity record = { "status"?: String };
-  type ActionProperties = { "soft"?: Bool };
-  type RequestContext = { "action": ActionProperties };
-  action "read", "write", "delete" appliesTo { principal: [user], resource: [record], context: RequestContext };
-}
-`;
+const DESCRIPTIONS: Record<string, string> = {
+  "cert-read": "Members of staff read records (rules 1, 3; S1, S2, S3).",
+  "cert-write-alice": "Alice writes records (rule 2).",
+  "cert-write-archived-admin": "Admins write archived records (rule 6; S4, S5, S6).",
+  "cert-archived-needs-admin": "Only admins write archived records (rule 5).",
+  "cert-soft-delete": "Staff may delete softly (rules 7, 8).",
+};
 
-export const CERTIFICATION_POLICIES: readonly { name: string; description: string; cedar: string }[] = [
-  {
-    name: "cert-read",
-    description: "Members of staff read records (rules 1, 3; S1, S2, S3).",
-    cedar: 'permit (principal in Certification::group::"staff", action == Certification::Action::"read", resource is Certification::record);',
-  },
-  {
-    name: "cert-write-alice",
-    description: "Alice writes records (rule 2).",
-    cedar: 'permit (principal == Certification::user::"alice", action == Certification::Action::"write", resource is Certification::record);',
-  },
-  {
-    name: "cert-write-archived-admin",
-    description: "Admins write archived records (rule 6; S4, S5, S6).",
-    cedar: `permit (principal is Certification::user, action == Certification::Action::"write", resource is Certification::record)
-when { principal has role && principal.role == "admin" && resource has status && resource.status == "archived" };`,
-  },
-  {
-    name: "cert-archived-needs-admin",
-    description: "Only admins write archived records (rule 5).",
-    cedar: `forbid (principal, action == Certification::Action::"write", resource is Certification::record)
-when { resource has status && resource.status == "archived" }
-unless { principal has role && principal.role == "admin" };`,
-  },
-  {
-    name: "cert-soft-delete",
-    description: "Staff may delete softly (rules 7, 8).",
-    cedar: `permit (principal in Certification::group::"staff", action == Certification::Action::"delete", resource is Certification::record)
-when { context.action has soft && context.action.soft == true };`,
-  },
-];
+export const CERTIFICATION_POLICIES: readonly { name: string; description: string; cedar: string }[] = POLICIES.map((p) => ({
+  name: p.id,
+  description: DESCRIPTIONS[p.id] ?? p.id,
+  cedar: p.text,
+}));
