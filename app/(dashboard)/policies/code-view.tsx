@@ -24,6 +24,16 @@ export function CodeBlock({ text, label }: { text: string; label: string }) {
   );
 }
 
+/** "+added −removed" of a line diff, or a dash when there is none. */
+export function DiffCounts({ diff }: { diff: { added: number; removed: number } | null | undefined }) {
+  if (!diff) return <span className="text-muted-foreground">—</span>;
+  return (
+    <>
+      <span className="text-success">+{diff.added}</span> <span className="text-destructive">−{diff.removed}</span>
+    </>
+  );
+}
+
 /** Lines removed from `before` and added in `after`, with both line numbers. */
 export function DiffView({ before, after, label }: { before: string; after: string; label: string }) {
   const rows = diffLines(before, after);

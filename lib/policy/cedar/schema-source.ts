@@ -6,7 +6,7 @@
 // looking the name up in the text, so every problem still has a usable line and column.
 import { checkParseSchema, schemaToJson, type DetailedError, type SchemaJson } from "@cedar-policy/cedar-wasm/nodejs";
 import { WARDEN_NAMESPACE } from "./schema";
-import { positionOf, type SourceProblem } from "./source";
+import { positionAt, positionOf, type SourceProblem } from "./source";
 
 export type GeneralSchemaJson = SchemaJson<string>;
 
@@ -19,16 +19,6 @@ export function isReservedNamespace(ns: string): boolean {
   return ns === WARDEN_NAMESPACE || ns.startsWith(`${WARDEN_NAMESPACE}::`) || ns === "__cedar" || ns.startsWith("__cedar::");
 }
 
-/** 1-based line and column of a UTF-16 index into `text` (JavaScript string positions). */
-function positionAt(text: string, index: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf("\n"); i !== -1 && i < index; i = text.indexOf("\n", i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: index - lineStart + 1 };
-}
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 

@@ -18,6 +18,11 @@ function byteLength(text: string): number {
 export function positionOf(text: string, byteOffset: number): { line: number; column: number } {
   const bytes = Math.max(0, byteOffset);
   const index = ASCII.test(text) ? Math.min(bytes, text.length) : decoder.decode(encoder.encode(text).subarray(0, bytes)).length;
+  return positionAt(text, index);
+}
+
+/** 1-based line and column of a UTF-16 index into `text` (JavaScript string positions). */
+export function positionAt(text: string, index: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;
   for (let i = text.indexOf("\n"); i !== -1 && i < index; i = text.indexOf("\n", i + 1)) {

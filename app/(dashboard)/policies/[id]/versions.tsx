@@ -12,7 +12,7 @@ import { api } from "@/lib/client/api";
 import type { PolicyVersionRow } from "@/lib/db/queries/policies";
 import { summarizeEffects } from "@/lib/domain/policies/effects";
 import { summarizeDiff } from "@/lib/domain/policies/line-diff";
-import { DiffView, EffectBadges } from "../code-view";
+import { DiffCounts, DiffView, EffectBadges } from "../code-view";
 import { ChangeWarnings } from "./policy-actions";
 
 /**
@@ -95,13 +95,7 @@ export function VersionHistory({
                       <EffectBadges effects={summarizeEffects(v.cedar, v.onForbid)} />
                     </TableCell>
                     <TableCell className="text-xs tabular-nums">
-                      {diff ? (
-                        <>
-                          <span className="text-success">+{diff.added}</span> <span className="text-destructive">−{diff.removed}</span>
-                        </>
-                      ) : (
-                        <span className="text-muted-foreground">—</span>
-                      )}
+                      <DiffCounts diff={diff} />
                     </TableCell>
                     <TableCell className="text-right">
                       <div className="flex justify-end gap-1">

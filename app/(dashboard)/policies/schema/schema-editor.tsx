@@ -13,7 +13,7 @@ import { api, ApiClientError } from "@/lib/client/api";
 import { useApiForm } from "@/lib/client/use-api-form";
 import { summarizeDiff } from "@/lib/domain/policies/line-diff";
 import { CedarEditor, problemsFromError, type Checked, type Problem } from "../cedar-editor";
-import { DiffView } from "../code-view";
+import { DiffCounts, DiffView } from "../code-view";
 import { ChangeWarnings } from "../[id]/policy-actions";
 
 type Active = { version: number; cedar: string } | null;
@@ -124,7 +124,7 @@ export function SchemaEditor({ active, value, onChange }: { active: Active; valu
               {active ? `Changes against v${active.version} (in force)` : "Changes against no schema"}
               {changed ? (
                 <span className="ml-2 text-xs font-normal tabular-nums">
-                  <span className="text-success">+{diff.added}</span> <span className="text-destructive">−{diff.removed}</span>
+                  <DiffCounts diff={diff} />
                 </span>
               ) : null}
             </h3>

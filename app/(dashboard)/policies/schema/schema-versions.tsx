@@ -11,7 +11,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { api } from "@/lib/client/api";
 import type { SchemaVersionRow } from "@/lib/db/queries/authz-schema";
 import { summarizeDiff } from "@/lib/domain/policies/line-diff";
-import { DiffView } from "../code-view";
+import { DiffCounts, DiffView } from "../code-view";
 import { ChangeWarnings } from "../[id]/policy-actions";
 
 /**
@@ -95,13 +95,7 @@ export function SchemaVersions({
                         <Time value={v.createdAt} />
                       </TableCell>
                       <TableCell className="text-xs tabular-nums">
-                        {diff ? (
-                          <>
-                            <span className="text-success">+{diff.added}</span> <span className="text-destructive">−{diff.removed}</span>
-                          </>
-                        ) : (
-                          <span className="text-muted-foreground">—</span>
-                        )}
+                        <DiffCounts diff={diff} />
                       </TableCell>
                       <TableCell className="text-right">
                         <div className="flex justify-end gap-1">
