@@ -21,6 +21,8 @@ import { schemaModelFromText, type SchemaModel } from "../lib/policy/general/sch
 import type { PolicyInput } from "../lib/policy/cedar/sliced-core";
 import { sliceCacheSize, sliceCacheStats } from "../lib/policy/cedar/slice-cache";
 import { GENERAL_POLICY_TARGET, generalPolicyTargetLine } from "./targets";
+import { seededRandom } from "../lib/prng";
+import { pct, timeAlternating } from "./policy";
 
 const TYPES = 40;
 const GROUPS = 20;
@@ -33,14 +35,6 @@ const ACTIONS = ["read", "list", "comment", "export", "approve", "write", "updat
 const MUTATE = ["write", "update", "delete", "share", "admin"];
 const NS = "Bench";
 
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const types = Array.from({ length: TYPES }, (_, i) => `t${i}`);
 const SCHEMA = `namespace ${NS} {
@@ -84,7 +78,7 @@ const CONDITIONS = [
 ];
 
 function large(): PolicyInput[] {
-  const r = rng(11);
+  const r = seededRandom(11);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
   const n = (k: number) => Math.floor(r() * k);
   const out = small();
@@ -113,7 +107,7 @@ function large(): PolicyInput[] {
 }
 
 function store(): MemoryEntities {
-  const r = rng(5);
+  const r = seededRandom(5);
   const ref = (type: string, id: string) => ({ type: `${NS}::${type}`, id });
   const rows: EntityRecord[] = [];
   for (let g = 0; g < GROUPS; g++) rows.push({ namespace: NS, type: "group", id: `g${g}`, properties: {}, parents: g > 0 ? [ref("group", `g${Math.floor((g - 1) / 3)}`)] : [] });
@@ -148,7 +142,7 @@ function store(): MemoryEntities {
 
 /** Users mostly work in a few types of their own; reads dominate. */
 function items(): GeneralItem[] {
-  const r = rng(7);
+  const r = seededRandom(7);
   const home = Array.from({ length: USERS }, () => Array.from({ length: 3 }, () => Math.floor(r() * TYPES)));
   const action = () => {
     const k = r();
@@ -168,9 +162,6 @@ function items(): GeneralItem[] {
   });
 }
 
-function pct(sorted: Float64Array, p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 type Run = { name: string; policies: number; engine: GeneralEngine; samples: number[]; ms: number; evaluated: number };
 
@@ -215,17 +206,7 @@ export async function benchGeneralPolicies() {
 
   // Alternate the two engines round by round so machine noise hits both alike.
   const missesBefore = sliceCacheStats.misses;
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const run of runs) {
-      const t0 = performance.now();
-      for (const q of reqs) {
-        const t = performance.now();
-        run.engine.decide(q);
-        run.samples.push(performance.now() - t);
-      }
-      run.ms += performance.now() - t0;
-    }
-  }
+  timeAlternating(runs, reqs, ROUNDS);
   const results = runs.map((run) => {
     const sorted = Float64Array.from(run.samples).sort();
     return { name: run.name, decisionsPerSecond: Math.round((run.samples.length / run.ms) * 1000), p50us: pct(sorted, 50) * 1000, p99us: pct(sorted, 99) * 1000, meanSlice: run.evaluated / reqs.length };

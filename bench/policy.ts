@@ -8,20 +8,13 @@ import { guardrailPolicies } from "../lib/policy/cedar/guardrails";
 import type { PolicyRequest } from "../lib/policy/cedar/request";
 import { sliceCacheSize, sliceCacheStats } from "../lib/policy/cedar/slice-cache";
 import { ACCESS_KINDS, type AccessKind } from "../lib/policy/cedar/schema";
+import { seededRandom } from "../lib/prng";
 
 const CONNECTORS = 250;
 const AGENTS = 100;
 const REQUESTS = 5_000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CONDITIONS = [
   "context.sensitivityRank >= 2",
@@ -48,7 +41,7 @@ function small(): PolicyInput[] {
 
 /** 6 guardrails + 994 organisation policies. */
 function large(): PolicyInput[] {
-  const r = rng(11);
+  const r = seededRandom(11);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
   const out = guardrailPolicies();
   for (let i = 0; out.length < 1000; i++) {
@@ -71,7 +64,7 @@ function large(): PolicyInput[] {
 
 /** Agents mostly work with their own few connectors; reads dominate. */
 function requests(): PolicyRequest[] {
-  const r = rng(5);
+  const r = seededRandom(5);
   const home = Array.from({ length: AGENTS }, () => Array.from({ length: 4 }, () => Math.floor(r() * CONNECTORS)));
   const access = (): AccessKind => {
     const k = r();
@@ -97,7 +90,25 @@ function requests(): PolicyRequest[] {
   });
 }
 
-function pct(sorted: Float64Array, p: number) {
+/**
+ * Times each engine on every request, `rounds` times, alternating the engines round by round so
+ * machine noise hits them alike: each decision's time goes to its run's samples, each round's to ms.
+ */
+export function timeAlternating<Q>(runs: { engine: { decide(q: Q): unknown }; samples: number[]; ms: number }[], reqs: readonly Q[], rounds: number): void {
+  for (let round = 0; round < rounds; round++) {
+    for (const run of runs) {
+      const t0 = performance.now();
+      for (const q of reqs) {
+        const t = performance.now();
+        run.engine.decide(q);
+        run.samples.push(performance.now() - t);
+      }
+      run.ms += performance.now() - t0;
+    }
+  }
+}
+
+export function pct(sorted: Float64Array, p: number) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
@@ -126,17 +137,7 @@ export async function benchPolicies() {
 
   // Alternate the two engines round by round so machine noise hits both alike.
   const missesBefore = sliceCacheStats.misses;
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const run of runs) {
-      const t0 = performance.now();
-      for (const q of reqs) {
-        const t = performance.now();
-        run.engine.decide(q);
-        run.samples.push(performance.now() - t);
-      }
-      run.ms += performance.now() - t0;
-    }
-  }
+  timeAlternating(runs, reqs, ROUNDS);
   const results = runs.map((run) => {
     const sorted = Float64Array.from(run.samples).sort();
     return {

@@ -18,6 +18,7 @@ import { ensureGuardrails } from "../../lib/services/policies/guardrails";
 import { loadActiveSet } from "../../lib/services/policies/policy-set";
 import { CERTIFICATION_POLICIES, CERTIFICATION_SCHEMA } from "../authzen/certification-fixture";
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "./db";
+import { push } from "./policy-requests";
 import { personWithToken, routeCaller, type RouteHandler } from "./route-helpers";
 
 const leaks: string[] = [];
@@ -26,20 +27,6 @@ const call = routeCaller((text) => {
 });
 const H = (h: unknown) => h as RouteHandler;
 
-/** A medium-tier agent pushing to GitHub inside its intent: the guardrails alone allow it. */
-const push: PolicyRequest = {
-  agent: { name: "release-bot", riskTier: "medium", team: "devex", status: "active", identity: "spiffe://acme.internal/release-bot" },
-  connector: { name: "github", managed: true, kind: "saas_api", sensitivity: "internal", environment: "production" },
-  tool: "repo",
-  operation: "push",
-  access: "write",
-  sensitivity: "internal",
-  destinationExternal: false,
-  intentMatch: true,
-  sessionAgeSeconds: 30,
-  escalationCount: 0,
-  denialCount: 0,
-};
 const leak: PolicyRequest = { ...push, connector: { ...push.connector, name: "email", kind: "messaging" }, tool: "send", operation: "message", sensitivity: "restricted", destination: "email:x@partner.example", destinationExternal: true };
 const quarantined: PolicyRequest = { ...push, agent: { ...push.agent, status: "quarantined" } };
 

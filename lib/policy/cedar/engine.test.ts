@@ -4,6 +4,7 @@ import { GUARDRAILS, guardrailPolicies } from "./guardrails";
 import { toCedarRequest, type PolicyRequest } from "./request";
 import { ACCESS_KINDS, WARDEN_SCHEMA } from "./schema";
 import { setSliceCacheLimits, sliceCacheSize } from "./slice-cache";
+import { seededRandom } from "../../prng";
 
 type Overrides = Partial<Omit<PolicyRequest, "agent" | "connector">> & {
   agent?: Partial<PolicyRequest["agent"]>;
@@ -224,21 +225,13 @@ describe("errors with positions", () => {
 
 // --- slicing -------------------------------------------------------------------------------
 
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CONNECTORS = 200;
 const AGENTS = 40;
 
 /** 1,000 policies as an organisation writes them: per connector / tool, some per agent or action. */
 function generatedPolicies(n: number, seed = 7): PolicyInput[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const pick = <T,>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
   const conditions = [
     "context.sensitivityRank >= 2",
@@ -317,7 +310,7 @@ describe("slicing", () => {
     const elsewhere = engine.decide(req({ connector: { name: "nowhere" } }));
     expect(elsewhere.evaluated).toBeLessThanOrEqual(6 + unconstrained + 15);
     let max = 0;
-    const r = rng(1);
+    const r = seededRandom(1);
     for (let i = 0; i < 200; i++) max = Math.max(max, engine.decide(randomRequest(r)).evaluated);
     expect(max).toBeLessThan(40);
     expect(engine.decideUnsliced(req()).evaluated).toBe(1006);
@@ -331,7 +324,7 @@ describe("slicing", () => {
     ["with the guardrails", engine],
     ["without them (heavily pruned requests)", bare],
   ])("decides exactly as the unsliced set on random requests, %s", (_name, e) => {
-    const r = rng(42);
+    const r = seededRandom(42);
     const outcomes = new Set<string>();
     for (let i = 0; i < 300; i++) {
       const request = randomRequest(r);
@@ -346,7 +339,7 @@ describe("slicing", () => {
   it("stays correct when the slice cache is tiny (slots are evicted and reused)", () => {
     setSliceCacheLimits({ slices: 3, statements: 2_000 }); // room for the unsliced reference
     try {
-      const r = rng(9);
+      const r = seededRandom(9);
       for (let i = 0; i < 60; i++) {
         const request = randomRequest(r);
         expect(normalized(engine.decide(request))).toEqual(normalized(engine.decideUnsliced(request)));

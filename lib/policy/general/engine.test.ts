@@ -5,6 +5,7 @@ import { compileGeneral, type GeneralEngine } from "./engine";
 import { MemoryEntities, type EntityRecord } from "./memory-entities";
 import { resolveGeneralRequest, type EntityLookup, type GeneralItem, type GeneralRequest } from "./request";
 import { schemaModelFromText, type SchemaModel } from "./schema-model";
+import { seededRandom } from "../../prng";
 
 function model(text: string): SchemaModel {
   const r = schemaModelFromText(text);
@@ -174,14 +175,6 @@ describe("@risk", () => {
 
 // ---- sliced == unsliced on seeded random requests over a generated policy set ----
 
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const GROUPS = 6;
 const USERS = 20;
@@ -268,8 +261,8 @@ const normalized = (d: PolicyDecision) => ({
 });
 
 describe("slicing", () => {
-  const policies = generatedPolicies(300, rng(3));
-  const store = new MemoryEntities(generatedStore(rng(4)));
+  const policies = generatedPolicies(300, seededRandom(3));
+  const store = new MemoryEntities(generatedStore(seededRandom(4)));
 
   it.each([
     ["with the memo", true],
@@ -277,7 +270,7 @@ describe("slicing", () => {
   ])("decides exactly as the unsliced set on 2,000 random requests, %s", (_name, memo) => {
     const engine = compile(policies, DOCS, "Docs", memo);
     expect(engine.size).toBe(300);
-    const r = rng(memo ? 42 : 43);
+    const r = seededRandom(memo ? 42 : 43);
     const outcomes = new Set<string>();
     let evaluated = 0;
     let risky = 0;

@@ -2,10 +2,7 @@
 
 import * as React from "react";
 import { useRouter } from "next/navigation";
-import { ConfirmDialog } from "@/components/confirm-dialog";
-import { Time } from "@/components/time";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { api } from "@/lib/client/api";
@@ -13,6 +10,7 @@ import type { PolicyVersionRow } from "@/lib/db/queries/policies";
 import { summarizeEffects } from "@/lib/domain/policies/effects";
 import { summarizeDiff } from "@/lib/domain/policies/line-diff";
 import { DiffCounts, DiffView, EffectBadges } from "../code-view";
+import { ActivateVersion, DiffToggle, VersionCells } from "../version-parts";
 import { ChangeWarnings } from "./policy-actions";
 
 /**
@@ -84,13 +82,7 @@ export function VersionHistory({
                     <TableCell className="tabular-nums">
                       v{v.version} {isActive ? <Badge variant="success">active</Badge> : null}
                     </TableCell>
-                    <TableCell className="max-w-[20rem] truncate" title={v.comment}>
-                      {v.comment || <span className="text-muted-foreground">—</span>}
-                    </TableCell>
-                    <TableCell>{v.createdByName ?? <span className="text-muted-foreground">system</span>}</TableCell>
-                    <TableCell>
-                      <Time value={v.createdAt} />
-                    </TableCell>
+                    <VersionCells comment={v.comment} createdByName={v.createdByName} createdAt={v.createdAt} commentWidth="max-w-[20rem]" />
                     <TableCell>
                       <EffectBadges effects={summarizeEffects(v.cedar, v.onForbid)} />
                     </TableCell>
@@ -100,30 +92,17 @@ export function VersionHistory({
                     <TableCell className="text-right">
                       <div className="flex justify-end gap-1">
                         {!isActive ? (
-                          <Button
-                            variant="ghost"
-                            size="sm"
-                            aria-pressed={compare === v.version}
-                            onClick={() => setCompare(compare === v.version ? null : v.version)}
-                          >
-                            {compare === v.version ? "Hide diff" : "Diff"}
-                          </Button>
+                          <DiffToggle version={v.version} compare={compare} setCompare={setCompare} />
                         ) : null}
                         {canManage && !isActive ? (
-                          <ConfirmDialog
+                          <ActivateVersion
+                            version={v.version}
                             title={`Activate v${v.version} of ${name}?`}
                             description={
                               <>
                                 It replaces {active ? `v${active.version}` : "nothing"} in every decision on every Warden instance within a second
                                 {diff ? ` (+${diff.added} −${diff.removed} lines)` : ""}. Review the diff first.
                               </>
-                            }
-                            confirmLabel="Activate"
-                            variant="default"
-                            trigger={
-                              <Button variant="outline" size="sm">
-                                Activate
-                              </Button>
                             }
                             onConfirm={(reason) => activate(v.version, reason)}
                           />

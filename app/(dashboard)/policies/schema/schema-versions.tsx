@@ -2,8 +2,6 @@
 
 import * as React from "react";
 import { useRouter } from "next/navigation";
-import { ConfirmDialog } from "@/components/confirm-dialog";
-import { Time } from "@/components/time";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -12,6 +10,7 @@ import { api } from "@/lib/client/api";
 import type { SchemaVersionRow } from "@/lib/db/queries/authz-schema";
 import { summarizeDiff } from "@/lib/domain/policies/line-diff";
 import { DiffCounts, DiffView } from "../code-view";
+import { ActivateVersion, DiffToggle, VersionCells } from "../version-parts";
 import { ChangeWarnings } from "../[id]/policy-actions";
 
 /**
@@ -87,23 +86,14 @@ export function SchemaVersions({
                           <span className="text-muted-foreground">none</span>
                         )}
                       </TableCell>
-                      <TableCell className="max-w-[18rem] truncate" title={v.comment}>
-                        {v.comment || <span className="text-muted-foreground">—</span>}
-                      </TableCell>
-                      <TableCell>{v.createdByName ?? <span className="text-muted-foreground">system</span>}</TableCell>
-                      <TableCell>
-                        <Time value={v.createdAt} />
-                      </TableCell>
+                      <VersionCells comment={v.comment} createdByName={v.createdByName} createdAt={v.createdAt} commentWidth="max-w-[18rem]" />
                       <TableCell className="text-xs tabular-nums">
                         <DiffCounts diff={diff} />
                       </TableCell>
                       <TableCell className="text-right">
                         <div className="flex justify-end gap-1">
                           {!isActive ? (
-                            <Button variant="ghost" size="sm" aria-pressed={compare === v.version} onClick={() => setCompare(compare === v.version ? null : v.version)}>
-                              {compare === v.version ? "Hide diff" : "Diff"}
-                              <span className="sr-only"> of v{v.version}</span>
-                            </Button>
+                            <DiffToggle version={v.version} compare={compare} setCompare={setCompare} />
                           ) : null}
                           {onOpen ? (
                             <Button variant="ghost" size="sm" onClick={() => onOpen(v.cedar)}>
@@ -111,7 +101,8 @@ export function SchemaVersions({
                             </Button>
                           ) : null}
                           {canManage && !isActive ? (
-                            <ConfirmDialog
+                            <ActivateVersion
+                              version={v.version}
                               title={`Activate schema v${v.version}?`}
                               description={
                                 <>
@@ -119,13 +110,6 @@ export function SchemaVersions({
                                   {diff ? ` (+${diff.added} −${diff.removed} lines)` : ""}. It is refused if a general policy would no longer validate, or
                                   a removed namespace still holds policies.
                                 </>
-                              }
-                              confirmLabel="Activate"
-                              variant="default"
-                              trigger={
-                                <Button variant="outline" size="sm">
-                                  Activate<span className="sr-only"> v{v.version}</span>
-                                </Button>
                               }
                               onConfirm={(reason) => activate(v.version, reason)}
                             />
